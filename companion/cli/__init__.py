@@ -1,0 +1,47 @@
+"""The `companion` command: one entry point with a subcommand per job."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from companion.cli.base import CompanionGroup, pass_context
+from companion.cli import db as db_commands
+from companion.cli import settings as settings_commands
+from companion.cli import check as check_commands
+
+
+@click.group(cls=CompanionGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Companion service for a Discourse network of organisations.
+
+    Interest-based matching ("find your fellow rebel"), peer circles and
+    cross-organisation badges beside an unmodified Discourse forum. Settings
+    come from COMPANION_* environment variables (see `companion settings`).
+
+    \b
+    Examples:
+      companion demo --once        run one complete cycle against the sandbox forum
+      companion db upgrade         create or update the database schema
+      companion check              diagnose configuration and the forum connection
+    """
+
+
+main.add_command(settings_commands.settings)
+main.add_command(db_commands.db)
+main.add_command(check_commands.check)
+
+# Commands of later capabilities register themselves here when their module exists.
+for _module in ("sync", "matching", "nightly", "circles", "badges", "serve", "demo", "worker", "sandbox"):
+    try:
+        _imported = __import__(f"companion.cli.{_module}", fromlist=["register"])
+    except ModuleNotFoundError as error:
+        if error.name != f"companion.cli.{_module}":
+            raise
+        continue
+    _imported.register(main)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

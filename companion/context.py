@@ -1,0 +1,43 @@
+"""The running companion's shared parts: settings, store and (lazily) the forum client."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from companion.settings import Settings, load_settings
+from companion.store.db import Store, open_store
+from companion.store import migrate
+
+
+@dataclass
+class Context:
+    """What every job, command and web request needs: settings, the store and the forum."""
+
+    settings: Settings
+    store: Store
+    _forum: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(cls, *, check_schema: bool = True) -> "Context":
+        """Load settings, open the store and (unless told otherwise) check its schema is current."""
+        settings = load_settings()
+        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        store = open_store(settings.database_url)
+        if check_schema:
+            migrate.check_up_to_date(store)
+        return cls(settings=settings, store=store)
+
+    @property
+    def forum(self):
+        """The forum client built from the settings (created on first use)."""
+        if self._forum is None:
+            from companion.forum import build_forum_client
+
+            self._forum = build_forum_client(self.settings)
+        return self._forum
+
+    @forum.setter
+    def forum(self, client) -> None:
+        self._forum = client
