@@ -1,0 +1,65 @@
+"""Reach the forum and report what works, for `companion check` and the admin pages."""
+
+from __future__ import annotations
+
+from sync.client import ForumClient
+from sync.data_explorer import DataExplorer
+from sync.errors import ForumAccessDenied, ForumError, ForumNotFound
+from sync.records import ProbeReport
+
+
+def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = None) -> ProbeReport:
+    """Probe reachability, the API key, admin rights, Data Explorer, webhooks and DiscourseConnect."""
+    problems: list[str] = []
+    reachable = api_key_valid = False
+    is_admin: bool | None = None
+    title: str | None = None
+    explorer = webhooks = connect = "unknown"
+    try:
+        info = client.get("/site/basic-info.json") or {}
+        reachable = True
+        title = info.get("title") or None
+    except ForumError as exc:
+        problems.append(f"forum not reachable: {exc}")
+    if reachable:
+        try:
+            answer = client.get(f"/u/{client.api_username}.json") or {}
+            api_key_valid = True
+            user = answer.get("user") or {}
+            is_admin = bool(user.get("admin"))
+            if not is_admin:
+                problems.append(f"API user {client.api_username} is not an admin")
+        except ForumAccessDenied as exc:
+            problems.append(f"API key refused: {exc}")
+        except ForumError as exc:
+            problems.append(f"API user not readable: {exc}")
+    if api_key_valid:
+        explorer = "available" if (data_explorer or DataExplorer(client)).available() else "disabled"
+        try:
+            hooks = client.get("/admin/api/web_hooks.json") or {}
+            items = hooks.get("web_hooks") if isinstance(hooks, dict) else hooks
+            webhooks = "configured" if items else "none"
+        except ForumNotFound:
+            webhooks = "unknown"
+        except ForumError:
+            webhooks = "unknown"
+        try:
+            site = client.api.get_site_info() or {}
+            if "enable_discourse_connect_provider" in site:
+                connect = "enabled" if site["enable_discourse_connect_provider"] else "disabled"
+        except ForumError:
+            connect = "unknown"
+    return ProbeReport(
+        reachable=reachable,
+        api_key_valid=api_key_valid,
+        api_user_is_admin=is_admin,
+        site_title=title,
+        budget_per_minute=client.pacer.budget,
+        paced_per_minute=client.pacer.paced_per_period,
+        requests_made=client.requests_made,
+        rate_limited_count=client.rate_limited_count,
+        data_explorer=explorer,
+        webhooks=webhooks,
+        connect_provider=connect,
+        problems=tuple(problems),
+    )

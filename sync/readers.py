@@ -1,0 +1,268 @@
+"""Read members, user fields, groups and activity from the forum as typed records.
+
+Costs at the forum's admin budget (every request counts):
+- members, per-member path: 1 request per 100 members for the admin list plus
+  1 request per member for details (user fields, groups, bio, ignores, mutes);
+- members, bulk path (Data Explorer enabled): a handful of requests in total;
+- posts: 1 request per 50 posts; topics: 1 request per 100 topics;
+- likes: per member through user_actions (expensive, optional) or one bulk query.
+Incremental reads walk posts back only to the last stored post id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+
+from sync import parse
+from sync.bulk_queries import LIKES_QUERY, MEMBERS_QUERY
+from sync.client import ForumClient
+from sync.data_explorer import DataExplorer
+from sync.errors import DataExplorerUnavailable, ForumNotFound
+from sync.records import (
+    ForumChanges,
+    ForumGroup,
+    ForumLike,
+    ForumPost,
+    ForumSnapshot,
+    ForumTopic,
+    ForumUser,
+    GroupMember,
+    UserFieldDefinition,
+)
+
+log = logging.getLogger(__name__)
+
+ADMIN_LIST_PAGE_SIZE = 100
+GROUP_MEMBERS_PAGE_SIZE = 1000
+TOPICS_PAGE_SIZE = 100
+USER_ACTION_LIKE = 1
+
+
+class ForumReader:
+    """Reads the forum through one ForumClient and returns records, never JSON."""
+
+    def __init__(self, client: ForumClient, *, data_explorer: DataExplorer | None = None) -> None:
+        self.client = client
+        self.data_explorer = data_explorer or DataExplorer(client)
+        self._field_names: dict[str, str] | None = None
+
+    # --- members -----------------------------------------------------------------
+
+    def read_user_fields(self) -> list[UserFieldDefinition]:
+        """Read the user field definitions from /site.json and remember their names."""
+        site = self.client.api.get_site_info() or {}
+        definitions = parse.user_field_definitions(site)
+        self._field_names = parse.field_name_map(definitions)
+        return definitions
+
+    def field_names(self) -> dict[str, str]:
+        """Return field id -> name, reading the definitions once when needed."""
+        if self._field_names is None:
+            self.read_user_fields()
+        return dict(self._field_names or {})
+
+    def iter_member_summaries(self, flag: str = "active", *, order: str | None = None) -> Iterator[ForumUser]:
+        """Yield members from the admin list, 100 per request, without details."""
+        page = 1
+        while True:
+            items = self.client.api.list_users(flag, page=page, show_emails="true", order=order) or []
+            for item in items:
+                yield parse.user_summary(item)
+            if len(items) < ADMIN_LIST_PAGE_SIZE:
+                return
+            page += 1
+
+    def read_member(self, username: str, summary: ForumUser | None = None) -> ForumUser:
+        """Read one member's details (user fields by name, groups, bio, ignores, mutes)."""
+        answer = self.client.get(f"/u/{username}.json")
+        item = (answer or {}).get("user") or {}
+        return parse.user_details(item, self.field_names(), summary)
+
+    def iter_members(self, details: bool = True) -> Iterator[ForumUser]:
+        """Yield all members; with details one extra request each (members deleted meanwhile are skipped)."""
+        field_names = self.field_names() if details else {}
+        for summary in self.iter_member_summaries():
+            if not details:
+                yield summary
+                continue
+            try:
+                answer = self.client.get(f"/u/{summary.username}.json")
+            except ForumNotFound:
+                log.info("member %s vanished during the sync", summary.username)
+                continue
+            yield parse.user_details((answer or {}).get("user") or {}, field_names, summary)
+
+    def read_members_bulk(self) -> list[ForumUser]:
+        """Read all members with details through Data Explorer; raises DataExplorerUnavailable when off."""
+        field_names = self.field_names()
+        rows = self.data_explorer.rows(MEMBERS_QUERY)
+        return [parse.user_from_bulk_row(row, field_names) for row in rows]
+
+    def read_members(self, *, prefer_bulk: bool = True) -> tuple[list[ForumUser], bool]:
+        """Read all members with details, by the bulk path when available; returns (members, used_bulk)."""
+        if prefer_bulk and self.data_explorer.available():
+            try:
+                return self.read_members_bulk(), True
+            except DataExplorerUnavailable as exc:
+                log.warning("bulk member read failed, falling back to one request per member: %s", exc)
+        return list(self.iter_members(details=True)), False
+
+    # --- groups ------------------------------------------------------------------
+
+    def iter_groups(self) -> Iterator[ForumGroup]:
+        """Yield all groups the API user can see, page by page."""
+        page = 0
+        seen: set[int] = set()
+        while True:
+            answer = self.client.get("/groups.json", page=page) or {}
+            items = answer.get("groups") or []
+            fresh = [g for g in items if int(g["id"]) not in seen]
+            for item in fresh:
+                seen.add(int(item["id"]))
+                yield parse.group(item)
+            total = parse.as_int(answer.get("total_rows_groups"))
+            if not fresh or (total is not None and len(seen) >= total):
+                return
+            page += 1
+
+    def read_group(self, name: str) -> ForumGroup:
+        """Read one group by name."""
+        answer = self.client.api.group(name) or {}
+        return parse.group(answer.get("group") or answer)
+
+    def iter_group_members(self, name: str) -> Iterator[GroupMember]:
+        """Yield a group's members, 1000 per request, marking owners."""
+        offset = 0
+        while True:
+            answer = self.client.get(f"/groups/{name}/members.json", limit=GROUP_MEMBERS_PAGE_SIZE, offset=offset) or {}
+            members = answer.get("members") or []
+            owners = {int(o["id"]) for o in answer.get("owners") or [] if "id" in o}
+            for item in members:
+                yield GroupMember(
+                    group_name=name, user_id=int(item["id"]), username=str(item["username"]), owner=int(item["id"]) in owners
+                )
+            total = parse.as_int((answer.get("meta") or {}).get("total"))
+            offset += len(members)
+            if not members or len(members) < GROUP_MEMBERS_PAGE_SIZE or (total is not None and offset >= total):
+                return
+
+    # --- activity ----------------------------------------------------------------
+
+    def iter_posts(self, since_post_id: int | None = None) -> Iterator[ForumPost]:
+        """Yield public posts newest first, walking /posts.json back to (excluding) since_post_id."""
+        before: int | None = None
+        floor = since_post_id or 0
+        seen: set[int] = set()
+        while True:
+            answer = self.client.api.latest_posts(before=before) or {}
+            items = answer.get("latest_posts") or []
+            if not items:
+                return
+            lowest = None
+            for item in items:
+                post_id = int(item["id"])
+                lowest = post_id if lowest is None else min(lowest, post_id)
+                if post_id > floor and post_id not in seen:
+                    seen.add(post_id)
+                    yield parse.post(item)
+            # `before` is inclusive, so the next page starts just below the lowest id seen.
+            if lowest is None or lowest <= floor + 1 or (before is not None and lowest > before):
+                return
+            before = lowest - 1
+
+    def iter_topics(self, *, created_since: datetime | None = None) -> Iterator[ForumTopic]:
+        """Yield topics from /latest.json newest-created first; stops at created_since when given."""
+        page = 0
+        seen: set[int] = set()
+        while True:
+            answer = self.client.api.latest_topics(per_page=TOPICS_PAGE_SIZE, page=page, order="created") or {}
+            users = {int(u["id"]): str(u["username"]) for u in answer.get("users") or [] if "id" in u}
+            topic_list = answer.get("topic_list") or {}
+            items = topic_list.get("topics") or []
+            fresh = 0
+            for item in items:
+                record = parse.topic(item, users)
+                if record.id in seen:
+                    continue
+                seen.add(record.id)
+                fresh += 1
+                if created_since and record.created_at and record.created_at <= created_since:
+                    return
+                yield record
+            if not fresh or (len(items) < TOPICS_PAGE_SIZE and not topic_list.get("more_topics_url")):
+                return
+            page += 1
+
+    def read_topic(self, topic_id: int) -> ForumTopic:
+        """Read one topic by id."""
+        return parse.topic(self.client.get(f"/t/{topic_id}.json") or {})
+
+    def iter_likes_given(self, username: str) -> Iterator[ForumLike]:
+        """Yield the likes a member gave (one request per page of user actions: expensive)."""
+        offset = 0
+        while True:
+            answer = self.client.get("/user_actions.json", username=username, filter=USER_ACTION_LIKE, offset=offset) or {}
+            items = answer.get("user_actions") or []
+            if not items:
+                return
+            for item in items:
+                like = parse.like_from_user_action(item)
+                if like is not None:
+                    yield like
+            offset += len(items)
+
+    def read_likes(self, usernames: list[str], *, prefer_bulk: bool = True) -> tuple[list[ForumLike], bool]:
+        """Read all likes, by one bulk query when possible, else per member; returns (likes, used_bulk)."""
+        if prefer_bulk and self.data_explorer.available():
+            try:
+                rows = self.data_explorer.rows(LIKES_QUERY)
+                return [
+                    ForumLike(post_id=int(r["post_id"]), username=str(r["username"]),
+                              created_at=parse.parse_datetime(r.get("created_at")))
+                    for r in rows
+                ], True
+            except DataExplorerUnavailable as exc:
+                log.warning("bulk like read failed, falling back to user actions: %s", exc)
+        return [like for name in usernames for like in self.iter_likes_given(name)], False
+
+    # --- whole syncs -------------------------------------------------------------
+
+    def read_all(self, *, prefer_bulk: bool = True, include_likes: bool = False, include_activity: bool = True) -> ForumSnapshot:
+        """Read everything for a full sync."""
+        definitions = self.read_user_fields()
+        members, used_bulk = self.read_members(prefer_bulk=prefer_bulk)
+        groups = list(self.iter_groups())
+        memberships = [m for g in groups if not g.automatic for m in self.iter_group_members(g.name)]
+        topics = list(self.iter_topics()) if include_activity else []
+        posts = list(self.iter_posts()) if include_activity else []
+        likes: list[ForumLike] = []
+        if include_likes:
+            likes, _ = self.read_likes([m.username for m in members], prefer_bulk=prefer_bulk)
+        return ForumSnapshot(
+            user_fields=tuple(definitions),
+            members=tuple(members),
+            groups=tuple(groups),
+            group_members=tuple(memberships),
+            topics=tuple(topics),
+            posts=tuple(posts),
+            likes=tuple(likes),
+            used_bulk_path=used_bulk,
+        )
+
+    def read_changes(
+        self, *, since_post_id: int | None, since: datetime | None = None, member_details: bool = True
+    ) -> ForumChanges:
+        """Read what is new since the last stored post id (posts) and timestamp (topics, members)."""
+        posts = list(self.iter_posts(since_post_id=since_post_id))
+        topics = list(self.iter_topics(created_since=since)) if since else []
+        new_members: list[ForumUser] = []
+        if since is not None:
+            for summary in self.iter_member_summaries(order="created"):
+                if summary.created_at is not None and summary.created_at <= since:
+                    break
+                new_members.append(self.read_member(summary.username, summary) if member_details else summary)
+        newest = max((p.id for p in posts), default=since_post_id)
+        return ForumChanges(posts=tuple(posts), topics=tuple(topics), new_members=tuple(new_members), newest_post_id=newest)
+

@@ -1,0 +1,395 @@
+"""Writes to the forum that a retry can never double, keyed by the outbox's idempotency key.
+
+Guarantees (given the same ``idempotency_key`` on every attempt of one write):
+- Private messages: the key is embedded invisibly at the end of ``raw`` as
+  ``<!-- companion:KEY -->``. When an attempt ends ambiguously (timeout,
+  dropped connection, 5xx on the POST) or is refused as a duplicate after an
+  ambiguous attempt, the writer looks in the API user's sent PMs for a topic
+  with the same title created since the first attempt, and confirms it by
+  the key in its first post's raw before deciding to send again. When the
+  caller says the outbox row was attempted before (``first_attempt=False``,
+  e.g. after a crash), the look-up happens before the first send.
+- Topics: created with ``external_id`` derived from the key; the look-up is
+  ``GET /t/external_id/{external_id}.json``.
+- Groups and badges: looked up by name (names are unique on the forum).
+- Badge grants: the member's badges are checked before granting, so each
+  badge is granted at most once per member by the companion.
+- Group membership: adding present members or removing absent ones is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from sync import parse
+from sync.client import ForumClient, Redirect
+from sync.errors import ForumNotFound, ForumRejected, ForumUnavailable, UnexpectedResponse
+from sync.records import ForumBadge, ForumGroup, SentPost, UserBadge
+
+log = logging.getLogger(__name__)
+
+MARKER_PATTERN = re.compile(r"<!-- companion:([A-Za-z0-9._:-]+) -->")
+EXTERNAL_ID_PREFIX = "companion-"
+MAX_GROUP_BATCH = 1000
+# How far back a sent PM may lie before the first attempt and still count (clock skew).
+LOOKUP_SKEW = timedelta(minutes=10)
+LOOKUP_CANDIDATES = 5
+LOOKUP_PAGES = 2
+
+
+def idempotency_token(key: str) -> str:
+    """Return a marker-safe form of the key: the key itself when plain, else its SHA-256."""
+    if re.fullmatch(r"[A-Za-z0-9._:]+(-[A-Za-z0-9._:]+)*", key) and len(key) <= 80:
+        return key
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def idempotency_marker(key: str) -> str:
+    """Return the invisible HTML comment that ties a PM to its outbox row."""
+    return f"<!-- companion:{idempotency_token(key)} -->"
+
+
+def with_marker(raw: str, key: str) -> str:
+    """Append the idempotency marker to a post's raw text."""
+    return f"{raw.rstrip()}\n\n{idempotency_marker(key)}"
+
+
+def external_id_for(key: str) -> str:
+    """Derive a topic external_id (at most 50 characters) from an idempotency key."""
+    return EXTERNAL_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _same_title(a: str, b: str) -> bool:
+    # The forum may prettify titles (capitalise, squeeze spaces).
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return norm(a) == norm(b)
+
+
+def _is_duplicate(error: ForumRejected) -> bool:
+    text = " ".join(error.errors).lower() + str(error).lower()
+    return error.status == 422 and any(w in text for w in ("already", "duplicate", "identical", "taken"))
+
+
+class ForumWriter:
+    """Idempotent writes: PMs, topics, groups, memberships, badges and grants."""
+
+    def __init__(
+        self,
+        client: ForumClient,
+        *,
+        max_attempts: int = 3,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.client = client
+        self.max_attempts = max_attempts
+        self._now = now
+
+    # --- private messages --------------------------------------------------------
+
+    def send_private_message(
+        self,
+        recipients: Sequence[str],
+        title: str,
+        raw: str,
+        idempotency_key: str,
+        *,
+        first_attempt: bool = True,
+    ) -> SentPost:
+        """Send a PM to usernames or group names once, whatever happens to the connection."""
+        if not recipients:
+            raise ValueError("a private message needs at least one recipient")
+        started = self._now()
+        body = {
+            "title": title,
+            "raw": with_marker(raw, idempotency_key),
+            "archetype": "private_message",
+            "target_recipients": ",".join(recipients),
+        }
+
+        def lookup() -> SentPost | None:
+            return self.find_sent_private_message(title, idempotency_key, since=None if not first_attempt else started)
+
+        return self._create_once(body, lookup, check_first=not first_attempt)
+
+    def find_sent_private_message(self, title: str, idempotency_key: str, *, since: datetime | None = None) -> SentPost | None:
+        """Find a PM the API user already sent for this key, or None."""
+        marker = idempotency_marker(idempotency_key)
+        candidates: list[tuple[int, datetime | None]] = []
+        for page in range(LOOKUP_PAGES):
+            answer = self.client.get(f"/topics/private-messages-sent/{self.client.api_username}.json", page=page) or {}
+            topics = (answer.get("topic_list") or {}).get("topics") or []
+            for item in topics:
+                created = parse.parse_datetime(item.get("created_at"))
+                if not _same_title(str(item.get("title") or ""), title):
+                    continue
+                if since is not None and created is not None and created < since - LOOKUP_SKEW:
+                    continue
+                candidates.append((int(item["id"]), created))
+            if len(topics) == 0 or not (answer.get("topic_list") or {}).get("more_topics_url"):
+                break
+        # Newest first: a retry looks for what it just sent.
+        candidates.sort(key=lambda c: (c[1] or datetime.min.replace(tzinfo=timezone.utc), c[0]), reverse=True)
+        for topic_id, _ in candidates[:LOOKUP_CANDIDATES]:
+            first = self._first_post(topic_id)
+            if first is not None and marker in str(first.get("raw") or ""):
+                return SentPost(post_id=int(first["id"]), topic_id=topic_id, already_existed=True)
+        return None
+
+    def _first_post(self, topic_id: int) -> dict[str, Any] | None:
+        try:
+            topic = self.client.get(f"/t/{topic_id}.json") or {}
+        except ForumNotFound:
+            return None
+        stream = topic.get("post_stream") or {}
+        posts = stream.get("posts") or []
+        post_id = posts[0].get("id") if posts else (stream.get("stream") or [None])[0]
+        if post_id is None:
+            return None
+        try:
+            return self.client.get(f"/posts/{int(post_id)}.json")
+        except ForumNotFound:
+            return None
+
+    # --- topics ------------------------------------------------------------------
+
+    def create_topic(
+        self,
+        title: str,
+        raw: str,
+        category_id: int,
+        idempotency_key: str,
+        *,
+        tags: Iterable[str] = (),
+        first_attempt: bool = True,
+    ) -> SentPost:
+        """Create a topic in a category once, tracked by an external_id derived from the key."""
+        external_id = external_id_for(idempotency_key)
+        body: dict[str, Any] = {"title": title, "raw": raw, "category": category_id, "external_id": external_id}
+        tag_list = list(tags)
+        if tag_list:
+            body["tags"] = tag_list
+        return self._create_once(body, lambda: self.find_topic_by_external_id(external_id), check_first=not first_attempt)
+
+    def find_topic_by_external_id(self, external_id: str) -> SentPost | None:
+        """Find the topic created with this external_id, or None."""
+        try:
+            answer = self.client.request("GET", f"/t/external_id/{external_id}.json", accept_redirect=True)
+        except ForumNotFound:
+            return None
+        if isinstance(answer, Redirect):
+            match = re.search(r"/t/(?:[^/?#]+/)?(\d+)(?:\.json)?(?:[/?#]|$)", answer.location)
+            if not match:
+                raise UnexpectedResponse(f"cannot read a topic id from redirect {answer.location!r}")
+            answer = self.client.get(f"/t/{int(match.group(1))}.json")
+        if not isinstance(answer, dict) or "id" not in answer:
+            return None
+        stream = answer.get("post_stream") or {}
+        posts = stream.get("posts") or []
+        post_id = posts[0].get("id") if posts else (stream.get("stream") or [None])[0]
+        if post_id is None:
+            return None
+        return SentPost(post_id=int(post_id), topic_id=int(answer["id"]), already_existed=True)
+
+    # --- the shared create-once loop --------------------------------------------
+
+    def _create_once(self, body: dict[str, Any], lookup: Callable[[], SentPost | None], *, check_first: bool) -> SentPost:
+        if check_first:
+            found = lookup()
+            if found is not None:
+                return found
+        uncertain = False
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                answer = self.client.post("/posts.json", body) or {}
+                return SentPost(post_id=int(answer["id"]), topic_id=int(answer["topic_id"]))
+            except ForumUnavailable as exc:
+                if not exc.ambiguous:
+                    raise  # never reached the forum, and the client already retried
+                uncertain = True
+                # Give the forum a moment to finish what it may have started before looking.
+                self.client.sleep(self.client.retry.backoff(attempt))
+                found = lookup()
+                if found is not None:
+                    return found
+                if attempt >= self.max_attempts:
+                    raise
+                log.info("write attempt %d failed (%s); not found on the forum, sending again", attempt, exc)
+            except ForumRejected as exc:
+                # A duplicate refusal after an uncertain attempt means that attempt landed.
+                if uncertain and _is_duplicate(exc):
+                    found = lookup()
+                    if found is not None:
+                        return found
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- groups ------------------------------------------------------------------
+
+    def create_group(
+        self,
+        name: str,
+        *,
+        full_name: str | None = None,
+        bio_raw: str | None = None,
+        usernames: Iterable[str] = (),
+        visibility_level: int | None = None,
+        messageable_level: int | None = None,
+        automatic_membership_email_domains: Iterable[str] = (),
+    ) -> ForumGroup:
+        """Create a group, or return the existing one with that name."""
+        group: dict[str, Any] = {"name": name}
+        if full_name is not None:
+            group["full_name"] = full_name
+        if bio_raw is not None:
+            group["bio_raw"] = bio_raw
+        names = ",".join(usernames)
+        if names:
+            group["usernames"] = names
+        if visibility_level is not None:
+            group["visibility_level"] = visibility_level
+        if messageable_level is not None:
+            group["messageable_level"] = messageable_level
+        domains = "|".join(automatic_membership_email_domains)
+        if domains:
+            group["automatic_membership_email_domains"] = domains
+        existing = self._group_or_none(name)
+        if existing is not None:
+            return existing
+        try:
+            answer = self.client.post("/admin/groups.json", {"group": group}) or {}
+        except ForumUnavailable as exc:
+            existing = self._group_or_none(name) if exc.ambiguous else None
+            if existing is None:
+                raise
+            return existing
+        except ForumRejected as exc:
+            existing = self._group_or_none(name) if exc.status == 422 else None
+            if existing is None:
+                raise
+            return existing
+        return parse.group(answer.get("basic_group") or answer.get("group") or answer)
+
+    def _group_or_none(self, name: str) -> ForumGroup | None:
+        try:
+            answer = self.client.get(f"/groups/{name}.json") or {}
+        except ForumNotFound:
+            return None
+        return parse.group(answer.get("group") or answer)
+
+    def update_group(self, group_id: int, name: str, **fields: Any) -> None:
+        """Update a group's settings (name is required by the forum even when unchanged)."""
+        self.client.put(f"/groups/{group_id}.json", {"group": {"name": name, **fields}})
+
+    def add_group_members(self, group_id: int, usernames: Iterable[str]) -> list[str]:
+        """Add members (already present ones are fine) and return the usernames the forum reports added."""
+        added: list[str] = []
+        for batch in _batches(list(usernames), MAX_GROUP_BATCH):
+            try:
+                answer = self.client.put(f"/groups/{group_id}/members.json", {"usernames": ",".join(batch)}) or {}
+            except ForumRejected as exc:
+                if _is_duplicate(exc):
+                    continue  # all of this batch were members already
+                raise
+            added.extend(str(u) for u in answer.get("usernames") or [])
+        return added
+
+    def remove_group_members(self, group_id: int, usernames: Iterable[str]) -> list[str]:
+        """Remove members (absent ones are skipped) and return the usernames the forum reports removed."""
+        removed: list[str] = []
+        for batch in _batches(list(usernames), MAX_GROUP_BATCH):
+            answer = self.client.delete(f"/groups/{group_id}/members.json", {"usernames": ",".join(batch)}) or {}
+            removed.extend(str(u) for u in answer.get("usernames") or [])
+        return removed
+
+    # --- badges ------------------------------------------------------------------
+
+    def list_badges(self) -> list[ForumBadge]:
+        """List all badges defined on the forum."""
+        answer = self.client.api.badges() or {}
+        return [parse.badge(b) for b in answer.get("badges") or []]
+
+    def create_badge(
+        self,
+        name: str,
+        *,
+        badge_type_id: int = 3,
+        description: str = "",
+        icon: str = "fa-certificate",
+        multiple_grant: bool = False,
+        listable: bool = True,
+        allow_title: bool = False,
+    ) -> ForumBadge:
+        """Create a manually granted badge, or return the existing one with that name."""
+        existing = self._badge_named(name)
+        if existing is not None:
+            return existing
+        body = {
+            "name": name,
+            "badge_type_id": badge_type_id,
+            "description": description,
+            "icon": icon,
+            "multiple_grant": multiple_grant,
+            "listable": listable,
+            "allow_title": allow_title,
+            "enabled": True,
+        }
+        try:
+            answer = self.client.post("/admin/badges.json", body) or {}
+        except (ForumUnavailable, ForumRejected) as exc:
+            if isinstance(exc, ForumUnavailable) and not exc.ambiguous:
+                raise
+            existing = self._badge_named(name)
+            if existing is None:
+                raise
+            return existing
+        return parse.badge(answer.get("badge") or answer)
+
+    def _badge_named(self, name: str) -> ForumBadge | None:
+        return next((b for b in self.list_badges() if b.name == name), None)
+
+    def list_badges_of(self, username: str) -> list[UserBadge]:
+        """List the badges a member holds."""
+        answer = self.client.api.user_badges(username) or {}
+        badge_names = {int(b["id"]): str(b["name"]) for b in answer.get("badges") or [] if "id" in b}
+        return [parse.user_badge(ub, badge_names, username) for ub in answer.get("user_badges") or []]
+
+    def grant_badge(self, username: str, badge_id: int, *, reason: str | None = None) -> UserBadge:
+        """Grant a badge unless the member already holds it; return the (new or existing) grant."""
+        held = self._held(username, badge_id)
+        if held is not None:
+            return held
+        body: dict[str, Any] = {"username": username, "badge_id": badge_id}
+        if reason:
+            body["reason"] = reason
+        try:
+            answer = self.client.post("/user_badges.json", body) or {}
+        except ForumUnavailable as exc:
+            held = self._held(username, badge_id) if exc.ambiguous else None
+            if held is None:
+                raise
+            return held
+        item = answer.get("user_badge")
+        if not isinstance(item, dict):
+            items = [ub for ub in answer.get("user_badges") or [] if parse.as_int(ub.get("badge_id")) == badge_id]
+            item = items[-1] if items else None
+        if item is None:
+            held = self._held(username, badge_id)
+            if held is None:
+                raise UnexpectedResponse("the forum confirmed the grant without returning it")
+            return held
+        return parse.user_badge(item, username=username)
+
+    def _held(self, username: str, badge_id: int) -> UserBadge | None:
+        return next((ub for ub in self.list_badges_of(username) if ub.badge_id == badge_id), None)
+
+
+def _batches(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
