@@ -1,0 +1,451 @@
+"""Assignment state of circle formation with incremental bookkeeping, construction heuristics and local search.
+
+The objective is one weighted sum whose weights make it lexicographic: placed
+members first (so the waiting list only holds who cannot be placed), then members
+available at their circle's slot, then distinct organisations, then interest
+similarity (the sum over circles of ``size * mean pairwise similarity``, at most
+``size`` per circle). Each weight exceeds the largest change one move or swap can
+cause in all lower-ranked terms together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching.circles_problem import MODE_ONLINE, MODE_ONSITE, Problem
+
+W_SIMILARITY = 1.0
+W_ORGS = 40.0
+W_AVAILABLE = 200.0
+W_PLACED = 2000.0
+IMPROVEMENT = 1e-9
+
+
+class State:
+    """Who is in which circle (row ``k`` is the waiting pool) with per-circle counts kept up to date."""
+
+    def __init__(self, problem: Problem, k: int) -> None:
+        self.p = problem
+        self.k = k
+        n, slots = problem.available.shape
+        orgs = len(problem.org_keys)
+        self.none_column = orgs
+        self.orgx = np.where(problem.org >= 0, problem.org, orgs)
+        self.is_org = problem.org >= 0
+        self.assign = np.full(n, k, dtype=np.int64)
+        self.size = np.zeros(k + 1, dtype=np.int64)
+        self.slotcnt = np.zeros((k + 1, slots), dtype=np.int64)
+        self.orgcnt = np.zeros((k + 1, orgs + 1), dtype=np.int64)
+        self.distinct = np.zeros(k + 1, dtype=np.int64)
+        self.hostcnt = np.zeros(k + 1, dtype=np.int64)
+        self.modecnt = np.zeros((k + 1, 3), dtype=np.int64)
+        self.pairsum = np.zeros(k + 1)
+        self.apartcnt = np.zeros(k + 1, dtype=np.int64)  # keep-apart pairs inside the circle
+        self.P = np.zeros((n, k + 1))
+        self.KP = np.zeros((n, k + 1), dtype=np.int64)
+        self.P[:, k] = problem.similarity.sum(axis=1)
+        self.KP[:, k] = problem.apart.sum(axis=1)
+        self.size[k] = n
+        self.slotcnt[k] = problem.available.sum(axis=0)
+        np.add.at(self.orgcnt[k], self.orgx, 1)
+        self.mode_onehot = np.eye(3, dtype=np.int64)[problem.mode]
+
+    # -- bookkeeping -------------------------------------------------------
+
+    def move(self, m: int, target: int) -> None:
+        """Move member ``m`` to circle ``target`` (``k`` = waiting pool), updating all counts."""
+        source = self.assign[m]
+        if source == target:
+            return
+        p = self.p
+        om = self.orgx[m]
+        for circle, sign in ((source, -1), (target, 1)):
+            if sign < 0:
+                self.pairsum[circle] -= self.P[m, circle]
+                self.apartcnt[circle] -= self.KP[m, circle]
+            else:
+                self.pairsum[circle] += self.P[m, circle]
+                self.apartcnt[circle] += self.KP[m, circle]
+            self.size[circle] += sign
+            self.slotcnt[circle] += sign * p.available[m]
+            before = self.orgcnt[circle, om]
+            self.orgcnt[circle, om] += sign
+            if self.is_org[m] and (before == 0 or self.orgcnt[circle, om] == 0):
+                self.distinct[circle] += sign
+            self.hostcnt[circle] += sign * p.host[m]
+            self.modecnt[circle] += sign * self.mode_onehot[m]
+            self.P[:, circle] += sign * p.similarity[:, m]
+            self.KP[:, circle] += sign * p.apart[:, m]
+        self.assign[m] = target
+
+    def members(self, circle: int) -> np.ndarray:
+        """Member positions in a circle, ascending."""
+        return np.flatnonzero(self.assign == circle)
+
+    def available_best(self, slotrows: np.ndarray) -> np.ndarray:
+        """Members available at the best slot for each row of slot counts."""
+        if slotrows.shape[-1] == 0:
+            return np.zeros(slotrows.shape[:-1], dtype=np.int64)
+        return slotrows.max(axis=-1)
+
+    def chosen_slot(self, circle: int) -> int | None:
+        """Index of the circle's slot: most members available, earliest slot on ties."""
+        if self.slotcnt.shape[1] == 0:
+            return None
+        return int(np.argmax(self.slotcnt[circle]))
+
+    # -- objective and constraints ---------------------------------------
+
+    def score(self, size, avail, distinct, pairsum):
+        """Objective contribution of circles described by arrays (not for the waiting pool)."""
+        sim = np.where(size > 1, 2.0 * pairsum / np.maximum(size - 1, 1), 0.0)
+        return W_PLACED * size + W_AVAILABLE * avail + W_ORGS * distinct + W_SIMILARITY * sim
+
+    def valid(self, size, avail, distinct, hosts, online, onsite, apart):
+        """Whether circles described by arrays meet the hard constraints other than the organisation cap."""
+        s = self.p.settings
+        ok = (size >= s.min_size) & (size <= s.max_size) & (distinct >= self.p.min_orgs) & (hosts >= 1) & (apart == 0)
+        if s.separate_modes:
+            ok &= ~((online > 0) & (onsite > 0))
+        if s.require_available_slot:
+            ok &= avail == size
+        return ok
+
+    def circle_valid(self, circle: int) -> bool:
+        """Whether one circle currently meets every hard constraint."""
+        c = circle
+        capped = bool((self.orgcnt[c, : self.none_column] <= self.p.cap).all())
+        return capped and bool(
+            self.valid(
+                self.size[c],
+                self.available_best(self.slotcnt[c]),
+                self.distinct[c],
+                self.hostcnt[c],
+                self.modecnt[c, MODE_ONLINE],
+                self.modecnt[c, MODE_ONSITE],
+                self.apartcnt[c],
+            )
+        )
+
+    def circle_scores(self) -> np.ndarray:
+        """Current objective contribution of every circle row (waiting pool scores 0)."""
+        scores = self.score(self.size, self.available_best(self.slotcnt), self.distinct, self.pairsum)
+        scores[self.k] = 0.0
+        return scores
+
+    def objective(self) -> float:
+        """Total objective of the assignment."""
+        return float(self.circle_scores().sum())
+
+    # -- neighbourhood evaluation ----------------------------------------
+
+    def best_swap(self, a: int, scores: np.ndarray) -> tuple[float, int]:
+        """Best objective change from swapping ``a`` with a member of another circle or the pool."""
+        p, k = self.p, self.k
+        A = self.assign[a]
+        others = np.flatnonzero(self.assign != A)
+        if A == k:
+            others = others[self.assign[others] != k]
+        if others.size == 0:
+            return 0.0, -1
+        B = self.assign[others]
+        oa, ob = self.orgx[a], self.orgx[others]
+        org_a, org_b = self.is_org[a], self.is_org[others]
+        same_org = ob == oa
+        host_a, host_b = p.host[a], p.host[others]
+        mode_a, mode_b = self.mode_onehot[a], self.mode_onehot[others]
+        sim_ab = p.similarity[a, others]
+        cap = p.cap
+        delta = np.zeros(others.size)
+        ok = np.ones(others.size, dtype=bool)
+
+        if A != k:
+            slot_a = self.slotcnt[A][None, :] - p.available[a][None, :] + p.available[others]
+            lose = org_a and self.orgcnt[A, oa] == 1
+            distinct_a = self.distinct[A] - (lose & ~same_org) + (org_b & (self.orgcnt[A, ob] == 0))
+            cap_a = ~org_b | (self.orgcnt[A, ob] + 1 - same_org <= cap)
+            modes_a = self.modecnt[A][None, :] - mode_a[None, :] + mode_b
+            apart_a = self.apartcnt[A] - self.KP[a, A] + self.KP[others, A] - p.apart[others, a]
+            pair_a = self.pairsum[A] - self.P[a, A] + self.P[others, A] - sim_ab
+            size_a = np.full(others.size, self.size[A])
+            avail_a = self.available_best(slot_a)
+            ok &= cap_a & self.valid(
+                size_a,
+                avail_a,
+                distinct_a,
+                self.hostcnt[A] - host_a + host_b,
+                modes_a[:, MODE_ONLINE],
+                modes_a[:, MODE_ONSITE],
+                apart_a,
+            )
+            delta += self.score(size_a, avail_a, distinct_a, pair_a) - scores[A]
+
+        in_circle = B != k
+        slot_b = self.slotcnt[B] - p.available[others] + p.available[a][None, :]
+        lose_b = org_b & (self.orgcnt[B, ob] == 1) & ~same_org
+        distinct_b = self.distinct[B] - lose_b + (org_a & (self.orgcnt[B, oa] == 0))
+        cap_b = (not org_a) | (self.orgcnt[B, oa] + 1 - same_org <= cap)
+        modes_b = self.modecnt[B] - mode_b + mode_a[None, :]
+        apart_b = self.apartcnt[B] - self.KP[others, B] + self.KP[a, B] - p.apart[a, others]
+        pair_b = self.pairsum[B] - self.P[others, B] + self.P[a, B] - sim_ab
+        avail_b = self.available_best(slot_b)
+        ok_b = cap_b & self.valid(
+            self.size[B],
+            avail_b,
+            distinct_b,
+            self.hostcnt[B] - host_b + host_a,
+            modes_b[:, MODE_ONLINE],
+            modes_b[:, MODE_ONSITE],
+            apart_b,
+        )
+        ok &= ok_b | ~in_circle
+        delta += np.where(in_circle, self.score(self.size[B], avail_b, distinct_b, pair_b) - scores[B], 0.0)
+        delta = np.where(ok, delta, -np.inf)
+        best = int(np.argmax(delta))
+        return float(delta[best]), int(others[best])
+
+    def best_move(self, a: int, scores: np.ndarray) -> tuple[float, int]:
+        """Best objective change from moving ``a`` into another circle (not into the pool)."""
+        p, k = self.p, self.k
+        A = self.assign[a]
+        oa, org_a = self.orgx[a], self.is_org[a]
+        base = 0.0
+        if A != k:
+            slot_a = self.slotcnt[A] - p.available[a]
+            distinct_a = self.distinct[A] - int(org_a and self.orgcnt[A, oa] == 1)
+            modes_a = self.modecnt[A] - self.mode_onehot[a]
+            avail_a = self.available_best(slot_a)
+            valid_a = self.valid(
+                self.size[A] - 1,
+                avail_a,
+                distinct_a,
+                self.hostcnt[A] - p.host[a],
+                modes_a[MODE_ONLINE],
+                modes_a[MODE_ONSITE],
+                self.apartcnt[A] - self.KP[a, A],
+            )
+            if not valid_a:
+                return -np.inf, -1
+            base = self.score(self.size[A] - 1, avail_a, distinct_a, self.pairsum[A] - self.P[a, A]) - scores[A]
+        C = np.arange(k)
+        slot_c = self.slotcnt[:k] + p.available[a][None, :]
+        distinct_c = self.distinct[:k] + int(org_a) * (self.orgcnt[:k, oa] == 0)
+        cap_c = (not org_a) | (self.orgcnt[:k, oa] + 1 <= p.cap)
+        modes_c = self.modecnt[:k] + self.mode_onehot[a][None, :]
+        avail_c = self.available_best(slot_c)
+        size_c = self.size[:k] + 1
+        ok = (C != A) & cap_c & self.valid(
+            size_c,
+            avail_c,
+            distinct_c,
+            self.hostcnt[:k] + p.host[a],
+            modes_c[:, MODE_ONLINE],
+            modes_c[:, MODE_ONSITE],
+            self.apartcnt[:k] + self.KP[a, :k],
+        )
+        delta = base + self.score(size_c, avail_c, distinct_c, self.pairsum[:k] + self.P[a, :k]) - scores[:k]
+        delta = np.where(ok, delta, -np.inf)
+        best = int(np.argmax(delta))
+        return float(delta[best]), best
+
+
+def circle_count(problem: Problem, eligible: np.ndarray) -> int:
+    """How many circles to open: about eligible / target, never more than sizes or hosts allow."""
+    s = problem.settings
+    n = int(eligible.sum())
+    if n < s.min_size:
+        return 0
+    hosts = int(problem.host[eligible].sum())
+    wanted = max(1, round(n / s.target_size))
+    return max(0, min(wanted, n // s.min_size, hosts))
+
+
+def target_sizes(n: int, k: int, max_size: int) -> np.ndarray:
+    """Spread ``n`` members evenly over ``k`` circles, capped at the maximum size."""
+    sizes = np.full(k, n // k, dtype=np.int64)
+    sizes[: n % k] += 1
+    return np.minimum(sizes, max_size)
+
+
+def _fits(state: State, m: int, circle: int) -> bool:
+    """Whether ``m`` can join ``circle`` without breaking cap, keep-apart or mode separation."""
+    p = state.p
+    if state.is_org[m] and state.orgcnt[circle, state.orgx[m]] >= p.cap:
+        return False
+    if state.KP[m, circle] > 0:
+        return False
+    if p.settings.separate_modes:
+        mode = p.mode[m]
+        if mode == MODE_ONLINE and state.modecnt[circle, MODE_ONSITE] > 0:
+            return False
+        if mode == MODE_ONSITE and state.modecnt[circle, MODE_ONLINE] > 0:
+            return False
+    return True
+
+
+def _fit_mask(state: State, candidates: np.ndarray, circle: int) -> np.ndarray:
+    """Vectorised ``_fits`` for many candidates and one circle."""
+    p = state.p
+    ok = ~state.is_org[candidates] | (state.orgcnt[circle, state.orgx[candidates]] < p.cap)
+    ok &= state.KP[candidates, circle] == 0
+    if p.settings.separate_modes:
+        modes = p.mode[candidates]
+        if state.modecnt[circle, MODE_ONSITE] > 0:
+            ok &= modes != MODE_ONLINE
+        if state.modecnt[circle, MODE_ONLINE] > 0:
+            ok &= modes != MODE_ONSITE
+    return ok
+
+
+def construct_greedy(problem: Problem, eligible: np.ndarray, rng: np.random.Generator) -> State:
+    """Open circles one by one at the slot most free members share; fill each with the best-fitting members."""
+    k = circle_count(problem, eligible)
+    state = State(problem, k)
+    if k == 0:
+        return state
+    sizes = target_sizes(int(eligible.sum()), k, problem.settings.max_size)
+    free = np.zeros(problem.n, dtype=bool)
+    free[rng.permutation(np.flatnonzero(eligible))] = True
+    tiebreak = rng.random(problem.n) * 1e-6
+    available = problem.available
+    slot_count = available.shape[1]
+    for circle in range(k):
+        pool = np.flatnonzero(free)
+        if pool.size == 0:
+            break
+        slot = int(np.argmax(available[pool].sum(axis=0))) if slot_count else None
+        at_slot = available[pool, slot] if slot is not None else np.ones(pool.size, dtype=np.int8)
+        hosts = pool[problem.host[pool] == 1]
+        if hosts.size == 0:
+            break
+        host_at_slot = available[hosts, slot] if slot is not None else np.ones(hosts.size)
+        # Most constrained host first: available at the slot, fewest other slots.
+        flexibility = available[hosts].sum(axis=1)
+        seed = hosts[np.lexsort((tiebreak[hosts], flexibility, -host_at_slot))[0]]
+        state.move(seed, circle)
+        free[seed] = False
+        del at_slot
+        while state.size[circle] < sizes[circle]:
+            pool = np.flatnonzero(free)
+            if pool.size == 0:
+                break
+            pool = pool[_fit_mask(state, pool, circle)]
+            if pool.size == 0:
+                break
+            gain = (
+                W_AVAILABLE * (available[pool, slot] if slot is not None else 0)
+                + W_ORGS * (state.is_org[pool] & (state.orgcnt[circle, state.orgx[pool]] == 0))
+                + W_SIMILARITY * state.P[pool, circle] / state.size[circle]
+                + tiebreak[pool]
+            )
+            if problem.settings.require_available_slot and slot is not None:
+                gain = np.where(available[pool, slot] == 1, gain, -np.inf)
+            best = int(np.argmax(gain))
+            if not np.isfinite(gain[best]):
+                break
+            state.move(int(pool[best]), circle)
+            free[pool[best]] = False
+    _insert_leftovers(state, np.flatnonzero(free), rng)
+    return state
+
+
+def construct_random(problem: Problem, eligible: np.ndarray, rng: np.random.Generator) -> State:
+    """Baseline: members in random order, each into the next circle with room it fits (round robin)."""
+    k = circle_count(problem, eligible)
+    state = State(problem, k)
+    if k == 0:
+        return state
+    sizes = target_sizes(int(eligible.sum()), k, problem.settings.max_size)
+    turn = 0
+    for m in rng.permutation(np.flatnonzero(eligible)):
+        for limit in (sizes, np.full(k, problem.settings.max_size)):
+            placed = False
+            for step in range(k):
+                circle = (turn + step) % k
+                if state.size[circle] < limit[circle] and _fits(state, int(m), circle):
+                    state.move(int(m), circle)
+                    turn = circle + 1
+                    placed = True
+                    break
+            if placed:
+                break
+    return state
+
+
+def _insert_leftovers(state: State, members: np.ndarray, rng: np.random.Generator) -> None:
+    """Put each leftover member into the circle with room where it adds most, if any fits."""
+    p, k = state.p, state.k
+    for m in rng.permutation(members):
+        m = int(m)
+        rooms = np.flatnonzero((state.size[:k] < p.settings.max_size) & (state.size[:k] > 0))
+        rooms = [c for c in rooms if _fits(state, m, int(c))]
+        if not rooms:
+            continue
+        rooms = np.array(rooms)
+        slots = [state.chosen_slot(int(c)) for c in rooms]
+        at_slot = np.array([p.available[m, s] if s is not None else 0 for s in slots])
+        if p.settings.require_available_slot:
+            rooms, at_slot = rooms[at_slot == 1], at_slot[at_slot == 1]
+            if rooms.size == 0:
+                continue
+        gain = (
+            W_AVAILABLE * at_slot
+            + W_ORGS * (state.is_org[m] & (state.orgcnt[rooms, state.orgx[m]] == 0))
+            + W_SIMILARITY * state.P[m, rooms] / np.maximum(state.size[rooms], 1)
+        )
+        state.move(m, int(rooms[int(np.argmax(gain))]))
+
+
+def repair(state: State, rng: np.random.Generator) -> None:
+    """Dissolve circles that break a hard constraint and re-seat their members where they fit."""
+    while True:
+        broken = [c for c in range(state.k) if state.size[c] > 0 and not state.circle_valid(c)]
+        if not broken:
+            return
+        worst = min(broken, key=lambda c: (state.size[c], c))
+        members = state.members(worst)
+        for m in members:
+            state.move(int(m), state.k)
+        _reseat(state, members, rng)
+
+
+def _reseat(state: State, members: np.ndarray, rng: np.random.Generator) -> None:
+    """Move members from the pool into valid circles where the move keeps the circle valid."""
+    for m in rng.permutation(members):
+        scores = state.circle_scores()
+        delta, circle = state.best_move(int(m), scores)
+        if circle >= 0 and np.isfinite(delta):
+            state.move(int(m), circle)
+
+
+def local_search(state: State, rng: np.random.Generator, rounds: int) -> int:
+    """Improve by best moves and swaps per member in seeded random order until no gain; returns rounds used."""
+    if state.k == 0:
+        return 0
+    n = state.p.n
+    used = 0
+    for _ in range(rounds):
+        used += 1
+        improved = False
+        scores = state.circle_scores()
+        for a in rng.permutation(n):
+            a = int(a)
+            move_gain, circle = state.best_move(a, scores)
+            swap_gain, other = state.best_swap(a, scores)
+            if max(move_gain, swap_gain) <= IMPROVEMENT:
+                continue
+            touched = [state.assign[a]]
+            if move_gain >= swap_gain:
+                state.move(a, circle)
+                touched.append(circle)
+            else:
+                b_circle = state.assign[other]
+                state.move(other, state.k)
+                state.move(a, b_circle)
+                state.move(other, touched[0])
+                touched.append(b_circle)
+            scores = state.circle_scores()
+            improved = True
+        if not improved:
+            break
+    return used
