@@ -1,0 +1,269 @@
+"""Exact top-k cosine candidates for every member, with organisation rules and pair exclusions applied inside the kernel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numba
+import numpy as np
+import scipy.sparse as sp
+
+# Interleaved row chunks per thread, so a few expensive rows do not leave one core idle.
+_CHUNKS_PER_THREAD = 16
+# A pair factor below zero removes the pair; 0..1 discounts its similarity.
+EXCLUDED = -1.0
+
+
+class OrgMode(IntEnum):
+    """How the organisation of two members affects whether and how strongly they match."""
+
+    ANY = 0
+    PREFER_OTHER = 1
+    REQUIRE_OTHER = 2
+
+
+@dataclass(frozen=True)
+class PairFactors:
+    """Per-row pair factors in CSR layout: row i's partners are indices[indptr[i]:indptr[i+1]]."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    factors: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> PairFactors:
+        """No pair is excluded or discounted."""
+        return cls(np.zeros(n + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float64))
+
+    @classmethod
+    def from_pairs(cls, n: int, pairs: Iterable[tuple[int, int, float]]) -> PairFactors:
+        """Symmetric factors from (row, row, factor) triples; the smallest factor of a pair wins."""
+        triples = [(a, b, f) for a, b, f in pairs if a != b]
+        if not triples:
+            return cls.empty(n)
+        left = np.array([t[0] for t in triples], dtype=np.int64)
+        right = np.array([t[1] for t in triples], dtype=np.int64)
+        values = np.array([t[2] for t in triples], dtype=np.float64)
+        if left.min() < 0 or right.min() < 0 or max(left.max(), right.max()) >= n:
+            raise ValueError("pair row out of range")
+        rows = np.concatenate([left, right])
+        cols = np.concatenate([right, left])
+        values = np.concatenate([values, values])
+        # Sort by row, column, factor so the first of each (row, column) group is the smallest factor.
+        order = np.lexsort((values, cols, rows))
+        rows, cols, values = rows[order], cols[order], values[order]
+        first = np.ones(rows.size, dtype=bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        rows, cols, values = rows[first], cols[first], values[first]
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return cls(indptr, cols.astype(np.int32), values)
+
+    def factor(self, row: int, column: int) -> float:
+        """The factor of one pair, 1.0 when the pair has none."""
+        start, end = self.indptr[row], self.indptr[row + 1]
+        hits = np.flatnonzero(self.indices[start:end] == column)
+        return float(self.factors[start + hits[0]]) if hits.size else 1.0
+
+
+@dataclass(frozen=True)
+class TopK:
+    """The k best candidates of every row: indices (-1 where fewer), ranking scores and similarities."""
+
+    indices: np.ndarray
+    scores: np.ndarray
+    similarities: np.ndarray
+
+
+def top_k(
+    matrix: sp.csr_matrix,
+    k: int,
+    organisation_ids: np.ndarray | None = None,
+    org_mode: OrgMode = OrgMode.ANY,
+    other_org_bonus: float = 0.0,
+    min_score: float = 0.0,
+    pair_factors: PairFactors | None = None,
+) -> TopK:
+    """Exact top-k dot-product neighbours of every row under the organisation rule and pair factors.
+
+    A candidate's similarity is its dot product times its pair factor; it must be > 0 and >= min_score.
+    Its ranking score adds `other_org_bonus` when org_mode is PREFER_OTHER and the organisations differ.
+    Ties rank the lower row index first. Organisation -1 means unknown and differs from everyone.
+    """
+    matrix, organisations, factors = _prepare(matrix, k, organisation_ids, pair_factors)
+    transposed = matrix.T.tocsr()
+    transposed.sort_indices()
+    n_chunks = max(1, min(matrix.shape[0], numba.get_num_threads() * _CHUNKS_PER_THREAD))
+    indices, scores, similarities = _top_k_kernel(
+        matrix.indptr,
+        matrix.indices,
+        matrix.data,
+        transposed.indptr,
+        transposed.indices,
+        transposed.data,
+        organisations,
+        int(org_mode),
+        float(other_org_bonus),
+        float(min_score),
+        int(k),
+        factors.indptr,
+        factors.indices,
+        factors.factors,
+        n_chunks,
+    )
+    return TopK(indices, scores, similarities)
+
+
+def top_k_reference(
+    matrix: sp.csr_matrix,
+    k: int,
+    organisation_ids: np.ndarray | None = None,
+    org_mode: OrgMode = OrgMode.ANY,
+    other_org_bonus: float = 0.0,
+    min_score: float = 0.0,
+    pair_factors: PairFactors | None = None,
+    chunk_rows: int = 512,
+) -> TopK:
+    """The same result as `top_k` by dense brute force with NumPy; slow, for tests and benchmarks."""
+    matrix, organisations, factors = _prepare(matrix, k, organisation_ids, pair_factors)
+    n = matrix.shape[0]
+    matrix64 = matrix.astype(np.float64)
+    transposed = matrix64.T.tocsc()
+    indices = np.full((n, k), -1, np.int32)
+    scores = np.zeros((n, k))
+    similarities = np.zeros((n, k))
+    columns = np.arange(n)
+    for start in range(0, n, chunk_rows):
+        stop = min(n, start + chunk_rows)
+        similarity = (matrix64[start:stop] @ transposed).toarray()
+        for offset, row in enumerate(range(start, stop)):
+            sim = similarity[offset]
+            row_factors = np.ones(n)
+            lo, hi = factors.indptr[row], factors.indptr[row + 1]
+            row_factors[factors.indices[lo:hi]] = factors.factors[lo:hi]
+            sim = sim * row_factors
+            same = (organisations == organisations[row]) & (organisations[row] >= 0)
+            allowed = (sim > 0) & (sim >= min_score) & (columns != row) & (row_factors >= 0)
+            if org_mode == OrgMode.REQUIRE_OTHER:
+                allowed &= ~same
+            score = sim + (other_org_bonus * ~same if org_mode == OrgMode.PREFER_OTHER else 0.0)
+            candidates = np.flatnonzero(allowed)
+            order = np.lexsort((candidates, -score[candidates]))[:k]
+            chosen = candidates[order]
+            indices[row, : chosen.size] = chosen
+            scores[row, : chosen.size] = score[chosen]
+            similarities[row, : chosen.size] = sim[chosen]
+    return TopK(indices, scores, similarities)
+
+
+def _prepare(
+    matrix: sp.csr_matrix, k: int, organisation_ids: np.ndarray | None, pair_factors: PairFactors | None
+) -> tuple[sp.csr_matrix, np.ndarray, PairFactors]:
+    """Validate inputs and bring them into the layout the kernel expects."""
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    matrix = sp.csr_matrix(matrix)
+    if matrix.data.size and (matrix.data < 0).any():
+        raise ValueError("profile values must be non-negative")
+    matrix.sort_indices()
+    n = matrix.shape[0]
+    if organisation_ids is None:
+        organisations = np.full(n, -1, np.int64)
+    else:
+        organisations = np.asarray(organisation_ids, dtype=np.int64)
+        if organisations.shape != (n,):
+            raise ValueError(f"organisation_ids must have one entry per row ({n}), got {organisations.shape}")
+    factors = PairFactors.empty(n) if pair_factors is None else pair_factors
+    if factors.indptr.size != n + 1:
+        raise ValueError("pair_factors do not match the number of rows")
+    return matrix, organisations, factors
+
+
+@numba.njit(parallel=True, cache=True, nogil=True)
+def _top_k_kernel(
+    indptr,
+    indices,
+    data,
+    t_indptr,
+    t_indices,
+    t_data,
+    organisations,
+    org_mode,
+    bonus,
+    min_score,
+    k,
+    f_indptr,
+    f_indices,
+    f_values,
+    n_chunks,
+):  # pragma: no cover - compiled; covered through top_k against top_k_reference
+    n = indptr.size - 1
+    out_indices = np.full((n, k), -1, np.int32)
+    out_scores = np.zeros((n, k), np.float64)
+    out_similarities = np.zeros((n, k), np.float64)
+    for chunk in numba.prange(n_chunks):
+        accumulator = np.zeros(n, np.float64)
+        factor = np.ones(n, np.float64)
+        seen = np.zeros(n, np.bool_)
+        touched = np.empty(n, np.int32)
+        best_score = np.empty(k, np.float64)
+        best_similarity = np.empty(k, np.float64)
+        best_index = np.empty(k, np.int32)
+        for row in range(chunk, n, n_chunks):
+            n_touched = 0
+            for p in range(indptr[row], indptr[row + 1]):
+                feature = indices[p]
+                value = np.float64(data[p])
+                for q in range(t_indptr[feature], t_indptr[feature + 1]):
+                    other = t_indices[q]
+                    if not seen[other]:
+                        seen[other] = True
+                        touched[n_touched] = other
+                        n_touched += 1
+                    accumulator[other] += value * t_data[q]
+            for p in range(f_indptr[row], f_indptr[row + 1]):
+                factor[f_indices[p]] = f_values[p]
+            own_org = organisations[row]
+            found = 0
+            for t in range(n_touched):
+                other = touched[t]
+                similarity = accumulator[other] * factor[other]
+                accumulator[other] = 0.0
+                seen[other] = False
+                if other == row or factor[other] < 0.0:
+                    continue
+                same = own_org >= 0 and organisations[other] == own_org
+                if same and org_mode == 2:
+                    continue
+                if similarity <= 0.0 or similarity < min_score:
+                    continue
+                score = similarity
+                if org_mode == 1 and not same:
+                    score += bonus
+                if found == k:
+                    last = best_score[k - 1]
+                    if score < last or (score == last and other > best_index[k - 1]):
+                        continue
+                    slot = k - 1
+                else:
+                    slot = found
+                    found += 1
+                while slot > 0 and (
+                    best_score[slot - 1] < score or (best_score[slot - 1] == score and best_index[slot - 1] > other)
+                ):
+                    best_score[slot] = best_score[slot - 1]
+                    best_similarity[slot] = best_similarity[slot - 1]
+                    best_index[slot] = best_index[slot - 1]
+                    slot -= 1
+                best_score[slot] = score
+                best_similarity[slot] = similarity
+                best_index[slot] = other
+            for p in range(f_indptr[row], f_indptr[row + 1]):
+                factor[f_indices[p]] = 1.0
+            for slot in range(found):
+                out_indices[row, slot] = best_index[slot]
+                out_scores[row, slot] = best_score[slot]
+                out_similarities[row, slot] = best_similarity[slot]
+    return out_indices, out_scores, out_similarities
