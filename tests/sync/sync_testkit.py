@@ -30,12 +30,22 @@ def openapi() -> dict[str, Any]:
     return json.loads((SHARED / "openapi.json").read_text(encoding="utf-8"))
 
 
+_VALIDATORS: dict[int, Any] = {}
+
+
 def validate(instance: Any, schema_or_name: dict[str, Any] | str) -> None:
     """Raise jsonschema.ValidationError when the instance does not fit the schema."""
     import jsonschema
 
     target = schema(schema_or_name) if isinstance(schema_or_name, str) else schema_or_name
-    jsonschema.validate(instance, target)
+    key = id(target)
+    if key not in _VALIDATORS:
+        cls = jsonschema.validators.validator_for(target)
+        cls.check_schema(target)
+        _VALIDATORS[key] = (target, cls(target))  # keep target alive so its id stays unique
+    error = jsonschema.exceptions.best_match(_VALIDATORS[key][1].iter_errors(instance))
+    if error is not None:
+        raise error
 
 
 def _default(spec: dict[str, Any], key: str) -> Any:
@@ -74,19 +84,24 @@ def merge(base: Any, overrides: Any) -> Any:
 
 
 def item_schema(name: str, *path: str) -> dict[str, Any]:
-    """Return a nested schema: property names, and '*' for array items."""
+    """Return a nested schema: property names, and '*' or 'items' for array items."""
     spec = schema(name)
     for key in path:
-        spec = spec["items"] if key == "*" else spec["properties"][key]
+        is_array_step = key == "*" or (key == "items" and spec.get("type") == "array")
+        spec = spec["items"] if is_array_step else spec["properties"][key]
     return spec
 
 
-def fixture(name: str, *path: str, **overrides: Any) -> dict[str, Any]:
-    """Build a schema-valid object (a whole response or a nested item) with the given fields set."""
-    spec = item_schema(name, *path)
+def fixture(schema_name: str, /, *path: str, _beyond_schema: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    """Build a schema-valid object (a whole response or a nested item) with the given fields set.
+
+    ``_beyond_schema`` adds fields real Discourse sends that the published schema
+    lacks (it forbids additional properties); they are added after validation.
+    """
+    spec = item_schema(schema_name, *path)
     instance = merge(minimal(spec), overrides)
     validate(instance, spec)
-    return instance
+    return merge(instance, _beyond_schema or {})
 
 
 class FakeClock:
