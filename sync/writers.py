@@ -74,7 +74,7 @@ def _same_title(a: str, b: str) -> bool:
 
 def _is_duplicate(error: ForumRejected) -> bool:
     text = " ".join(error.errors).lower() + str(error).lower()
-    return error.status == 422 and any(w in text for w in ("already", "duplicate", "identical", "taken"))
+    return error.status == 422 and any(w in text for w in ("already", "duplicate", "identical", "similar", "taken"))
 
 
 class ForumWriter:
