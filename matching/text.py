@@ -6,10 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import snowballstemmer
 
+_DATA_DIR = Path(__file__).resolve().parent / "data"
 # Letters and digits, optionally joined by hyphens ("E-Akte", "Open-Data-Portal").
 _TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _TAG_STRIP_RE = re.compile(r"[^0-9a-z]+")
@@ -34,7 +35,7 @@ _S_LINKING_SUFFIXES = ("ung", "heit", "keit", "ion", "tät", "schaft", "ling", "
 @lru_cache(maxsize=None)
 def load_stopwords(language: str) -> frozenset[str]:
     """The stop words of a language ("de" or "en") from the package data."""
-    text = resources.files("matching").joinpath("data", f"stopwords_{language}.txt").read_text("utf-8")
+    text = (_DATA_DIR / f"stopwords_{language}.txt").read_text("utf-8")
     words = (line.strip() for line in text.splitlines())
     return frozenset(normalize(word) for word in words if word and not word.startswith("#"))
 
