@@ -1,0 +1,66 @@
+"""The Flask application of the sandbox forum."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, request
+
+from .api import api
+from .connect import connect
+from .errors import NotFound
+from .explorer import explorer
+from .http import error_response
+from .pages import pages
+from .seed import SYSTEM_DOMAIN, seed_network
+from .settings import SandboxSettings
+from .state import ForumState
+from .text import linkify_escaped
+from .webhooks import WebhookDispatcher
+
+
+def build_state(settings: SandboxSettings) -> ForumState:
+    """A state seeded with the configured network, with the API user present."""
+    state = ForumState(settings)
+    if settings.members > 0 or settings.organisations > 0:
+        seed_network(state, settings.members, settings.organisations, settings.seed)
+    if state.find_user(settings.api_username) is None:
+        state.seeding = True
+        state.create_user(settings.api_username, settings.api_username, f"{settings.api_username}@{SYSTEM_DOMAIN}",
+                          admin=True, trust_level=4, user_id=-1 if state.users.get(-1) is None else None)
+        state.seeding = False
+    return state
+
+
+def enable_webhooks(state: ForumState, instance: str) -> None:
+    """Start delivering webhooks when the settings name a URL."""
+    settings = state.settings
+    if settings.webhook_url and state.webhooks is None:
+        state.webhooks = WebhookDispatcher(state, settings.webhook_url, settings.webhook_secret, instance,
+                                           settings.webhook_retry_delays, settings.webhook_timeout)
+
+
+def create_app(settings: SandboxSettings | None = None, state: ForumState | None = None) -> Flask:
+    """Create the sandbox app around a given state, or a freshly seeded one."""
+    settings = settings or (state.settings if state is not None else SandboxSettings())
+    state = state or build_state(settings)
+    app = Flask(__name__)
+    app.config["SANDBOX_STATE"] = state
+    app.secret_key = secrets.token_hex(16)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(linkify=linkify_escaped, site_title=settings.title)
+    app.register_blueprint(api)
+    app.register_blueprint(explorer)
+    app.register_blueprint(connect)
+    app.register_blueprint(pages)
+    enable_webhooks(state, settings.base_url or "http://localhost")
+
+    @app.errorhandler(404)
+    @app.errorhandler(405)
+    def not_found(_error: Exception) -> Response | tuple[str, int]:
+        # Discourse answers unknown API routes with its JSON 404; HTML pages get a plain page.
+        if request.path.startswith("/sandbox/"):
+            return "<h1>404</h1><p>Nicht gefunden / not found</p>", 404
+        return error_response(NotFound())
+
+    return app
