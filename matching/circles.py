@@ -34,7 +34,7 @@ from matching.circles_model import (
     waiting_entry,
 )
 from matching.circles_problem import MODE_ONLINE, MODE_ONSITE, Problem, build_problem
-from matching.circles_search import State, construct_greedy, construct_random, local_search, repair
+from matching.circles_search import State, construct_greedy, construct_random, local_search, repair, soft_repair
 
 __all__ = [
     "Circle",
@@ -60,6 +60,7 @@ def form_circles(
     rng = np.random.default_rng(settings.seed)
     eligible = _eligible(problem)
     state = construct_greedy(problem, eligible, rng)
+    soft_repair(state, rng, settings.iterations)
     repair(state, rng)
     rounds = local_search(state, rng, settings.iterations)
     return _formation(state, eligible, "local_search", {"rounds": rounds, "objective": state.objective()})
@@ -68,24 +69,24 @@ def form_circles(
 def greedy_assignment(
     signups: Sequence[SignUp], settings: FormationSettings = FormationSettings(), similarity: np.ndarray | None = None
 ) -> Formation:
-    """Baseline: the greedy construction and repair alone, without local search."""
+    """Baseline: the greedy construction alone; circles that break a hard constraint are dropped, no search."""
     problem = build_problem(signups, settings, similarity)
     rng = np.random.default_rng(settings.seed)
     eligible = _eligible(problem)
     state = construct_greedy(problem, eligible, rng)
-    repair(state, rng)
+    repair(state, rng, reseat=False)
     return _formation(state, eligible, "greedy", {"objective": state.objective()})
 
 
 def random_assignment(
     signups: Sequence[SignUp], settings: FormationSettings = FormationSettings(), similarity: np.ndarray | None = None
 ) -> Formation:
-    """Baseline: seeded random order into circles round robin, respecting the hard constraints."""
+    """Baseline: seeded random order into circles round robin; circles that break a hard constraint are dropped."""
     problem = build_problem(signups, settings, similarity)
     rng = np.random.default_rng(settings.seed)
     eligible = _eligible(problem)
     state = construct_random(problem, eligible, rng)
-    repair(state, rng)
+    repair(state, rng, reseat=False)
     return _formation(state, eligible, "random", {"objective": state.objective()})
 
 

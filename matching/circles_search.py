@@ -18,6 +18,8 @@ W_SIMILARITY = 1.0
 W_ORGS = 40.0
 W_AVAILABLE = 200.0
 W_PLACED = 2000.0
+# Only used while repairing: a missing member, organisation or host of a circle costs more than anything else.
+W_VIOLATION = 20000.0
 IMPROVEMENT = 1e-9
 
 
@@ -27,6 +29,8 @@ class State:
     def __init__(self, problem: Problem, k: int) -> None:
         self.p = problem
         self.k = k
+        # In soft mode minimum size, minimum organisations and host are penalties, not constraints.
+        self.soft = False
         n, slots = problem.available.shape
         orgs = len(problem.org_keys)
         self.none_column = orgs
@@ -96,15 +100,24 @@ class State:
 
     # -- objective and constraints ---------------------------------------
 
-    def score(self, size, avail, distinct, pairsum):
+    def score(self, size, avail, distinct, pairsum, hosts):
         """Objective contribution of circles described by arrays (not for the waiting pool)."""
         sim = np.where(size > 1, 2.0 * pairsum / np.maximum(size - 1, 1), 0.0)
-        return W_PLACED * size + W_AVAILABLE * avail + W_ORGS * distinct + W_SIMILARITY * sim
+        total = W_PLACED * size + W_AVAILABLE * avail + W_ORGS * distinct + W_SIMILARITY * sim
+        if self.soft:
+            s = self.p.settings
+            missing = (
+                np.maximum(0, s.min_size - size) + np.maximum(0, self.p.min_orgs - distinct) + (np.asarray(hosts) < 1)
+            )
+            total = total - W_VIOLATION * np.where(size > 0, missing, 0)
+        return total
 
     def valid(self, size, avail, distinct, hosts, online, onsite, apart):
         """Whether circles described by arrays meet the hard constraints other than the organisation cap."""
         s = self.p.settings
-        ok = (size >= s.min_size) & (size <= s.max_size) & (distinct >= self.p.min_orgs) & (hosts >= 1) & (apart == 0)
+        ok = (size <= s.max_size) & (apart == 0)
+        if not self.soft:
+            ok &= (size >= s.min_size) & (distinct >= self.p.min_orgs) & (hosts >= 1)
         if s.separate_modes:
             ok &= ~((online > 0) & (onsite > 0))
         if s.require_available_slot:
@@ -129,7 +142,7 @@ class State:
 
     def circle_scores(self) -> np.ndarray:
         """Current objective contribution of every circle row (waiting pool scores 0)."""
-        scores = self.score(self.size, self.available_best(self.slotcnt), self.distinct, self.pairsum)
+        scores = self.score(self.size, self.available_best(self.slotcnt), self.distinct, self.pairsum, self.hostcnt)
         scores[self.k] = 0.0
         return scores
 
@@ -169,16 +182,17 @@ class State:
             pair_a = self.pairsum[A] - self.P[a, A] + self.P[others, A] - sim_ab
             size_a = np.full(others.size, self.size[A])
             avail_a = self.available_best(slot_a)
+            hosts_a = self.hostcnt[A] - host_a + host_b
             ok &= cap_a & self.valid(
                 size_a,
                 avail_a,
                 distinct_a,
-                self.hostcnt[A] - host_a + host_b,
+                hosts_a,
                 modes_a[:, MODE_ONLINE],
                 modes_a[:, MODE_ONSITE],
                 apart_a,
             )
-            delta += self.score(size_a, avail_a, distinct_a, pair_a) - scores[A]
+            delta += self.score(size_a, avail_a, distinct_a, pair_a, hosts_a) - scores[A]
 
         in_circle = B != k
         slot_b = self.slotcnt[B] - p.available[others] + p.available[a][None, :]
@@ -189,17 +203,18 @@ class State:
         apart_b = self.apartcnt[B] - self.KP[others, B] + self.KP[a, B] - p.apart[a, others]
         pair_b = self.pairsum[B] - self.P[others, B] + self.P[a, B] - sim_ab
         avail_b = self.available_best(slot_b)
+        hosts_b = self.hostcnt[B] - host_b + host_a
         ok_b = cap_b & self.valid(
             self.size[B],
             avail_b,
             distinct_b,
-            self.hostcnt[B] - host_b + host_a,
+            hosts_b,
             modes_b[:, MODE_ONLINE],
             modes_b[:, MODE_ONSITE],
             apart_b,
         )
         ok &= ok_b | ~in_circle
-        delta += np.where(in_circle, self.score(self.size[B], avail_b, distinct_b, pair_b) - scores[B], 0.0)
+        delta += np.where(in_circle, self.score(self.size[B], avail_b, distinct_b, pair_b, hosts_b) - scores[B], 0.0)
         delta = np.where(ok, delta, -np.inf)
         best = int(np.argmax(delta))
         return float(delta[best]), int(others[best])
@@ -215,18 +230,19 @@ class State:
             distinct_a = self.distinct[A] - int(org_a and self.orgcnt[A, oa] == 1)
             modes_a = self.modecnt[A] - self.mode_onehot[a]
             avail_a = self.available_best(slot_a)
+            hosts_a = self.hostcnt[A] - p.host[a]
             valid_a = self.valid(
                 self.size[A] - 1,
                 avail_a,
                 distinct_a,
-                self.hostcnt[A] - p.host[a],
+                hosts_a,
                 modes_a[MODE_ONLINE],
                 modes_a[MODE_ONSITE],
                 self.apartcnt[A] - self.KP[a, A],
             )
             if not valid_a:
                 return -np.inf, -1
-            base = self.score(self.size[A] - 1, avail_a, distinct_a, self.pairsum[A] - self.P[a, A]) - scores[A]
+            base = self.score(self.size[A] - 1, avail_a, distinct_a, self.pairsum[A] - self.P[a, A], hosts_a) - scores[A]
         C = np.arange(k)
         slot_c = self.slotcnt[:k] + p.available[a][None, :]
         distinct_c = self.distinct[:k] + int(org_a) * (self.orgcnt[:k, oa] == 0)
@@ -234,16 +250,17 @@ class State:
         modes_c = self.modecnt[:k] + self.mode_onehot[a][None, :]
         avail_c = self.available_best(slot_c)
         size_c = self.size[:k] + 1
+        hosts_c = self.hostcnt[:k] + p.host[a]
         ok = (C != A) & cap_c & self.valid(
             size_c,
             avail_c,
             distinct_c,
-            self.hostcnt[:k] + p.host[a],
+            hosts_c,
             modes_c[:, MODE_ONLINE],
             modes_c[:, MODE_ONSITE],
             self.apartcnt[:k] + self.KP[a, :k],
         )
-        delta = base + self.score(size_c, avail_c, distinct_c, self.pairsum[:k] + self.P[a, :k]) - scores[:k]
+        delta = base + self.score(size_c, avail_c, distinct_c, self.pairsum[:k] + self.P[a, :k], hosts_c) - scores[:k]
         delta = np.where(ok, delta, -np.inf)
         best = int(np.argmax(delta))
         return float(delta[best]), best
@@ -298,55 +315,96 @@ def _fit_mask(state: State, candidates: np.ndarray, circle: int) -> np.ndarray:
 
 
 def construct_greedy(problem: Problem, eligible: np.ndarray, rng: np.random.Generator) -> State:
-    """Open circles one by one at the slot most free members share; fill each with the best-fitting members."""
+    """Open all circles at once, spread over the slots by demand, then let them pick members in turns (a draft)."""
     k = circle_count(problem, eligible)
     state = State(problem, k)
     if k == 0:
         return state
     sizes = target_sizes(int(eligible.sum()), k, problem.settings.max_size)
-    free = np.zeros(problem.n, dtype=bool)
-    free[rng.permutation(np.flatnonzero(eligible))] = True
+    free = eligible.copy()
     tiebreak = rng.random(problem.n) * 1e-6
     available = problem.available
-    slot_count = available.shape[1]
+    slot_of = _spread_slots(problem, eligible, k)
+    seed_modes = _seed_modes(problem, eligible, k)
     for circle in range(k):
-        pool = np.flatnonzero(free)
-        if pool.size == 0:
-            break
-        slot = int(np.argmax(available[pool].sum(axis=0))) if slot_count else None
-        at_slot = available[pool, slot] if slot is not None else np.ones(pool.size, dtype=np.int8)
-        hosts = pool[problem.host[pool] == 1]
+        hosts = np.flatnonzero(free & (problem.host == 1))
+        wanted = hosts[problem.mode[hosts] == seed_modes[circle]]
+        hosts = wanted if wanted.size else hosts
         if hosts.size == 0:
             break
-        host_at_slot = available[hosts, slot] if slot is not None else np.ones(hosts.size)
-        # Most constrained host first: available at the slot, fewest other slots.
+        slot = slot_of[circle]
+        at_slot = available[hosts, slot] if slot is not None else np.ones(hosts.size)
+        # The most constrained host first: available at the slot, fewest slots overall.
         flexibility = available[hosts].sum(axis=1)
-        seed = hosts[np.lexsort((tiebreak[hosts], flexibility, -host_at_slot))[0]]
+        seed = int(hosts[np.lexsort((tiebreak[hosts], flexibility, -at_slot))[0]])
         state.move(seed, circle)
         free[seed] = False
-        del at_slot
-        while state.size[circle] < sizes[circle]:
-            pool = np.flatnonzero(free)
-            if pool.size == 0:
-                break
-            pool = pool[_fit_mask(state, pool, circle)]
-            if pool.size == 0:
-                break
-            gain = (
-                W_AVAILABLE * (available[pool, slot] if slot is not None else 0)
-                + W_ORGS * (state.is_org[pool] & (state.orgcnt[circle, state.orgx[pool]] == 0))
-                + W_SIMILARITY * state.P[pool, circle] / state.size[circle]
-                + tiebreak[pool]
-            )
-            if problem.settings.require_available_slot and slot is not None:
-                gain = np.where(available[pool, slot] == 1, gain, -np.inf)
-            best = int(np.argmax(gain))
-            if not np.isfinite(gain[best]):
-                break
-            state.move(int(pool[best]), circle)
-            free[pool[best]] = False
+    open_circles = [c for c in range(k) if state.size[c] > 0]
+    while open_circles:
+        open_circles.sort(key=lambda c: (state.size[c], c))
+        still_open = []
+        for circle in open_circles:
+            if state.size[circle] >= sizes[circle]:
+                continue
+            member = _best_pick(state, free, circle, slot_of[circle], tiebreak)
+            if member is None:
+                continue
+            state.move(member, circle)
+            free[member] = False
+            still_open.append(circle)
+        open_circles = still_open
     _insert_leftovers(state, np.flatnonzero(free), rng)
     return state
+
+
+def _seed_modes(problem: Problem, eligible: np.ndarray, k: int) -> list[int]:
+    """Mode preference of each circle's first member, so online-only and on-site-only members get own circles."""
+    if not problem.settings.separate_modes:
+        return [-1] * k
+    n = int(eligible.sum())
+    modes = problem.mode[eligible]
+    online = int(round(k * int((modes == MODE_ONLINE).sum()) / n))
+    onsite = min(k - online, int(round(k * int((modes == MODE_ONSITE).sum()) / n)))
+    return [MODE_ONLINE] * online + [MODE_ONSITE] * onsite + [0] * (k - online - onsite)
+
+
+def _spread_slots(problem: Problem, eligible: np.ndarray, k: int) -> list[int | None]:
+    """Give each circle a slot, in proportion to how many members could come (split over their slots)."""
+    available = problem.available[eligible].astype(np.float64)
+    if available.shape[1] == 0:
+        return [None] * k
+    per_member = available.sum(axis=1, keepdims=True)
+    demand = (available / np.where(per_member > 0, per_member, 1.0)).sum(axis=0)
+    opened = np.zeros(available.shape[1])
+    slots: list[int | None] = []
+    for _ in range(k):
+        slot = int(np.argmax(demand / (opened + 1)))
+        opened[slot] += 1
+        slots.append(slot)
+    return slots
+
+
+def _best_pick(state: State, free: np.ndarray, circle: int, slot: int | None, tiebreak: np.ndarray) -> int | None:
+    """The free member adding most to a circle: available at its slot, new organisation, similar interests."""
+    problem = state.p
+    pool = np.flatnonzero(free)
+    if pool.size == 0:
+        return None
+    pool = pool[_fit_mask(state, pool, circle)]
+    if pool.size == 0:
+        return None
+    at_slot = problem.available[pool, slot] if slot is not None else np.zeros(pool.size)
+    if problem.settings.require_available_slot and slot is not None:
+        pool, at_slot = pool[at_slot == 1], at_slot[at_slot == 1]
+        if pool.size == 0:
+            return None
+    gain = (
+        W_AVAILABLE * at_slot
+        + W_ORGS * (state.is_org[pool] & (state.orgcnt[circle, state.orgx[pool]] == 0))
+        + W_SIMILARITY * state.P[pool, circle] / max(state.size[circle], 1)
+        + tiebreak[pool]
+    )
+    return int(pool[int(np.argmax(gain))])
 
 
 def construct_random(problem: Problem, eligible: np.ndarray, rng: np.random.Generator) -> State:
@@ -396,8 +454,8 @@ def _insert_leftovers(state: State, members: np.ndarray, rng: np.random.Generato
         state.move(m, int(rooms[int(np.argmax(gain))]))
 
 
-def repair(state: State, rng: np.random.Generator) -> None:
-    """Dissolve circles that break a hard constraint and re-seat their members where they fit."""
+def repair(state: State, rng: np.random.Generator, reseat: bool = True) -> None:
+    """Dissolve circles that break a hard constraint and, if ``reseat``, re-seat their members where they fit."""
     while True:
         broken = [c for c in range(state.k) if state.size[c] > 0 and not state.circle_valid(c)]
         if not broken:
@@ -406,7 +464,8 @@ def repair(state: State, rng: np.random.Generator) -> None:
         members = state.members(worst)
         for m in members:
             state.move(int(m), state.k)
-        _reseat(state, members, rng)
+        if reseat:
+            _reseat(state, members, rng)
 
 
 def _reseat(state: State, members: np.ndarray, rng: np.random.Generator) -> None:
@@ -416,6 +475,17 @@ def _reseat(state: State, members: np.ndarray, rng: np.random.Generator) -> None
         delta, circle = state.best_move(int(m), scores)
         if circle >= 0 and np.isfinite(delta):
             state.move(int(m), circle)
+
+
+def soft_repair(state: State, rng: np.random.Generator, rounds: int) -> None:
+    """Mend broken circles by local search with minimum size, organisations and host as penalties."""
+    if state.k == 0:
+        return
+    state.soft = True
+    try:
+        local_search(state, rng, rounds)
+    finally:
+        state.soft = False
 
 
 def local_search(state: State, rng: np.random.Generator, rounds: int) -> int:
