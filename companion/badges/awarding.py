@@ -1,0 +1,211 @@
+"""Awarding badges: evaluate the rules over the store's interaction graph and queue forum grants in the outbox.
+
+Nothing is granted twice: a grant is recorded in `badge_grants` in the same
+transaction that queues its outbox row (keyed `badge-grant:{badge}:{member}`,
+with a counter for repeat grants of multiple-grant badges and for re-grants an
+admin allowed), the rules skip what is already held or was revoked, and the
+forum writer checks the member's forum badges before granting.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching import badges as rules
+
+from companion.badges.catalogue import all_badges, definition_of, grant_state, seed_defaults
+from companion.badges.graph import build_graph
+from companion.jobs.locks import job_lock
+from companion.jobs.outbox import enqueue
+from companion.store.models import Badge, BadgeGrant, Member
+from companion.store.types import utcnow
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = "badges"
+
+
+@dataclass(frozen=True)
+class PlannedGrant:
+    """One badge a member earned: who, what, why, and the outbox key that sends it."""
+
+    member_id: int
+    username: str
+    badge_key: str
+    badge_name_de: str
+    badge_name_en: str
+    reason_de: str
+    reason_en: str
+    evidence_url: str | None
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class SkippedGrant:
+    """An earned badge that is not granted, with the reason."""
+
+    member_id: int
+    username: str | None
+    badge_key: str
+    reason: str
+
+
+@dataclass
+class AwardReport:
+    """What one awarding run granted (or, in a dry run, would grant) and what it left out."""
+
+    dry_run: bool
+    seeded: list[str] = field(default_factory=list)
+    badges_to_create: list[str] = field(default_factory=list)
+    grants: list[PlannedGrant] = field(default_factory=list)
+    skipped: list[SkippedGrant] = field(default_factory=list)
+    members: int = 0
+    interactions: int = 0
+
+    def counts(self) -> dict[str, Any]:
+        """Counts for the run record."""
+        return {
+            "dry_run": self.dry_run,
+            "members": self.members,
+            "interactions": self.interactions,
+            "badges_seeded": len(self.seeded),
+            "badges_to_create": len(self.badges_to_create),
+            "grants": len(self.grants),
+            "skipped": len(self.skipped),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (for JSON output)."""
+        return asdict(self)
+
+
+def grant_key(badge_key: str, member_id: int, number: int = 1) -> str:
+    """The outbox idempotency key of a member's n-th grant of a badge."""
+    base = f"badge-grant:{badge_key}:{member_id}"
+    return base if number <= 1 else f"{base}:{number}"
+
+
+def create_key(badge_key: str) -> str:
+    """The outbox idempotency key that creates a badge in the forum."""
+    return f"badge-create:{badge_key}"
+
+
+def _ineligible_reason(member: Member | None) -> str | None:
+    if member is None:
+        return "member no longer in the store"
+    if not member.active or member.staged:
+        return "member left the forum"
+    if member.suspended:
+        return "member is suspended"
+    return None
+
+
+def plan_awards(session: Session, *, forum_url: str | None, now: datetime, report: AwardReport) -> list[Badge]:
+    """Evaluate the enabled badges' rules and fill the report; return the enabled badges."""
+    badges = [b for b in all_badges(session) if b.enabled]
+    by_key = {b.key: b for b in badges}
+    graph = build_graph(session, forum_url=forum_url, now=now)
+    state = grant_state(session)
+    report.members = len(graph.members)
+    report.interactions = len(graph.interactions)
+    awards = rules.evaluate_badges(
+        [definition_of(b) for b in badges],
+        graph.members,
+        graph.deleted,
+        graph.interactions,
+        state.granted,
+        state.revoked,
+    )
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_({a.member_id for a in awards})))}
+    planned_counts: dict[tuple[int, str], int] = {}
+    for award in awards:
+        badge = by_key[award.badge_key]
+        member = members.get(award.member_id)
+        reason = _ineligible_reason(member)
+        if reason is not None:
+            report.skipped.append(
+                SkippedGrant(award.member_id, member.username if member else None, award.badge_key, reason)
+            )
+            continue
+        pair = (award.member_id, award.badge_key)
+        number = state.counts.get(pair, 0) + planned_counts.get(pair, 0) + 1
+        planned_counts[pair] = planned_counts.get(pair, 0) + 1
+        report.grants.append(
+            PlannedGrant(
+                member_id=member.id,
+                username=member.username,
+                badge_key=badge.key,
+                badge_name_de=badge.name_de,
+                badge_name_en=badge.name_en,
+                reason_de=award.reason_de,
+                reason_en=award.reason_en,
+                evidence_url=award.evidence_url,
+                idempotency_key=grant_key(badge.key, member.id, number),
+            )
+        )
+    report.badges_to_create = [b.key for b in badges if b.forum_badge_id is None]
+    return badges
+
+
+def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, now: datetime) -> None:
+    """Queue the badge creations and grants of a report and record the grants, in the caller's transaction."""
+    badge_ids = {b.key: b.id for b in all_badges(session)}
+    for badge_key in report.badges_to_create:
+        enqueue(session, key=create_key(badge_key), kind="badge_create", payload={"badge_key": badge_key}, run_id=run_id)
+    for grant in report.grants:
+        payload = {"username": grant.username, "badge_key": grant.badge_key, "reason": grant.evidence_url}
+        enqueue(
+            session, key=grant.idempotency_key, kind="badge_grant", payload=payload, member_id=grant.member_id, run_id=run_id
+        )
+        session.add(
+            BadgeGrant(
+                badge_id=badge_ids[grant.badge_key],
+                member_id=grant.member_id,
+                granted_at=now,
+                evidence_url=grant.evidence_url,
+            )
+        )
+    session.flush()
+
+
+def _award(context, *, dry_run: bool, run_id: int | None, now: datetime) -> AwardReport:
+    report = AwardReport(dry_run=dry_run)
+    session = context.store.session()
+    try:
+        # A dry run sees the defaults as they would be seeded, then rolls everything back.
+        report.seeded = seed_defaults(session)
+        plan_awards(session, forum_url=context.settings.forum_url, now=now, report=report)
+        if dry_run:
+            session.rollback()
+        else:
+            queue_awards(session, report, run_id=run_id, now=now)
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    return report
+
+
+def award_badges(context, *, dry_run: bool = False, run=None, now: datetime | None = None) -> AwardReport:
+    """Grant every newly earned badge through the outbox (or, with dry_run, only report who would get what and why)."""
+    moment = now or utcnow()
+    run_id = getattr(run, "run_id", None)
+    if dry_run:
+        return _award(context, dry_run=True, run_id=run_id, now=moment)
+    with job_lock(context.store, LOCK_NAME):
+        if run is None:
+            report = _award(context, dry_run=False, run_id=None, now=moment)
+        else:
+            with run.step("badges") as counts:
+                report = _award(context, dry_run=False, run_id=run_id, now=moment)
+                counts.update(report.counts())
+    log.info("badges: %s", report.counts())
+    return report
