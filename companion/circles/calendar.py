@@ -1,0 +1,105 @@
+"""ICS calendar feeds per circle and per member at unguessable, revocable URLs."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import icalendar
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from companion.circles.common import local
+from companion.circles.links import circle_url
+from companion.store.models import CalendarToken, Circle, CircleMember, Meeting, Member, Organisation, Season
+
+PRODID = "-//Companion//Zirkel//DE"
+
+
+def new_token() -> str:
+    """An unguessable token (256 bits of randomness)."""
+    return secrets.token_urlsafe(32)
+
+
+def current_token(session: Session, *, member: Member | None = None, circle: Circle | None = None) -> CalendarToken:
+    """The owner's active token, created on first use."""
+    if (member is None) == (circle is None):
+        raise ValueError("a calendar token belongs to exactly one member or one circle")
+    query = select(CalendarToken).where(CalendarToken.revoked_at.is_(None))
+    query = query.where(CalendarToken.member_id == member.id) if member else query.where(CalendarToken.circle_id == circle.id)
+    token = session.scalar(query.order_by(CalendarToken.created_at.desc()))
+    if token is None:
+        token = CalendarToken(token=new_token(), member_id=member.id if member else None, circle_id=circle.id if circle else None)
+        session.add(token)
+        session.flush()
+    return token
+
+
+def revoke_tokens(session: Session, *, now: datetime, member: Member | None = None, circle: Circle | None = None) -> int:
+    """Revoke the owner's active tokens (their URLs answer 404 from now on); returns how many."""
+    query = select(CalendarToken).where(CalendarToken.revoked_at.is_(None))
+    query = query.where(CalendarToken.member_id == member.id) if member else query.where(CalendarToken.circle_id == circle.id)
+    tokens = session.scalars(query).all()
+    for token in tokens:
+        token.revoked_at = now
+    session.flush()
+    return len(tokens)
+
+
+def renew_token(session: Session, *, now: datetime, member: Member | None = None, circle: Circle | None = None) -> CalendarToken:
+    """Revoke the owner's tokens and issue a new one."""
+    revoke_tokens(session, now=now, member=member, circle=circle)
+    return current_token(session, member=member, circle=circle)
+
+
+def feed_meetings(session: Session, token: str) -> tuple[str, list[tuple[Meeting, Circle]]] | None:
+    """The feed's name and meetings behind an active token, or None when unknown or revoked."""
+    row = session.get(CalendarToken, token)
+    if row is None or row.revoked_at is not None:
+        return None
+    query = select(Meeting, Circle).join(Circle, Circle.id == Meeting.circle_id).where(Circle.status.in_(("published", "closed")))
+    if row.circle_id is not None:
+        circle = session.get(Circle, row.circle_id)
+        name = f"{circle.name} · {circle.season.name}"
+        query = query.where(Circle.id == row.circle_id)
+    else:
+        name = "Meine Zirkel / my circles"
+        query = (
+            query.join(CircleMember, CircleMember.circle_id == Circle.id)
+            .where(CircleMember.member_id == row.member_id)
+            .where(CircleMember.left_at.is_(None))
+        )
+    return name, [(meeting, circle) for meeting, circle in session.execute(query.order_by(Meeting.starts_at))]
+
+
+def build_ics(
+    session: Session, name: str, meetings: list[tuple[Meeting, Circle]], settings, *, generated_at: datetime
+) -> bytes:
+    """An iCalendar document: one VEVENT per meeting with a stable UID, local TZID, SEQUENCE and LOCATION."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.timezone)
+    for meeting, circle in meetings:
+        season = session.get(Season, circle.season_id)
+        host = session.get(Organisation, meeting.host_organisation_id) if meeting.host_organisation_id else None
+        event = icalendar.Event()
+        event.add("uid", meeting.uid)
+        event.add("dtstamp", generated_at)
+        event.add("dtstart", local(meeting.starts_at, settings))
+        event.add("dtend", local(meeting.ends_at, settings))
+        event.add("summary", f"{circle.name}: Treffen {meeting.number} ({season.name})")
+        description = f"Zirkel-Seite / circle page: {circle_url(settings, circle.id)}"
+        if host:
+            description = f"Gastgeber / host: {host.name}\n" + description
+        event.add("description", description)
+        event.add("location", meeting.location)
+        event.add("sequence", meeting.sequence)
+        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        event.add("url", circle_url(settings, circle.id))
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,29 @@
+"""Queueing the circle service's forum writes through the outbox, reporting whether each was new."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from companion.jobs.outbox import enqueue
+from companion.store.models import OutboxItem
+
+# Discourse group visibility 2 = only members see the group; messageable 3 = members, moderators and admins.
+GROUP_VISIBILITY_MEMBERS = 2
+GROUP_MESSAGEABLE_MEMBERS = 3
+
+
+def queue(session: Session, key: str, kind: str, payload: Mapping[str, Any], member_id: int | None = None) -> bool:
+    """Queue one forum write under its idempotency key; False when that key was queued before."""
+    exists = session.scalar(select(OutboxItem.id).where(OutboxItem.idempotency_key == key))
+    if exists is not None:
+        return False
+    enqueue(session, key=key, kind=kind, payload=payload, member_id=member_id)
+    return True
+
+
+def pm(session: Session, key: str, recipients: list[str], title: str, raw: str, member_id: int | None = None) -> bool:
+    """Queue a private message (recipients are usernames or group names)."""
+    return queue(session, key, "pm", {"recipients": list(recipients), "title": title[:250], "raw": raw}, member_id)

@@ -1,0 +1,117 @@
+"""Publishing a formed season in the forum through the outbox: groups, welcome messages, one message per meeting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from companion.circles import messages
+from companion.circles.common import audit, local
+from companion.circles.formation import reason_text
+from companion.circles.links import circle_url
+from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, pm, queue
+from companion.circles.errors import PublishRefused
+from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
+
+
+@dataclass
+class PublishReport:
+    """How many forum writes a publish queued, and how many were queued before (and so not repeated)."""
+
+    circles: int = 0
+    queued: int = 0
+    already_queued: int = 0
+
+    def count(self, new: bool) -> None:
+        if new:
+            self.queued += 1
+        else:
+            self.already_queued += 1
+
+
+def active_members(session: Session, circle: Circle) -> list[Member]:
+    """The circle's members who have not left and whose forum account is active, by username."""
+    members = [cm.member for cm in circle.members if cm.left_at is None]
+    return sorted((m for m in members if m.active and not m.suspended), key=lambda m: m.username.lower())
+
+
+def meeting_line(session: Session, meeting: Meeting, settings) -> messages.MeetingLine:
+    """A meeting as shown in messages, in local time with its host's name."""
+    host = session.get(Organisation, meeting.host_organisation_id) if meeting.host_organisation_id else None
+    return messages.MeetingLine(
+        number=meeting.number,
+        starts_at=local(meeting.starts_at, settings),
+        ends_at=local(meeting.ends_at, settings),
+        location=meeting.location,
+        host=host.name if host else None,
+        cancelled=meeting.status == "cancelled",
+    )
+
+
+def publish_season(session: Session, season: Season, settings, *, actor: str) -> PublishReport:
+    """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
+    if season.status not in ("formed", "published"):
+        raise PublishRefused(
+            f"season {season.name!r} is {season.status}: form circles first (companion circles form) and check the preview"
+        )
+    circles = sorted(season.circles, key=lambda c: c.number)
+    if not circles:
+        raise PublishRefused(f"season {season.name!r} has no circles to publish; form circles first")
+    report = PublishReport(circles=len(circles))
+    for circle in circles:
+        if circle.status == "closed":
+            continue
+        circle.status = "published"
+        _queue_circle(session, season, circle, settings, report)
+    for waiting in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id)):
+        member = session.get(Member, waiting.member_id)
+        if member is None or not member.active or waiting.reason in ("no_consent", "inactive"):
+            continue
+        title = f"{season.name}: Warteliste / waiting list"
+        raw = (
+            f"Für die Runde „{season.name}“ konnten wir dich leider keinem Zirkel zuordnen: "
+            f"{reason_text(waiting.reason, 'de')} Du stehst auf der Warteliste und wirst bei freien Plätzen zuerst gefragt."
+            f"{messages.SEPARATOR}We could not place you in a circle of “{season.name}”: "
+            f"{reason_text(waiting.reason, 'en')} You are on the waiting list and will be asked first when a place frees up."
+        )
+        report.count(pm(session, f"circles:season:{season.id}:waiting:{member.id}", [member.username], title, raw, member.id))
+    first_publish = season.status != "published"
+    season.status = "published"
+    session.flush()
+    audit(
+        session, actor, "circles.season.publish" if first_publish else "circles.season.republish", f"season:{season.id}",
+        {"circles": report.circles, "queued": report.queued, "already_queued": report.already_queued},
+    )
+    return report
+
+
+def _queue_circle(session: Session, season: Season, circle: Circle, settings, report: PublishReport) -> None:
+    members = active_members(session, circle)
+    usernames = [m.username for m in members]
+    group = circle.forum_group_name
+    page = circle_url(settings, circle.id)
+    report.count(
+        queue(
+            session,
+            f"circles:circle:{circle.id}:group",
+            "group_create",
+            {
+                "name": group,
+                "full_name": f"{circle.name} · {season.name}"[:100],
+                "bio_raw": f"Zirkel der Runde „{season.name}“ / peer circle of “{season.name}”: {page}",
+                "usernames": usernames,
+                "visibility_level": GROUP_VISIBILITY_MEMBERS,
+                "messageable_level": GROUP_MESSAGEABLE_MEMBERS,
+            },
+        )
+    )
+    lines = [meeting_line(session, m, settings) for m in circle.meetings]
+    title, raw = messages.welcome(circle.name, season.name, usernames, lines, page)
+    report.count(pm(session, f"circles:circle:{circle.id}:welcome", [group], title, raw))
+    for meeting, line in zip(circle.meetings, lines):
+        if meeting.status == "cancelled":
+            continue
+        title, raw = messages.meeting_thread(circle.name, line, page)
+        report.count(pm(session, f"circles:meeting:{meeting.id}:thread", [group], title, raw))

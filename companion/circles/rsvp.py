@@ -1,0 +1,70 @@
+"""RSVPs (yes, no, maybe) of circle members to meetings, from the pages or from a signed link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from companion.circles.errors import RsvpRefused
+from companion.circles.links import ANSWERS, read_rsvp_token
+from companion.store.models import Circle, CircleMember, Meeting, Member, Rsvp
+
+
+def record_rsvp(session: Session, meeting: Meeting, member: Member, answer: str, *, now: datetime) -> Rsvp:
+    """Store or change the member's answer, refusing for cancelled or past meetings and for non-members."""
+    if answer not in ANSWERS:
+        raise RsvpRefused(f"answer must be one of {', '.join(ANSWERS)}", "Bitte mit Ja, Nein oder Vielleicht antworten.")
+    if meeting.status == "cancelled":
+        raise RsvpRefused(
+            f"meeting {meeting.number} was cancelled, so no answer is needed",
+            f"Treffen {meeting.number} wurde abgesagt, eine Antwort ist nicht nötig.",
+        )
+    if now >= meeting.ends_at:
+        raise RsvpRefused(f"meeting {meeting.number} is over", f"Treffen {meeting.number} ist schon vorbei.")
+    circle = session.get(Circle, meeting.circle_id)
+    if circle is None or circle.status != "published":
+        raise RsvpRefused("this circle is not published yet", "Dieser Zirkel ist noch nicht veröffentlicht.")
+    membership = session.get(CircleMember, (circle.id, member.id))
+    if membership is None or membership.left_at is not None:
+        raise RsvpRefused("only members of this circle can answer", "Nur Mitglieder dieses Zirkels können antworten.")
+    rsvp = session.get(Rsvp, (meeting.id, member.id))
+    if rsvp is None:
+        rsvp = Rsvp(meeting_id=meeting.id, member_id=member.id, answer=answer, at=now)
+        session.add(rsvp)
+    else:
+        rsvp.answer = answer
+        rsvp.at = now
+    session.flush()
+    return rsvp
+
+
+def rsvp_from_token(
+    session: Session, settings, token: str, answer: str, *, now: datetime, logged_in: Member | None = None
+) -> Rsvp:
+    """Record the answer of a signed link; a logged-in member may only answer with their own link."""
+    meeting_id, member_id = read_rsvp_token(settings, token)
+    if logged_in is not None and logged_in.id != member_id:
+        raise RsvpRefused(
+            "this link belongs to another member; use the buttons on your circle page",
+            "Dieser Link gehört zu einem anderen Mitglied; bitte nutze die Schaltflächen auf deiner Zirkelseite.",
+        )
+    meeting = session.get(Meeting, meeting_id)
+    member = session.get(Member, member_id)
+    if meeting is None or member is None:
+        raise RsvpRefused("this meeting or member no longer exists", "Dieses Treffen oder Mitglied gibt es nicht mehr.")
+    return record_rsvp(session, meeting, member, answer, now=now)
+
+
+def answers_of(session: Session, meeting: Meeting) -> dict[int, str]:
+    """Answers to a meeting by member id."""
+    return {r.member_id: r.answer for r in session.scalars(select(Rsvp).where(Rsvp.meeting_id == meeting.id))}
+
+
+def answer_counts(session: Session, meeting: Meeting) -> dict[str, int]:
+    """How many said yes, maybe and no."""
+    counts = {answer: 0 for answer in ANSWERS}
+    for answer in answers_of(session, meeting).values():
+        counts[answer] += 1
+    return counts
