@@ -7,17 +7,9 @@ import sys
 
 import click
 
-from companion.settings import SettingsError
-from companion.store.db import StoreError
+from companion.errors import expected_errors, register_expected_error
 
-EXPECTED_ERRORS: tuple[type[BaseException], ...] = (SettingsError, StoreError)
-
-
-def register_expected_error(error_type: type[BaseException]) -> None:
-    """Let a capability add an error type that the CLI reports as one line."""
-    global EXPECTED_ERRORS
-    if error_type not in EXPECTED_ERRORS:
-        EXPECTED_ERRORS = EXPECTED_ERRORS + (error_type,)
+__all__ = ["CompanionGroup", "pass_context", "register_expected_error"]
 
 
 class CompanionGroup(click.Group):
@@ -26,7 +18,7 @@ class CompanionGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except EXPECTED_ERRORS as error:
+        except expected_errors() as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(2)
 

@@ -1,0 +1,22 @@
+"""GET /health: is the web process up and its database usable."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from companion.store import migrate
+from companion.store.db import StoreError
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health():
+    """200 with the schema revision when the database answers and is current, else 503."""
+    store = current_app.extensions["companion"].store
+    try:
+        store.ping()
+        migrate.check_up_to_date(store)
+    except StoreError as error:
+        return jsonify(status="unavailable", error=str(error)), 503
+    return jsonify(status="ok", schema=migrate.head_revision()), 200

@@ -1,0 +1,34 @@
+"""POST /webhooks/discourse: verified, de-duplicated forum events."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from companion.webhook_events import apply_event, user_field_names
+from sync.errors import WebhookError, WebhookTooLarge
+from sync.webhooks import parse_event
+
+bp = Blueprint("webhooks", __name__)
+
+
+def _context():
+    return current_app.extensions["companion"]
+
+
+@bp.post("/webhooks/discourse")
+def discourse():
+    """Verify the signature over the raw body before parsing anything, then apply the event once."""
+    context = _context()
+    secret = context.settings.webhook_secret
+    if not secret:
+        return jsonify(error="webhooks are not configured: set COMPANION_WEBHOOK_SECRET"), 503
+    limit = context.settings.webhook_max_bytes
+    if request.content_length is not None and request.content_length > limit:
+        return jsonify(error=str(WebhookTooLarge(f"body of {request.content_length} bytes exceeds {limit}"))), 413
+    raw = request.stream.read(limit + 1)
+    try:
+        event = parse_event(request.headers, raw, limit, secret=secret, user_field_names=user_field_names(context.store))
+    except WebhookError as error:
+        return jsonify(error=str(error)), error.http_status
+    outcome = apply_event(context.store, event)
+    return jsonify(status=outcome, event_id=event.event_id), 200
