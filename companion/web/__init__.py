@@ -1,0 +1,210 @@
+"""The companion's web pages: the Flask app factory that wires settings, store, login, security and languages.
+
+Areas add pages as blueprints: a module `companion/web/<area>.py` named in
+BLUEPRINT_MODULES exposes `bp = Blueprint(...)` and, optionally,
+`NAV_LINKS = [NavLink(endpoint, label, admin=False)]` for the main menu.
+Modules that do not exist yet are skipped, so areas land independently.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from companion.context import Context
+from companion.settings import Settings, load_settings
+from companion.store.db import Store, open_store
+
+log = logging.getLogger(__name__)
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+# Order matters only for the menu; "webhooks" is exempt from CSRF (the forum signs its calls instead).
+BLUEPRINT_MODULES = [
+    "i18n",
+    "auth",
+    "member",
+    "suggestions",
+    "circles",
+    "badges",
+    "admin",
+    "admin_rules",
+    "admin_organisations",
+    "admin_templates",
+    "admin_runs",
+    "admin_dashboard",
+    "webhooks",
+    "health",
+]
+CSRF_EXEMPT_MODULES = {"webhooks"}
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One entry of the main menu: an endpoint, its (lazily translated) label and whether only admins see it."""
+
+    endpoint: str
+    label: Any
+    admin: bool = False
+
+
+def get_context() -> Context:
+    """The companion Context of the running app (settings, store, forum)."""
+    return current_app.extensions["companion"]
+
+
+def get_store() -> Store:
+    """The store of the running app."""
+    return get_context().store
+
+
+def _build_context(context: Context | None, settings: Settings | None, store: Store | None, forum: Any) -> Context:
+    if context is None:
+        settings = settings or load_settings()
+        store = store or open_store(settings.database_url)
+        context = Context(settings=settings, store=store)
+    if forum is not None:
+        context.forum = forum
+    return context
+
+
+def _existing_modules(areas: list[str] | None) -> list[str]:
+    names = []
+    for name in areas if areas is not None else BLUEPRINT_MODULES:
+        if importlib.util.find_spec(f"companion.web.{name}") is not None:
+            names.append(name)
+    return names
+
+
+def create_app(
+    context: Context | None = None,
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    forum: Any = None,
+    areas: list[str] | None = None,
+) -> Flask:
+    """Build the web app around a Context (or settings/store/forum from which one is made).
+
+    `areas` limits the blueprint modules (default: every module of BLUEPRINT_MODULES that exists);
+    "i18n", "auth" and "member" are always loaded because the layout links to them.
+    """
+    from companion.web import auth, i18n, security
+
+    context = _build_context(context, settings, store, forum)
+    settings = context.settings
+    app = Flask(
+        "companion",
+        root_path=str(PACKAGE_ROOT),
+        template_folder="templates",
+        static_folder="static",
+        instance_path=str(Path(settings.instance_path).resolve()),
+    )
+    if not settings.secret_key:
+        raise RuntimeError("COMPANION_SECRET_KEY is not set: the web pages need it to sign session cookies")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        PERMANENT_SESSION_LIFETIME=auth.SESSION_LIFETIME,
+        MAX_CONTENT_LENGTH=max(settings.webhook_max_bytes, 1024 * 1024),
+        RATE_LIMITS_ENABLED=True,
+    )
+    app.extensions["companion"] = context
+    security.install_security(app, forum_url=settings.forum_url, secure_cookie=settings.session_cookie_secure)
+    i18n.init_i18n(app, Path(app.instance_path) / "translations", settings.default_locale)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    nav_links: list[NavLink] = []
+    if areas is not None:
+        areas = ["i18n", "auth", "member"] + [name for name in areas if name not in ("i18n", "auth", "member")]
+    for name in _existing_modules(areas):
+        module = importlib.import_module(f"companion.web.{name}")
+        blueprint = getattr(module, "bp", None)
+        if blueprint is None:
+            continue
+        app.register_blueprint(blueprint)
+        if name in CSRF_EXEMPT_MODULES:
+            security.csrf.exempt(blueprint)
+        nav_links.extend(getattr(module, "NAV_LINKS", []))
+    app.extensions["companion_nav"] = nav_links
+
+    app.before_request(auth.load_member)
+    _install_template_globals(app)
+    _install_error_pages(app)
+    return app
+
+
+def _install_template_globals(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def globals_for_templates() -> dict[str, Any]:
+        is_admin = bool(getattr(g, "is_admin", False))
+        links = [
+            link
+            for link in app.extensions["companion_nav"]
+            if (is_admin or not link.admin) and link.endpoint in app.view_functions
+        ]
+        locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "nav_links": links,
+            "member": getattr(g, "member", None),
+            "is_admin": is_admin,
+            "current_locale": locale,
+            "other_locale": "en" if locale == "de" else "de",
+            "forum_url": get_context().settings.forum_url,
+        }
+
+
+ERROR_TITLES = {
+    400: lazy_gettext("The request was not understood"),
+    403: lazy_gettext("Access denied"),
+    404: lazy_gettext("Page not found"),
+    405: lazy_gettext("This action is not allowed here"),
+    413: lazy_gettext("The request is too large"),
+    429: lazy_gettext("Too many requests"),
+    500: lazy_gettext("Something went wrong"),
+}
+ERROR_TEXTS = {
+    400: lazy_gettext("Please go back and try again."),
+    403: lazy_gettext("You do not have permission to open this page."),
+    404: lazy_gettext("The page you asked for does not exist."),
+    405: lazy_gettext("Please use the buttons on the pages."),
+    413: lazy_gettext("Please send less data."),
+    429: lazy_gettext("Please wait a moment and try again."),
+    500: lazy_gettext("Please try again later. The administrators have been informed."),
+}
+
+
+def _install_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        from flask_babel import gettext as _
+
+        text = _("The form has expired or did not come from this site. Please reload the page and try again.")
+        return render_template("error.html", code=400, title=ERROR_TITLES[400], text=text), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.blueprint in CSRF_EXEMPT_MODULES or request.path.startswith("/static/"):
+            return error
+        code = error.code or 500
+        title = ERROR_TITLES.get(code, error.name)
+        text = ERROR_TEXTS.get(code, "")
+        response = app.make_response((render_template("error.html", code=code, title=title, text=text), code))
+        if code == 429 and getattr(g, "retry_after", None):
+            response.headers["Retry-After"] = str(g.retry_after)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return render_template("error.html", code=500, title=ERROR_TITLES[500], text=ERROR_TEXTS[500]), 500

@@ -1,0 +1,218 @@
+"""Login with the forum account (DiscourseConnect), logout, and the member/admin guards of every page."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from companion.store.db import Store
+from companion.store.models import ConnectNonce, ForumGroup, GroupMembership, Member, MemberPreferences
+from companion.web.security import rate_limited, safe_next
+from sync.connect import ConnectProvider
+from sync.errors import ConnectLoginFailed, ConnectNonceInvalid, ConnectPayloadInvalid, ConnectSignatureInvalid
+from sync.records import ConnectIdentity
+
+bp = Blueprint("auth", __name__)
+
+SESSION_MEMBER = "member_id"
+SESSION_ADMIN = "admin"
+SESSION_NEXT = "login_next"
+SESSION_LIFETIME = timedelta(hours=8)
+LOGIN_LIMIT_PER_MINUTE = 20
+
+
+class DatabaseNonceStore:
+    """Keeps DiscourseConnect nonces in the connect_nonces table, so any web worker can check them once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def put(self, nonce: str, expires_at: float) -> None:
+        """Remember a nonce until expires_at (seconds since the epoch) and drop expired ones."""
+        moment = datetime.fromtimestamp(expires_at, timezone.utc)
+        now = datetime.now(timezone.utc)
+        with self.store.transaction() as db:
+            db.execute(delete(ConnectNonce).where(ConnectNonce.expires_at <= now))
+            db.add(ConnectNonce(nonce=nonce, expires_at=moment))
+
+    def take(self, nonce: str) -> bool:
+        """Use the nonce up: True exactly once while it is unexpired (one atomic delete decides)."""
+        now = datetime.now(timezone.utc)
+        with self.store.transaction() as db:
+            result = db.execute(
+                delete(ConnectNonce).where(ConnectNonce.nonce == nonce, ConnectNonce.expires_at > now)
+            )
+            return result.rowcount == 1
+
+
+def connect_provider() -> ConnectProvider | None:
+    """The DiscourseConnect provider for this app, or None when the forum login is not configured."""
+    context = current_app.extensions["companion"]
+    settings = context.settings
+    if not settings.forum_url or not settings.connect_secret:
+        return None
+    return ConnectProvider(settings.forum_url, settings.connect_secret, DatabaseNonceStore(context.store))
+
+
+def is_admin_identity(identity: ConnectIdentity, admin_group: str | None) -> bool:
+    """Admins are the forum's admins and the members of the configured admin group."""
+    if identity.admin:
+        return True
+    return bool(admin_group) and admin_group.lower() in {name.lower() for name in identity.groups}
+
+
+def upsert_member(db: Session, identity: ConnectIdentity) -> Member:
+    """Create or update the member the forum vouched for, including their forum groups."""
+    member = db.scalar(select(Member).where(Member.forum_user_id == identity.external_id))
+    clash = db.scalar(
+        select(Member).where(Member.username == identity.username, Member.forum_user_id != identity.external_id)
+    )
+    if clash is not None:
+        # The forum renamed someone and gave the old name to this member; the next sync fixes the other row.
+        clash.username = f"{clash.username[:40]}~{clash.forum_user_id}"
+        db.flush()
+    if member is None:
+        member = Member(forum_user_id=identity.external_id, username=identity.username)
+        db.add(member)
+    member.username = identity.username
+    member.name = identity.name or member.name
+    member.email = identity.email or member.email
+    member.admin = identity.admin
+    member.moderator = identity.moderator
+    if identity.locale:
+        member.locale = identity.locale
+    db.flush()
+    _replace_groups(db, member, identity.groups)
+    return member
+
+
+def _replace_groups(db: Session, member: Member, group_names: tuple[str, ...]) -> None:
+    wanted = {name for name in group_names if name}
+    groups = {group.name: group for group in db.scalars(select(ForumGroup).where(ForumGroup.name.in_(wanted)))}
+    for name in wanted - set(groups):
+        groups[name] = ForumGroup(name=name)
+        db.add(groups[name])
+    db.flush()
+    current = {row.group_id: row for row in db.scalars(select(GroupMembership).where(GroupMembership.member_id == member.id))}
+    wanted_ids = {group.id for group in groups.values()}
+    for group_id, row in current.items():
+        if group_id not in wanted_ids:
+            db.delete(row)
+    for group_id in wanted_ids - set(current):
+        db.add(GroupMembership(member_id=member.id, group_id=group_id))
+
+
+def load_member() -> None:
+    """Put the logged-in member (or None) and whether they are an admin on flask.g for this request."""
+    g.member = None
+    g.is_admin = False
+    g.member_locale = None
+    member_id = session.get(SESSION_MEMBER)
+    if member_id is None:
+        return
+    store: Store = current_app.extensions["companion"].store
+    with store.session() as db:
+        member = db.get(Member, member_id)
+        preferences = db.get(MemberPreferences, member_id) if member is not None else None
+        if member is None or not member.active or member.suspended:
+            session.pop(SESSION_MEMBER, None)
+            session.pop(SESSION_ADMIN, None)
+            return
+        g.member_locale = preferences.locale if preferences is not None else None
+        db.expunge(member)
+    g.member = member
+    g.is_admin = bool(session.get(SESSION_ADMIN))
+
+
+def current_member() -> Member | None:
+    """The logged-in member's row (detached: read its columns, not its relationships), or None."""
+    return getattr(g, "member", None)
+
+
+def login_required(view):
+    """Send visitors who are not logged in to the forum login, returning to this page afterwards."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_member() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def admin_required(view):
+    """Let only admins in; others get 403 (visitors are sent to the login first)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_member() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if not g.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.get("/login")
+@rate_limited("login", LOGIN_LIMIT_PER_MINUTE)
+def login():
+    """Send the browser to the forum to log in, remembering where to return."""
+    provider = connect_provider()
+    if provider is None:
+        return render_template("auth/unavailable.html"), 503
+    session[SESSION_NEXT] = safe_next(request.args.get("next"))
+    return_url = current_app.extensions["companion"].settings.base_url + url_for("auth.callback")
+    return redirect(provider.login_url(return_url))
+
+
+@bp.get("/auth/callback")
+@rate_limited("login", LOGIN_LIMIT_PER_MINUTE)
+def callback():
+    """Check what the forum sent back, log the member in and return to their page."""
+    provider = connect_provider()
+    if provider is None:
+        return render_template("auth/unavailable.html"), 503
+    try:
+        identity = provider.verify(request.args.get("sso", ""), request.args.get("sig", ""))
+    except ConnectLoginFailed:
+        return render_template("auth/failed.html", reason=_("You are not logged in on the forum.")), 403
+    except ConnectNonceInvalid:
+        return render_template("auth/failed.html", reason=_("This login link was already used or has expired.")), 403
+    except (ConnectSignatureInvalid, ConnectPayloadInvalid):
+        return render_template("auth/failed.html", reason=_("The forum's answer could not be verified.")), 403
+    settings = current_app.extensions["companion"].settings
+    with current_app.extensions["companion"].store.transaction() as db:
+        member = upsert_member(db, identity)
+        member_id = member.id
+        usable = member.active and not member.suspended
+    if not usable:
+        return render_template("auth/failed.html", reason=_("Your account is not active.")), 403
+    target = safe_next(session.get(SESSION_NEXT))
+    session.clear()
+    session.permanent = True
+    session[SESSION_MEMBER] = member_id
+    session[SESSION_ADMIN] = is_admin_identity(identity, settings.admin_group)
+    return redirect(target)
+
+
+@bp.post("/logout")
+def logout():
+    """End the companion session (the forum session stays as it is)."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    return redirect(url_for("auth.logged_out"))
+
+
+@bp.get("/logged-out")
+def logged_out():
+    """Confirm the logout."""
+    return render_template("auth/logged_out.html")
