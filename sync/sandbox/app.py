@@ -24,12 +24,20 @@ def build_state(settings: SandboxSettings) -> ForumState:
     state = ForumState(settings)
     if settings.members > 0 or settings.organisations > 0:
         seed_network(state, settings.members, settings.organisations, settings.seed)
-    if state.find_user(settings.api_username) is None:
-        state.seeding = True
-        state.create_user(settings.api_username, settings.api_username, f"{settings.api_username}@{SYSTEM_DOMAIN}",
-                          admin=True, trust_level=4, user_id=-1 if state.users.get(-1) is None else None)
-        state.seeding = False
+    ensure_api_user(state)
     return state
+
+
+def ensure_api_user(state: ForumState) -> None:
+    """Create the admin the API key acts as (system, id -1) when the state lacks it."""
+    name = state.settings.api_username
+    if state.find_user(name) is None:
+        state.seeding = True
+        try:
+            state.create_user(name, name, f"{name}@{SYSTEM_DOMAIN}", admin=True, trust_level=4,
+                              user_id=-1 if -1 not in state.users else None)
+        finally:
+            state.seeding = False
 
 
 def enable_webhooks(state: ForumState, instance: str) -> None:
@@ -44,6 +52,7 @@ def create_app(settings: SandboxSettings | None = None, state: ForumState | None
     """Create the sandbox app around a given state, or a freshly seeded one."""
     settings = settings or (state.settings if state is not None else SandboxSettings())
     state = state or build_state(settings)
+    ensure_api_user(state)
     app = Flask(__name__)
     app.config["SANDBOX_STATE"] = state
     app.secret_key = secrets.token_hex(16)

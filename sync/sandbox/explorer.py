@@ -8,6 +8,7 @@ from typing import Any, Callable
 from flask import Blueprint, Response
 
 from .errors import ForumError, InvalidParameters, NotFound, RateLimitedError, Unprocessable
+from .api import guard
 from .http import error_response, int_param, json_response, params, state, viewer
 from .models import Like, User
 from .serializers import iso
@@ -80,6 +81,10 @@ def _rows(forum: ForumState, columns: tuple[str, ...]) -> tuple[list[Any], dict[
         likes: list[Like] = [like for like in forum.likes if forum.posts[like.post_id].deleted_at is None]
         return likes, LIKE_COLUMNS
     raise Unprocessable("The sandbox cannot compute the columns of this query: " + ", ".join(columns))
+
+
+# The plugin's routes are admin API routes: same authentication, faults and shared rate limit.
+explorer.before_request(guard)
 
 
 @explorer.before_request

@@ -632,11 +632,11 @@ class ForumState:
             if not badge.enabled:
                 raise Unprocessable("This badge is disabled.")
             grantor = self.get_user(granted_by or self.settings.api_username)
+            post_id = self._post_id_from_reason(reason)
             if not badge.multiple_grant:
                 for existing in self.user_badges.values():
                     if existing.user_id == user.id and existing.badge_id == badge.id:
                         return existing
-            post_id = self._post_id_from_reason(reason)
             user_badge = UserBadge(id=self._next_id("user_badge"), badge_id=badge.id, user_id=user.id,
                                    granted_by_id=grantor.id, granted_at=granted_at or self.now(),
                                    reason=reason, post_id=post_id)
