@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from matching import badges as rules
 
 from companion.badges.catalogue import all_badges, definition_of, grant_state, seed_defaults
-from companion.badges.graph import build_graph
+from companion.badges.graph import build_graph, organisation_labels
 from companion.jobs.locks import job_lock
 from companion.jobs.outbox import enqueue
 from companion.store.models import Badge, BadgeGrant, Member
@@ -65,6 +65,7 @@ class AwardReport:
     badges_to_create: list[str] = field(default_factory=list)
     grants: list[PlannedGrant] = field(default_factory=list)
     skipped: list[SkippedGrant] = field(default_factory=list)
+    invalid_badges: dict[str, list[str]] = field(default_factory=dict)
     members: int = 0
     interactions: int = 0
 
@@ -78,6 +79,7 @@ class AwardReport:
             "badges_to_create": len(self.badges_to_create),
             "grants": len(self.grants),
             "skipped": len(self.skipped),
+            "invalid_badges": len(self.invalid_badges),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -108,25 +110,34 @@ def _ineligible_reason(member: Member | None) -> str | None:
 
 def plan_awards(session: Session, *, forum_url: str | None, now: datetime, report: AwardReport) -> list[Badge]:
     """Evaluate the enabled badges' rules and fill the report; return the enabled badges."""
-    badges = [b for b in all_badges(session) if b.enabled]
+    badges = []
+    for badge in all_badges(session):
+        if not badge.enabled:
+            continue
+        problems = rules.validate_definition(definition_of(badge))
+        if problems:
+            # One broken badge must not stop the others (nor the nightly run); the report names it.
+            report.invalid_badges[badge.key] = problems
+            log.warning("badge %s skipped: %s", badge.key, "; ".join(problems))
+            continue
+        badges.append(badge)
     by_key = {b.key: b for b in badges}
     graph = build_graph(session, forum_url=forum_url, now=now)
     state = grant_state(session)
     report.members = len(graph.members)
     report.interactions = len(graph.interactions)
-    awards = rules.evaluate_badges(
-        [definition_of(b) for b in badges],
-        graph.members,
-        graph.deleted,
-        graph.interactions,
-        state.granted,
-        state.revoked,
+    # Organisation names instead of ids make the rules' reasons readable ("Erster Kontakt zwischen ...").
+    labels = organisation_labels(session)
+    members = {m: (labels.get(o, str(o)) if o is not None else None) for m, o in graph.members.items()}
+    evaluation = rules.evaluate(
+        [definition_of(b) for b in badges], members, graph.deleted, graph.interactions, state.granted, state.revoked
     )
-    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_({a.member_id for a in awards})))}
+    awards = evaluation.awards
+    rows = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_({a.member_id for a in awards})))}
     planned_counts: dict[tuple[int, str], int] = {}
     for award in awards:
         badge = by_key[award.badge_key]
-        member = members.get(award.member_id)
+        member = rows.get(award.member_id)
         reason = _ineligible_reason(member)
         if reason is not None:
             report.skipped.append(

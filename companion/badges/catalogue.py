@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from matching import badges as rules
 
+from companion.badges.errors import BadgeInvalid, BadgeNotFound
 from companion.store.models import Badge, BadgeGrant, Member
 from companion.store.types import utcnow
 
@@ -30,18 +31,6 @@ EDITABLE_FIELDS = (
     "multiple_grant",
     "params",
 )
-
-
-class BadgeNotFound(LookupError):
-    """No badge with that key in the catalogue."""
-
-
-class BadgeInvalid(ValueError):
-    """An admin's change to a badge cannot be saved; the message says what to fix."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
 
 
 def _row_from_definition(definition: rules.BadgeDefinition) -> Badge:
@@ -125,6 +114,8 @@ def validate_changes(badge: Badge, changes: Mapping[str, Any]) -> dict[str, Any]
     for name in ("description_de", "description_en"):
         if name in changes:
             clean[name] = str(changes[name] or "").strip()
+            if not clean[name]:
+                errors[name] = "must not be empty"
     if "icon" in changes:
         icon = str(changes["icon"] or "").strip()
         if not _ICON.match(icon) or len(icon) > 60:
@@ -142,11 +133,18 @@ def validate_changes(badge: Badge, changes: Mapping[str, Any]) -> dict[str, Any]
         if not isinstance(params, Mapping):
             errors["params"] = "must be an object of rule parameters"
         else:
-            candidate = replace(definition_of(badge), params=dict(params))
             try:
-                clean["params"] = dict(rules.validate_definition(candidate).params)
-            except ValueError as error:
-                errors["params"] = str(error)
+                checked = rules.validate_params(badge.rule, params)
+            except rules.BadgeConfigError as error:
+                errors["params"] = "; ".join(error.problems)
+            else:
+                # Tuples become lists so the stored JSON reads back equal to what was saved.
+                clean["params"] = {k: list(v) if isinstance(v, tuple) else v for k, v in checked.items()}
+    if not errors:
+        candidate = replace(definition_of(badge), **clean)
+        problems = rules.validate_definition(candidate)
+        if problems:
+            errors["badge"] = "; ".join(problems)
     if errors:
         raise BadgeInvalid(errors)
     return clean
@@ -258,16 +256,16 @@ def allow_regrant(session: Session, member_id: int, badge_key: str) -> bool:
 
 @dataclass(frozen=True)
 class GrantState:
-    """Which (member, badge key) pairs hold a badge, were revoked for good, and how many grants each has."""
+    """Grants held per (member, badge key), pairs revoked for good, and how many grant rows each pair has."""
 
-    granted: set[tuple[int, str]]
+    granted: dict[tuple[int, str], int]
     revoked: set[tuple[int, str]]
     counts: dict[tuple[int, str], int]
 
 
 def grant_state(session: Session) -> GrantState:
-    """Read every grant: held ones, revocations not yet released by an admin, and grant counts."""
-    granted: set[tuple[int, str]] = set()
+    """Read every grant: held ones (a revoked grant an admin released no longer counts), lasting revocations, row counts."""
+    granted: dict[tuple[int, str], int] = {}
     revoked: set[tuple[int, str]] = set()
     counts: dict[tuple[int, str], int] = {}
     rows = session.execute(
@@ -279,9 +277,9 @@ def grant_state(session: Session) -> GrantState:
         pair = (member_id, key)
         counts[pair] = counts.get(pair, 0) + 1
         if revoked_at is None:
-            granted.add(pair)
+            granted[pair] = granted.get(pair, 0) + 1
         elif not regrant_allowed:
             revoked.add(pair)
     # A later grant after an allowed re-grant supersedes the old revocation.
-    revoked -= granted
+    revoked -= set(granted)
     return GrantState(granted=granted, revoked=revoked, counts=counts)

@@ -31,6 +31,7 @@ from companion.store.models import (
     Like,
     Meeting,
     Member,
+    Organisation,
     Post,
     PrivateContact,
     Rsvp,
@@ -70,6 +71,16 @@ def load_members(session: Session) -> tuple[dict[int, int | None], set[int]]:
         if not active or staged:
             deleted.add(member_id)
     return members, deleted
+
+
+def organisation_labels(session: Session) -> dict[int, str]:
+    """A readable, unique label per organisation id (its name, with the key when two share a name)."""
+    rows = session.execute(select(Organisation.id, Organisation.key, Organisation.name)).all()
+    names = [name for _id, _key, name in rows]
+    return {
+        organisation_id: name if names.count(name) == 1 else f"{name} ({key})"
+        for organisation_id, key, name in rows
+    }
 
 
 def reply_interactions(session: Session, forum_url: str | None) -> Iterable[Interaction]:

@@ -12,11 +12,8 @@ from matching import badges as rules
 
 from companion.badges.catalogue import all_badges, definition_of, grant_state
 from companion.badges.graph import build_graph
+from companion.badges.errors import MemberNotFound
 from companion.store.models import Badge, BadgeGrant, Member
-
-
-class MemberNotFound(LookupError):
-    """No member with that username."""
 
 
 @dataclass(frozen=True)
@@ -57,14 +54,15 @@ def member_badges(
         return []
     graph = build_graph(session, forum_url=forum_url, now=now)
     state = grant_state(session)
-    progress = rules.badge_progress(
+    badges = [b for b in badges if not rules.validate_definition(definition_of(b))]
+    progress = rules.evaluate(
         [definition_of(b) for b in badges],
         graph.members,
         graph.deleted,
         graph.interactions,
         state.granted,
         state.revoked,
-    )
+    ).progress
     by_key = {p.badge_key: p for p in progress.get(member_id, [])}
     grants = {
         g.badge_id: g
