@@ -346,4 +346,6 @@ def seed_network(state: ForumState, members: int = 300, organisations_count: int
                  seed: int = 1) -> SeedSummary:
     """Fill an empty state with a deterministic network; returns the ground truth of what was created."""
     with state.lock:
-        return _NetworkSeeder(state, members, organisations_count, seed).run()
+        summary = _NetworkSeeder(state, members, organisations_count, seed).run()
+        state.seed_summary = summary
+        return summary

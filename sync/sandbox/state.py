@@ -95,6 +95,7 @@ class ForumState:
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.webhooks: Any = None  # a WebhookDispatcher once webhooks are enabled
         self.seeding = False
+        self.seed_summary: Any = None  # the SeedSummary when the state was seeded
         self.uncategorized_category_id = 1
         self.add_category("Uncategorized", "Themen ohne Kategorie.", color="0088CC")
         for name in AUTOMATIC_GROUPS:
