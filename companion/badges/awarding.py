@@ -19,11 +19,19 @@ from sqlalchemy.orm import Session
 
 from matching import badges as rules
 
-from companion.badges.catalogue import all_badges, definition_of, grant_state, seed_defaults
+from companion.badges.catalogue import (
+    all_badges,
+    badge_create_payload,
+    definition_of,
+    grant_state,
+    record_forum_badge_id,
+    record_forum_grant,
+    seed_defaults,
+)
 from companion.badges.graph import build_graph, organisation_labels
 from companion.jobs.locks import job_lock
 from companion.jobs.outbox import enqueue
-from companion.store.models import Badge, BadgeGrant, Member
+from companion.store.models import Badge, BadgeGrant, Member, OutboxItem
 from companion.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -166,11 +174,22 @@ def plan_awards(session: Session, *, forum_url: str | None, now: datetime, repor
 
 def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, now: datetime) -> None:
     """Queue the badge creations and grants of a report and record the grants, in the caller's transaction."""
-    badge_ids = {b.key: b.id for b in all_badges(session)}
+    badges = {b.key: b for b in all_badges(session)}
+    badge_ids = {key: b.id for key, b in badges.items()}
     for badge_key in report.badges_to_create:
-        enqueue(session, key=create_key(badge_key), kind="badge_create", payload={"badge_key": badge_key}, run_id=run_id)
+        # Handlers work without the database, so the payload carries the whole badge definition.
+        payload = {"badge_key": badge_key, **badge_create_payload(session, badge_key)}
+        enqueue(session, key=create_key(badge_key), kind="badge_create", payload=payload, run_id=run_id)
     for grant in report.grants:
-        payload = {"username": grant.username, "badge_key": grant.badge_key, "reason": grant.evidence_url}
+        badge = badges[grant.badge_key]
+        payload = {
+            "username": grant.username,
+            "badge_key": grant.badge_key,
+            "badge_name": badge.name_de,
+            "reason": grant.evidence_url,
+        }
+        if badge.forum_badge_id is not None:
+            payload["forum_badge_id"] = badge.forum_badge_id
         enqueue(
             session, key=grant.idempotency_key, kind="badge_grant", payload=payload, member_id=grant.member_id, run_id=run_id
         )
@@ -185,12 +204,44 @@ def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, n
     session.flush()
 
 
+def record_delivered_ids(session: Session) -> int:
+    """Copy the forum ids of delivered badge creations and grants from the outbox into the catalogue and grants."""
+    recorded = 0
+    rows = session.execute(
+        select(OutboxItem.kind, OutboxItem.payload, OutboxItem.result, OutboxItem.member_id)
+        .where(OutboxItem.kind.in_(("badge_create", "badge_grant")))
+        .where(OutboxItem.status == "sent")
+    )
+    known = {b.key: b for b in all_badges(session)}
+    for kind, payload, result, member_id in rows:
+        badge = known.get((payload or {}).get("badge_key"))
+        forum_badge_id = (result or {}).get("forum_badge_id")
+        if badge is None or forum_badge_id is None:
+            continue
+        if badge.forum_badge_id is None:
+            record_forum_badge_id(session, badge.key, int(forum_badge_id))
+            recorded += 1
+        user_badge_id = (result or {}).get("user_badge_id")
+        if kind == "badge_grant" and member_id is not None and user_badge_id is not None:
+            grant = session.scalar(
+                select(BadgeGrant).where(
+                    BadgeGrant.member_id == member_id,
+                    BadgeGrant.badge_id == badge.id,
+                    BadgeGrant.forum_user_badge_id == int(user_badge_id),
+                )
+            )
+            if grant is None and record_forum_grant(session, member_id, badge.key, int(user_badge_id)):
+                recorded += 1
+    return recorded
+
+
 def _award(context, *, dry_run: bool, run_id: int | None, now: datetime) -> AwardReport:
     report = AwardReport(dry_run=dry_run)
     session = context.store.session()
     try:
         # A dry run sees the defaults as they would be seeded, then rolls everything back.
         report.seeded = seed_defaults(session)
+        record_delivered_ids(session)
         plan_awards(session, forum_url=context.settings.forum_url, now=now, report=report)
         if dry_run:
             session.rollback()

@@ -74,10 +74,13 @@ def test_award_queues_badge_creation_and_one_grant_with_reason_link(context, sto
     assert grant.evidence_url == f"{FORUM}/t/{ids['topics'][1]}/2"
     with store.transaction() as session:
         [create] = outbox(session, "badge_create")
-        assert create.idempotency_key == create_key(key) and create.payload == {"badge_key": key}
+        assert create.idempotency_key == create_key(key)
+        assert create.payload == {"badge_key": key, **catalogue.badge_create_payload(session, key)}
         [queued] = outbox(session, "badge_grant")
         assert queued.idempotency_key == grant_key(key, ids["ben"])
-        assert queued.payload == {"username": "ben", "badge_key": key, "reason": grant.evidence_url}
+        assert queued.payload == {
+            "username": "ben", "badge_key": key, "badge_name": "Brückenbauer*in", "reason": grant.evidence_url
+        }
         assert queued.member_id == ids["ben"]
         [stored] = session.scalars(select(BadgeGrant)).all()
         assert (stored.member_id, stored.evidence_url, stored.revoked_at) == (ids["ben"], grant.evidence_url, None)
