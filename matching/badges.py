@@ -275,23 +275,29 @@ class _Graph:
         self.org = members
         gone = set(deleted)
         self.active = {m for m in members if m not in gone}
+        active = self.active
         by_kind: dict[str, list[Interaction]] = defaultdict(list)
+        ordered: list[Interaction] = []
         # Sorting by time alone is stable, so equal times keep the input order.
         for item in sorted(interactions, key=lambda i: i.at):
-            if item.actor_id not in self.active:
+            if item.actor_id not in active:
                 continue
-            if item.target_id is not None and (item.target_id not in self.active or item.target_id == item.actor_id):
+            target = item.target_id
+            if target is not None and (target not in active or target == item.actor_id):
                 continue
             by_kind[item.kind].append(item)
+            ordered.append(item)
         self.by_kind = by_kind
+        self.ordered = ordered
 
     def of_kinds(self, kinds: Iterable[str]) -> list[Interaction]:
-        """Interactions of the given kinds, merged in time order."""
-        chosen = [self.by_kind.get(kind, []) for kind in kinds]
-        chosen = [items for items in chosen if items]
-        if len(chosen) == 1:
-            return chosen[0]
-        return sorted((i for items in chosen for i in items), key=lambda i: i.at)
+        """Interactions of the given kinds in time order."""
+        wanted = [kind for kind in dict.fromkeys(kinds) if self.by_kind.get(kind)]
+        if len(wanted) == 1:
+            return self.by_kind[wanted[0]]
+        # Filtering the one sorted list is cheaper than merging and sorting again.
+        chosen = set(wanted)
+        return [i for i in self.ordered if i.kind in chosen]
 
 
 def _distinct_other_orgs(graph: _Graph, params: dict[str, Any]) -> _Outcome:
@@ -301,7 +307,10 @@ def _distinct_other_orgs(graph: _Graph, params: dict[str, Any]) -> _Outcome:
     seen: dict[int, set] = defaultdict(set)
     completions = []
     for item in graph.of_kinds(params["kinds"]):
-        other = org[item.target_id] if item.target_id is not None else None
+        target_id = item.target_id
+        if target_id is None:
+            continue
+        other = org[target_id]
         if other is None or other == org[item.actor_id]:
             continue
         orgs = seen[item.actor_id]
