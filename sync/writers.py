@@ -143,15 +143,19 @@ class ForumWriter:
         return None
 
     def _first_post(self, topic_id: int) -> dict[str, Any] | None:
+        """Return the topic's first post with its raw text, or None when it is gone."""
         try:
             topic = self.client.get(f"/t/{topic_id}.json") or {}
         except ForumNotFound:
             return None
         stream = topic.get("post_stream") or {}
         posts = stream.get("posts") or []
+        if posts and "raw" in posts[0]:
+            return posts[0]
         post_id = posts[0].get("id") if posts else (stream.get("stream") or [None])[0]
         if post_id is None:
             return None
+        # Topic views carry only cooked HTML, which drops the marker comment; the post itself has raw.
         try:
             return self.client.get(f"/posts/{int(post_id)}.json")
         except ForumNotFound:
