@@ -1,0 +1,227 @@
+"""`companion circles`: create seasons, form and publish circles, list them and queue due reminders."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+
+from companion.circles.errors import CirclesError
+from companion.cli.base import pass_context, register_expected_error
+from companion.jobs.locks import LockHeld
+from companion.store.types import utcnow
+
+CLI_ACTOR = "cli"
+
+for _error in (CirclesError, LockHeld):
+    register_expected_error(_error)
+
+
+def _day(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date as YYYY-MM-DD") from None
+
+
+@click.group()
+def circles() -> None:
+    """Peer circles ("Zirkel"): seasons, formation preview, publishing, reminders.
+
+    \b
+    Example:
+      companion circles list
+      companion circles form "Frühjahr 2025" --preview
+      companion circles publish "Frühjahr 2025"
+    """
+
+
+@circles.command("create-season")
+@click.argument("name")
+@click.option("--signup-opens", required=True, callback=_day, help="First sign-up day (YYYY-MM-DD).")
+@click.option("--signup-closes", required=True, callback=_day, help="Last sign-up day (YYYY-MM-DD).")
+@click.option("--first-meeting", required=True, callback=_day, help="Earliest day of the first meeting (YYYY-MM-DD).")
+@click.option("--min-size", default=4, show_default=True, help="Smallest circle.")
+@click.option("--target-size", default=6, show_default=True, help="Preferred circle size.")
+@click.option("--max-size", default=8, show_default=True, help="Largest circle.")
+@click.option("--cadence-weeks", default=5, show_default=True, help="Weeks between meetings (4 to 6).")
+@click.option("--meetings", "meetings_count", default=6, show_default=True, help="Number of meetings.")
+@click.option("--meeting-minutes", default=90, show_default=True, help="Length of one meeting.")
+@click.option("--time-blocks", default=None, help='JSON list of blocks, e.g. [{"key":"vormittag","start":"09:00","end":"11:30"}]. Default: morning, midday, afternoon.')
+@click.option("--school-holidays", default="[]", show_default=True, help='JSON list of [start, end] ISO dates to skip, e.g. [["2025-04-14","2025-04-26"]].')
+@click.option("--no-skip-school-holidays", is_flag=True, help="Meet during school holidays too.")
+@click.option("--draft", is_flag=True, help="Create as a draft that members cannot sign up for yet.")
+@pass_context()
+def create_season_command(context, name: str, signup_opens, signup_closes, first_meeting, min_size, target_size, max_size,
+                          cadence_weeks, meetings_count, meeting_minutes, time_blocks, school_holidays,
+                          no_skip_school_holidays, draft) -> None:
+    """Create a season; overlapping sign-up windows or meeting periods are refused.
+
+    \b
+    Example:
+      companion circles create-season "Frühjahr 2025" --signup-opens 2025-01-01 \\
+        --signup-closes 2025-01-31 --first-meeting 2025-02-03 --cadence-weeks 5 --meetings 6
+    """
+    from companion.circles.errors import SeasonInvalid
+    from companion.circles.seasons import SeasonSpec, create_season
+
+    try:
+        blocks = json.loads(time_blocks) if time_blocks else None
+        holidays = json.loads(school_holidays)
+    except json.JSONDecodeError as error:
+        raise SeasonInvalid([f"--time-blocks and --school-holidays must be JSON: {error}"]) from None
+    values = dict(
+        name=name, signup_opens_on=signup_opens, signup_closes_on=signup_closes, first_meeting_on=first_meeting,
+        min_size=min_size, target_size=target_size, max_size=max_size, cadence_weeks=cadence_weeks,
+        meetings_count=meetings_count, meeting_minutes=meeting_minutes, school_holidays=holidays,
+        skip_school_holidays=not no_skip_school_holidays,
+    )
+    if blocks is not None:
+        values["time_blocks"] = blocks
+    with context.store.transaction() as session:
+        season = create_season(session, SeasonSpec(**values), actor=CLI_ACTOR, status="draft" if draft else "open")
+        click.echo(f"Created season {season.id} {season.name!r} ({season.status}).")
+
+
+@circles.command("list")
+@pass_context()
+def list_command(context) -> None:
+    """List seasons with their status, sign-ups and circles.
+
+    \b
+    Example:
+      companion circles list
+    """
+    from companion.circles.seasons import list_seasons
+
+    with context.store.transaction() as session:
+        seasons = list_seasons(session)
+        if not seasons:
+            click.echo("No seasons yet. Create one with: companion circles create-season --help")
+        for season in seasons:
+            click.echo(
+                f"{season.id:>3}  {season.name}  [{season.status}]  sign-up {season.signup_opens_on}–{season.signup_closes_on}, "
+                f"first meeting {season.first_meeting_on}, {len(season.signups)} sign-ups, {len(season.circles)} circles"
+            )
+
+
+@circles.command("form")
+@click.argument("season")
+@click.option("--preview", is_flag=True, help="Store the result as a preview to check before publishing (the default).")
+@click.option("--dry-run", is_flag=True, help="Only print the result; store nothing.")
+@pass_context()
+def form_command(context, season: str, preview: bool, dry_run: bool) -> None:
+    """Form circles for SEASON (name or id), print quality figures and store them as a preview.
+
+    Nothing is sent: an admin checks the preview (here or on the admin page)
+    and then publishes. Re-forming replaces an earlier preview; a published
+    season cannot be re-formed. With --dry-run nothing is stored.
+
+    \b
+    Example:
+      companion circles form "Frühjahr 2025" --preview
+      companion circles form 3 --dry-run
+    """
+    from companion.circles.formation import form_season, stored_figures
+    from companion.circles.seasons import find_season
+
+    session = context.store.session()
+    try:
+        found = find_season(session, season)
+        outcome = form_season(session, found, context.settings, actor=CLI_ACTOR)
+        figures = stored_figures(session, found)
+        _print_formation(session, found, outcome, figures)
+        if dry_run:
+            session.rollback()
+            click.echo("Preview only: nothing was stored.")
+        else:
+            session.commit()
+            click.echo(f"Stored as preview. Publish with: companion circles publish {found.id}")
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _print_formation(session, season, outcome, figures) -> None:
+    from companion.circles.common import slot_label
+    from companion.circles.formation import reason_text
+
+    click.echo(
+        f"{figures.circles} circles, {figures.placed} placed, {len(outcome.formation.waiting) + len(outcome.excluded)} waiting; "
+        f"mean size {figures.mean_size:.1f}, mean similarity {figures.mean_similarity:.2f}, "
+        f"organisations per circle {figures.mean_distinct_orgs:.1f} (min {figures.min_distinct_orgs}), "
+        f"available at slot {figures.share_available:.0%}"
+    )
+    for circle in sorted(season.circles, key=lambda c: c.number):
+        names = ", ".join(sorted(cm.member.username for cm in circle.members))
+        click.echo(f"  {circle.name} – {slot_label(season, circle.slot_weekday, circle.slot_block, 'en')}: {names}")
+        for meeting in circle.meetings:
+            click.echo(f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  {meeting.location}  {meeting.note}".rstrip())
+        for unplaced in outcome.unplaced.get(circle.number, []):
+            click.echo(f"    ! meeting {unplaced.index + 1}: {unplaced.reason_en}")
+    for waiting in outcome.formation.waiting:
+        click.echo(f"  waiting: member {waiting.member_id}: {waiting.reason_en}")
+    for member_id, reason in outcome.excluded.items():
+        click.echo(f"  waiting: member {member_id}: {reason_text(reason, 'en')}")
+
+
+@circles.command("publish")
+@click.argument("season")
+@pass_context()
+def publish_command(context, season: str) -> None:
+    """Publish SEASON's previewed circles: queue forum groups and messages in the outbox.
+
+    Running it again queues nothing twice (every write has an idempotency key).
+    The outbox delivery (worker or nightly run) sends the queued writes.
+
+    \b
+    Example:
+      companion circles publish "Frühjahr 2025"
+    """
+    from companion.circles.publishing import publish_season
+    from companion.circles.seasons import find_season
+
+    with context.store.transaction() as session:
+        report = publish_season(session, find_season(session, season), context.settings, actor=CLI_ACTOR)
+    click.echo(
+        f"Published {report.circles} circles: {report.queued} forum writes queued, "
+        f"{report.already_queued} already queued before (not repeated)."
+    )
+
+
+@circles.command("reminders")
+@click.option("--at", "at", default=None, help="Pretend it is this moment (ISO, with offset); default now.")
+@pass_context()
+def reminders_command(context, at: str | None) -> None:
+    """Queue due meeting reminders (7 days and 1 day before) and pass on expired meetup offers.
+
+    \b
+    Example:
+      companion circles reminders
+      companion circles reminders --at 2025-03-04T08:00:00+01:00
+    """
+    from companion.circles.changes import reconcile_departures
+    from companion.circles.meetups import process_meetup_offers
+    from companion.circles.reminders import send_due_reminders
+
+    now = datetime.fromisoformat(at) if at else utcnow()
+    if now.tzinfo is None:
+        raise click.BadParameter("--at needs a UTC offset, e.g. +01:00")
+    with context.store.transaction() as session:
+        left = reconcile_departures(session, now=now, settings=context.settings)
+    counts = send_due_reminders(context, now)
+    expired = process_meetup_offers(context, now)
+    click.echo(
+        f"{counts['queued']} reminders queued ({counts['already_queued']} already queued) for {counts['meetings']} meetings; "
+        f"{expired} meetup offers expired; {left} departed members taken out of circles."
+    )
+
+
+def register(main: click.Group) -> None:
+    """Add `companion circles` to the main command."""
+    main.add_command(circles)
