@@ -119,7 +119,8 @@ def _formation(state: State, eligible: np.ndarray, method: str, details: dict) -
         block = sim[np.ix_(members, members)]
         pairs = len(members) * (len(members) - 1)
         mean_sim = float(block.sum() / pairs) if pairs else 0.0
-        circles.append(Circle(index, ids, slot, available, hosts, orgs, mode, mean_sim))
+        host_orgs = tuple(o for o in dict.fromkeys(p.signups[m].organisation_id for m in members if p.host[m]) if o is not None)
+        circles.append(Circle(index, ids, slot, available, hosts, orgs, mode, mean_sim, host_orgs))
     waiting = [
         waiting_entry(p.signups[m].member_id, _waiting_reason(state, int(m), eligible), p.settings)
         for m in np.flatnonzero(state.assign == state.k)

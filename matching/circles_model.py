@@ -89,6 +89,8 @@ class Circle:
     organisation_ids: tuple[Hashable, ...]
     mode: str
     mean_similarity: float
+    # Organisations of the host-willing members, in member order: the rotation for meeting dates.
+    host_organisation_ids: tuple[Hashable, ...] = ()
 
 
 @dataclass(frozen=True)
