@@ -163,7 +163,7 @@ def run_nightly(
 ) -> NightlyReport:
     """Run the whole nightly job once, guarded by a database lock so two workers never both run it."""
     today = today or local_today(context)
-    with job_lock(context.store, "nightly"):
+    with job_lock(context.store, "nightly") as lease:
         with recorded_run(context.store, "nightly", today) as recorder:
             report = NightlyReport(run_id=recorder.run_id, run_date=today)
             if sync:
@@ -181,8 +181,12 @@ def run_nightly(
             _run_extras(context, recorder, report, today)
             if deliver:
                 def do_deliver(counts: dict) -> None:
+                    def stop_or_renew() -> bool:
+                        lease.renew()
+                        return should_stop()
+
                     delivery = deliver_pending(
-                        context.store, context.forum, HANDLERS, should_stop=should_stop, max_wait_seconds=max_wait_seconds
+                        context.store, context.forum, HANDLERS, should_stop=stop_or_renew, max_wait_seconds=max_wait_seconds
                     )
                     counts.update(delivery.as_dict())
                     report.delivered, report.remaining = delivery.sent, delivery.remaining

@@ -129,3 +129,48 @@ def settings(tmp_path) -> Settings:
             "COMPANION_SESSION_COOKIE_SECURE": "false",
         }
     )
+
+
+# --- live servers over real HTTP -------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A WSGI app served by werkzeug in a background thread on loopback."""
+
+    def __init__(self, app, port: int | None = None) -> None:
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.port = port or free_port()
+        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+def companion_context(settings: Settings, store: Store, forum_url: str, **overrides):
+    """A Context for tests whose forum client talks to forum_url without pacing delays."""
+    from companion.context import Context
+    from companion.forum import forum_from_client
+    from sync.client import ForumClient
+
+    settings = settings.replace(forum_url=forum_url, forum_api_key="sandbox-api-key", **overrides)
+    context = Context(settings=settings, store=store)
+    context.forum = forum_from_client(
+        ForumClient(forum_url, "sandbox-api-key", "system", requests_per_minute=100_000, headroom=1.0, timeout=10)
+    )
+    return context

@@ -41,3 +41,23 @@ def test_recorded_run_keeps_steps_counts_and_errors(store):
         assert [(s.name, s.status) for s in job.steps] == [("sync", "ok"), ("match", "failed")]
         assert job.counts == {"sync.members": 5}
         assert job.finished_at is not None
+
+
+def test_a_killed_holder_on_this_host_does_not_block_the_restart(store):
+    import socket
+    import subprocess
+
+    process = subprocess.Popen(["sleep", "0"])
+    process.wait()
+    dead_holder = f"{socket.gethostname()}:{process.pid}"
+    assert acquire(store, "nightly", dead_holder, timedelta(hours=1))
+    assert acquire(store, "nightly", "restarted-worker", timedelta(minutes=10))
+
+
+def test_a_live_holder_on_this_host_keeps_its_lease(store):
+    import os
+    import socket
+
+    live_holder = f"{socket.gethostname()}:{os.getpid()}"
+    assert acquire(store, "nightly", live_holder, timedelta(hours=1))
+    assert not acquire(store, "nightly", "other", timedelta(minutes=10))

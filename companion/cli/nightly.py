@@ -1,0 +1,124 @@
+"""`companion run-nightly`, `companion match` and `companion deliver`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from companion.cli.base import pass_context
+
+
+@click.command("run-nightly")
+@click.option("--date", "run_date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as if today were this date.")
+@click.option("--no-sync", is_flag=True, help="Skip the forum sync; use what the store holds.")
+@click.option("--no-deliver", is_flag=True, help="Queue messages but do not send them.")
+@pass_context()
+def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> None:
+    """Run the nightly job once: sync, match, queue suggestion PMs, badges, reminders, deliver.
+
+    Safe to repeat: members who already got this run's message get nothing
+    new, and a run that was killed halfway resumes its deliveries. A second
+    process finds the database lock taken and stops.
+
+    \b
+    Examples:
+      companion run-nightly
+      companion run-nightly --no-deliver       compute and queue only
+      companion run-nightly --date 2026-12-01
+    """
+    from companion.jobs.locks import LockHeld
+    from companion.nightly import run_nightly
+
+    try:
+        report = run_nightly(
+            context,
+            today=run_date.date() if run_date else None,
+            sync=not no_sync,
+            deliver=not no_deliver,
+        )
+    except LockHeld as error:
+        click.echo(f"Not started: {error}.", err=True)
+        raise SystemExit(3)
+    click.echo(
+        f"nightly run {report.run_id} for {report.run_date}: {report.due} members due, {report.suggestions} suggestions, "
+        f"{report.messages_queued} messages queued, {report.delivered} delivered, {report.remaining} still queued, "
+        f"{report.badges} badges, {report.reminders} reminders"
+    )
+    for error in report.errors:
+        click.echo(f"  problem: {error}", err=True)
+
+
+@click.command("match")
+@click.option("--dry-run", is_flag=True, help="Show suggestions without storing or sending anything.")
+@click.option("--member", "member_name", help="Only show the suggestions for this forum username.")
+@click.option("--date", "run_date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Match as of this date.")
+@pass_context()
+def match_command(context, dry_run: bool, member_name: str | None, run_date) -> None:
+    """Compute suggestions under the current rules and show each with why.
+
+    Without --dry-run the suggestions are stored and their messages queued
+    (as the nightly run does, without syncing or delivering).
+
+    \b
+    Examples:
+      companion match --dry-run
+      companion match --dry-run --member anna.schmidt
+    """
+    from companion.matching_inputs import load_inputs
+    from companion.nightly import compute_and_queue, local_today
+    from companion.rules import current_rules, figures
+    from matching.engine import EXCLUSION_REASONS, run_matching
+    from matching.explain import explanation_text
+
+    today = run_date.date() if run_date else local_today(context)
+    if not dry_run:
+        due, written, queued = compute_and_queue(context, today)
+        click.echo(f"{due} members due, {written} suggestions stored, {queued} messages queued")
+        return
+    with context.store.transaction() as session:
+        _, rules = current_rules(session)
+        inputs = load_inputs(session)
+    result = run_matching(inputs.profiles, inputs.statuses, rules, inputs.history, today=today, seed=today.toordinal())
+    names = inputs.usernames
+    wanted = None
+    if member_name:
+        wanted = next((i for i, n in names.items() if n.lower() == member_name.lower()), None)
+        if wanted is None:
+            raise click.ClickException(f"no member named {member_name!r} in the store")
+        if wanted in result.excluded:
+            click.echo(f"{member_name} takes no part: {EXCLUSION_REASONS[result.excluded[wanted]][1]}")
+            return
+    for member_id, picks in sorted(result.by_member().items(), key=lambda item: names[item[0]]):
+        if wanted is not None and member_id != wanted:
+            continue
+        click.echo(names[member_id])
+        for pick in picks:
+            click.echo(f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {explanation_text(list(pick.shared_terms), 'en')}")
+    members, share, exposure = figures(result)
+    click.echo(f"{members} members get suggestions; {share:.0%} cross-organisation; top-exposed member suggested {exposure} times")
+
+
+@click.command("deliver")
+@click.option("--limit", type=int, help="Send at most this many items.")
+@pass_context()
+def deliver_command(context, limit: int | None) -> None:
+    """Send what waits in the outbox, paced under the forum's rate limit.
+
+    \b
+    Example:
+      companion deliver --limit 50
+    """
+    from companion.jobs.handlers import HANDLERS
+    from companion.jobs.locks import job_lock
+    from companion.jobs.outbox import deliver_pending
+
+    with job_lock(context.store, "deliver"):
+        report = deliver_pending(context.store, context.forum, HANDLERS, limit=limit, max_wait_seconds=120)
+    click.echo(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, {report.remaining} still queued")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(run_nightly_command)
+    main.add_command(match_command)
+    main.add_command(deliver_command)
