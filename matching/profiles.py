@@ -70,6 +70,8 @@ class ColdStart:
 
     min_terms: int = 5
     organisation_weight: float = 0.3
+    # Only an organisation's strongest terms: a full centroid has thousands and would make thin rows costly.
+    organisation_terms: int = 30
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,9 @@ def build_profiles(
     raw = _raw_counts(members, weights, vocabulary)
     own = _weighted_tfidf(raw, np.array(vocabulary.blocks, dtype=np.int8), weights)
     cold = np.diff(own.indptr) < cold_start.min_terms
-    matrix = _mix_in_organisations(own, organisations, cold, cold_start.organisation_weight)
+    matrix = _mix_in_organisations(
+        own, organisations, cold, cold_start.organisation_weight, cold_start.organisation_terms
+    )
     return Profiles(
         member_ids=ids,
         organisation_ids=organisations,
@@ -250,7 +254,7 @@ def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def _mix_in_organisations(
-    own: sp.csr_matrix, organisations: np.ndarray, cold: np.ndarray, organisation_weight: float
+    own: sp.csr_matrix, organisations: np.ndarray, cold: np.ndarray, organisation_weight: float, terms: int
 ) -> sp.csr_matrix:
     """Give members with little own data a share of their organisation's average profile."""
     eligible_cold = cold & (organisations != NO_ORGANISATION)
@@ -262,10 +266,23 @@ def _mix_in_organisations(
         (np.ones(int(donors.sum())), (org_index[donors], np.flatnonzero(donors))),
         shape=(unique_orgs.size, own.shape[0]),
     )
-    centroids = _normalise_rows(membership @ own.astype(np.float64)).astype(np.float64)
+    centroids = _normalise_rows(_strongest_terms(membership @ own.astype(np.float64), terms)).astype(np.float64)
     cold_rows = np.flatnonzero(eligible_cold)
     selector = sp.csr_matrix(
         (np.full(cold_rows.size, organisation_weight), (cold_rows, org_index[cold_rows])),
         shape=(own.shape[0], unique_orgs.size),
     )
     return _normalise_rows(own.astype(np.float64) + selector @ centroids)
+
+
+def _strongest_terms(matrix: sp.csr_matrix, terms: int) -> sp.csr_matrix:
+    """Keep the `terms` largest entries of every row (ties: lower column first)."""
+    matrix = sp.csr_matrix(matrix)
+    matrix.sort_indices()
+    keep = np.zeros(matrix.nnz, dtype=bool)
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        order = np.lexsort((matrix.indices[start:end], -matrix.data[start:end]))[:terms]
+        keep[start + order] = True
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    return sp.csr_matrix((matrix.data[keep], (rows[keep], matrix.indices[keep])), shape=matrix.shape)

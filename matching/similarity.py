@@ -164,7 +164,8 @@ def _prepare(
     """Validate inputs and bring them into the layout the kernel expects."""
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    matrix = sp.csr_matrix(matrix)
+    matrix = sp.csr_matrix(matrix, copy=True)
+    matrix.eliminate_zeros()
     if matrix.data.size and (matrix.data < 0).any():
         raise ValueError("profile values must be non-negative")
     matrix.sort_indices()
@@ -206,7 +207,6 @@ def _top_k_kernel(
     for chunk in numba.prange(n_chunks):
         accumulator = np.zeros(n, np.float64)
         factor = np.ones(n, np.float64)
-        seen = np.zeros(n, np.bool_)
         touched = np.empty(n, np.int32)
         best_score = np.empty(k, np.float64)
         best_similarity = np.empty(k, np.float64)
@@ -218,8 +218,8 @@ def _top_k_kernel(
                 value = np.float64(data[p])
                 for q in range(t_indptr[feature], t_indptr[feature + 1]):
                     other = t_indices[q]
-                    if not seen[other]:
-                        seen[other] = True
+                    # Values are positive, so a zero accumulator means "not touched yet" (explicit zeros were dropped).
+                    if accumulator[other] == 0.0:
                         touched[n_touched] = other
                         n_touched += 1
                     accumulator[other] += value * t_data[q]
@@ -231,7 +231,6 @@ def _top_k_kernel(
                 other = touched[t]
                 similarity = accumulator[other] * factor[other]
                 accumulator[other] = 0.0
-                seen[other] = False
                 if other == row or factor[other] < 0.0:
                     continue
                 same = own_org >= 0 and organisations[other] == own_org

@@ -52,14 +52,28 @@ GENERAL_WORDS: tuple[str, ...] = (
     "Beispiele", "Fragen", "Ziele", "Leitung", "Sachbearbeitung", "Rathaus", "Service", "Alltag", "Arbeit", "Menschen",
 )
 
+# Mostly function words around the slots: real bios vary their wording far more than a few templates would.
 _GERMAN_SENTENCES: tuple[str, ...] = (
-    "Ich arbeite seit {n} Jahren im Bereich {a} und interessiere mich besonders für {b}.",
-    "In unserer {g} kümmere ich mich um {a}.",
-    "Mich beschäftigen gerade {a} und {b}.",
-    "Gerne tausche ich mich mit anderen über {a} aus.",
-    "Wir haben bei uns {a} eingeführt und suchen Erfahrungen zu {b}.",
-    "Mein Herz schlägt für {a}, {b} und gute {g}.",
-    "Aktuell leite ich ein {g} zu {a}.",
+    "Ich bin für {a} zuständig.",
+    "Bei uns geht es um {a} und {b}.",
+    "{a} und {b} sind meine Themen.",
+    "Ich mache {a}.",
+    "Mich interessieren {a} und {b}.",
+    "Wir sind dabei, {a} einzuführen.",
+    "Ich kümmere mich um {a}, ab und zu auch um {b}.",
+    "Im {g} mache ich {a}.",
+    "Ich würde gern mehr über {a} wissen.",
+    "Mein Schwerpunkt ist {a}.",
+    "Wer hat Lust, über {a} zu reden?",
+    "Ich bin neu im {g} und mache {a}.",
+    "{a}, {b} – das ist mein Alltag.",
+    "Ich begleite {a} in meiner {g}.",
+)
+_TAIL_SENTENCES: tuple[str, ...] = (
+    "Ich war bei {t} dabei.",
+    "Wir sind in {t}.",
+    "Grüße aus {t}!",
+    "Ich bin aus {t}, vorher in {u}.",
 )
 _ENGLISH_SENTENCES: tuple[str, ...] = (
     "I have been working on {a} for {n} years and I am interested in {b}.",
@@ -67,13 +81,50 @@ _ENGLISH_SENTENCES: tuple[str, ...] = (
     "My team focuses on {a} in the city administration.",
 )
 _TITLES: tuple[str, ...] = (
-    "Erfahrungen mit {a}?",
-    "Wer hat schon {a} umgesetzt?",
-    "{a}: Austausch gesucht",
-    "Lean Coffee zu {a} und {b}",
-    "Praxisbericht {a}",
+    "{a}?",
+    "{a} in {t}",
+    "{a} und {b}",
+    "Wer macht {a}?",
+    "Frage zu {a}",
+    "{a}: wie macht ihr das?",
+    "{b} bei {a}",
 )
 _EXTRA_CATEGORIES: tuple[str, ...] = ("Allgemeines", "Veranstaltungen", "Vorstellungsrunde")
+
+
+_ONSETS = ("Ber", "Kal", "Mol", "Sten", "Wir", "Hol", "Dar", "Fel", "Lin", "Bro", "Gra", "Tau", "Ves", "Rum", "Zel", "Nor", "Pas", "Kem", "Lor", "Sat")
+_MIDDLES = ("a", "e", "i", "o", "u", "en", "er", "in")
+_CODAS = ("bach", "dorf", "heim", "feld", "berg", "hof", "stedt", "rode", "hagen", "mark", "sen", "ingen", "au", "burg", "tal")
+
+
+def tail_vocabulary(size: int) -> tuple[str, ...]:
+    """Pseudo-German names (places, projects) for the long tail of a real vocabulary, in a fixed order."""
+    words = [
+        onset + middle + second.lower() + coda
+        for onset in _ONSETS
+        for middle in _MIDDLES
+        for second in _ONSETS
+        for coda in _CODAS
+    ]
+    if size > len(words):
+        raise ValueError(f"tail vocabulary is limited to {len(words)} words")
+    # A fixed shuffle so the frequent words are not all alike; independent of the network seed.
+    order = np.random.default_rng(12345).permutation(len(words))[:size]
+    return tuple(words[i] for i in order)
+
+
+class _Tail:
+    """Draws words of a Zipf-distributed long tail, as a real vocabulary has."""
+
+    def __init__(self, rng: np.random.Generator, size: int, exponent: float = 1.05) -> None:
+        self.rng = rng
+        self.words = tail_vocabulary(size)
+        # Zipf-Mandelbrot: the offset keeps even the most frequent name to a small share of members.
+        weights = 1.0 / (np.arange(1, size + 1) + 200.0) ** exponent
+        self.cdf = np.cumsum(weights) / weights.sum()
+
+    def draw(self) -> str:
+        return self.words[int(np.searchsorted(self.cdf, self.rng.random()))] if self.words else "Musterstadt"
 
 
 @dataclass(frozen=True)
@@ -98,6 +149,7 @@ def generate_network(
     noise: float = 0.15,
     organisation_affinity: float = 0.5,
     ineligible_share: float = 0.1,
+    tail_size: int = 40000,
     today: date = date(2025, 3, 1),
 ) -> SyntheticNetwork:
     """Generate `n_members` members of `n_organisations` administrations drawn from latent interest groups.
@@ -105,13 +157,16 @@ def generate_network(
     Each member has a main group and sometimes a second one; their bio, fields, interests, tags,
     titles and liked tags mostly come from those groups' vocabularies, with `noise` from others.
     Organisations favour a few groups (`organisation_affinity`), so same-organisation pairs look
-    alike more often than chance, as in real networks. The same arguments give the same network.
+    alike more often than chance, as in real networks. Bios and titles also mention names from a
+    Zipf-distributed long tail of `tail_size` words, which gives the vocabulary a realistic breadth.
+    The same arguments give the same network.
     """
     if not 1 <= n_groups <= len(THEMES):
         raise ValueError(f"n_groups must be within 1..{len(THEMES)}")
     if n_members < 0 or n_organisations < 1:
         raise ValueError("n_members must be >= 0 and n_organisations >= 1")
     rng = np.random.default_rng(seed)
+    tail = _Tail(rng, tail_size)
     themes = THEMES[:n_groups]
     favoured = [rng.choice(n_groups, size=min(3, n_groups), replace=False) for _ in range(n_organisations)]
     # Organisation sizes differ a lot (a county versus a small town): Zipf-like weights.
@@ -128,7 +183,7 @@ def generate_network(
             member_groups.append(int((main + 1 + rng.integers(n_groups - 1)) % n_groups))
         organisation = _organisation_for(rng, main, favoured, size_weights, organisation_affinity)
         truth[member_id] = frozenset(member_groups)
-        profiles.append(_profile(rng, member_id, organisation, [themes[g] for g in member_groups], themes, cold_share, english_share, noise))
+        profiles.append(_profile(rng, member_id, organisation, [themes[g] for g in member_groups], themes, cold_share, english_share, noise, tail))
         statuses[member_id] = _status(rng, n_members, member_id, today, ineligible_share)
     history = _history(rng, n_members, today)
     names = {org: f"Verwaltung {org + 1:02d}" for org in range(n_organisations)}
@@ -161,6 +216,7 @@ def _profile(
     cold_share: float,
     english_share: float,
     noise: float,
+    tail: _Tail,
 ) -> MemberProfileInput:
     def word() -> str:
         return _pick(rng, own, everyone, noise, "words")
@@ -187,8 +243,13 @@ def _profile(
         bio_words = word
     bio = " ".join(
         sentences[int(rng.integers(len(sentences)))].format(a=bio_words(), b=bio_words(), g=general(), n=int(rng.integers(1, 30)))
-        for _ in range(int(rng.integers(1, 7)))
+        for _ in range(int(rng.integers(1, 6)))
     )
+    if not english:
+        bio += "".join(
+            " " + _TAIL_SENTENCES[int(rng.integers(len(_TAIL_SENTENCES)))].format(t=tail.draw(), u=tail.draw())
+            for _ in range(int(rng.integers(0, 4)))
+        )
     return MemberProfileInput(
         member_id=member_id,
         organisation_id=organisation,
@@ -198,7 +259,8 @@ def _profile(
         tags=[tag() for _ in range(int(rng.integers(2, 16)))],
         categories=[own[0].category] * int(rng.integers(1, 4)) + [_EXTRA_CATEGORIES[int(rng.integers(3))]],
         topic_titles=[
-            _TITLES[int(rng.integers(len(_TITLES)))].format(a=word(), b=word()) for _ in range(int(rng.integers(0, 5)))
+            _TITLES[int(rng.integers(len(_TITLES)))].format(a=word(), b=word(), t=tail.draw())
+            for _ in range(int(rng.integers(0, 4)))
         ],
         liked_tags=[tag() for _ in range(int(rng.integers(0, 8)))],
         locale="en" if english else "de",
