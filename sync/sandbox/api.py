@@ -147,6 +147,7 @@ def admin_users_list(flag: str) -> Response:
 
 
 @api.get("/u/<username>.json")
+@api.get("/users/<username>.json")  # the older spelling, still routed by Discourse and used by pydiscourse
 def user_show(username: str) -> Response:
     """GET /u/{username}.json."""
     forum = state()

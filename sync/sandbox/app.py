@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Flask, Response, request
 
@@ -48,12 +49,28 @@ def enable_webhooks(state: ForumState, instance: str) -> None:
                                            settings.webhook_retry_delays, settings.webhook_timeout)
 
 
+class AcceptJsonRoutes:
+    """Route `/posts` with `Accept: application/json` to `/posts.json`, as Rails picks the format (pydiscourse relies on it)."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        accept = environ.get("HTTP_ACCEPT", "")
+        if ("application/json" in accept and not path.endswith(".json") and path not in ("", "/")
+                and not path.startswith(("/sandbox", "/session"))):
+            environ["PATH_INFO"] = path.rstrip("/") + ".json"
+        return self.wsgi_app(environ, start_response)
+
+
 def create_app(settings: SandboxSettings | None = None, state: ForumState | None = None) -> Flask:
     """Create the sandbox app around a given state, or a freshly seeded one."""
     settings = settings or (state.settings if state is not None else SandboxSettings())
     state = state or build_state(settings)
     ensure_api_user(state)
     app = Flask(__name__)
+    app.wsgi_app = AcceptJsonRoutes(app.wsgi_app)  # type: ignore[method-assign]
     app.config["SANDBOX_STATE"] = state
     app.secret_key = secrets.token_hex(16)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

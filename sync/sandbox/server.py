@@ -5,11 +5,18 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import build_state, create_app
 from .settings import SandboxSettings
 from .state import ForumState
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """A request handler that does not log every request (tests run thousands of them)."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
 
 
 class SandboxServer:
@@ -38,15 +45,16 @@ class SandboxServer:
         self.stop()
 
 
-def _make(settings: SandboxSettings, host: str, port: int,
-          state: ForumState | None) -> tuple[BaseWSGIServer, ForumState]:
+def _make(settings: SandboxSettings, host: str, port: int, state: ForumState | None,
+          quiet: bool = True) -> tuple[BaseWSGIServer, ForumState]:
     state = state or build_state(settings)
     holder: dict[str, Any] = {}
 
     def application(environ: Any, start_response: Any) -> Any:
         return holder["app"](environ, start_response)
 
-    server = make_server(host, port, application, threaded=True)
+    server = make_server(host, port, application, threaded=True,
+                         request_handler=QuietRequestHandler if quiet else None)
     bound_host, bound_port = server.server_address[:2]
     # The base URL is only known once the port is bound.
     settings.base_url = settings.base_url or f"http://{bound_host}:{bound_port}"
@@ -67,7 +75,7 @@ def run_sandbox_server(settings: SandboxSettings | None = None, host: str = "127
 def serve_forever(settings: SandboxSettings | None = None, host: str = "127.0.0.1", port: int = 4200) -> None:
     """Serve the sandbox forum in the foreground until interrupted (for `companion sandbox`)."""
     settings = settings or SandboxSettings()
-    server, _state = _make(settings, host, port, None)
+    server, _state = _make(settings, host, port, None, quiet=False)
     print(f"Sandbox-Forum läuft auf / sandbox forum running at {settings.base_url} "
           f"(API key {settings.api_key!r}, user {settings.api_username!r})", flush=True)
     try:
