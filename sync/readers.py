@@ -98,7 +98,9 @@ class ForumReader:
         """Read all members with details through Data Explorer; raises DataExplorerUnavailable when off."""
         field_names = self.field_names()
         rows = self.data_explorer.rows(MEMBERS_QUERY)
-        return [parse.user_from_bulk_row(row, field_names) for row in rows]
+        members = (parse.user_from_bulk_row(row, field_names) for row in rows)
+        # Same population as /admin/users/list/active.json: activated, not staged.
+        return [m for m in members if m.active and not m.staged]
 
     def read_members(self, *, prefer_bulk: bool = True) -> tuple[list[ForumUser], bool]:
         """Read all members with details, by the bulk path when available; returns (members, used_bulk)."""

@@ -51,7 +51,7 @@ def test_full_read_matches_between_per_member_and_bulk_paths(sandbox):
     bulk, used_bulk = ForumReader(client).read_members(prefer_bulk=True)
     assert used_bulk
     by_id = {m.id: m for m in bulk}
-    assert {m.id for m in per_member} <= set(by_id)
+    assert {m.id for m in per_member} == set(by_id)
     for member in per_member:
         other = by_id[member.id]
         assert (other.username, other.user_fields, set(other.groups), other.ignored_usernames, other.muted_usernames) == (

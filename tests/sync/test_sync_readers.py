@@ -180,3 +180,18 @@ def test_unknown_extra_fields_and_missing_optionals_are_tolerated():
 def test_multi_select_user_fields_are_joined():
     fields = parse.user_fields_by_name({"1": ["KI", "Open Data"], "3": {"value": ["x"]}}, {"1": "Interessen"})
     assert fields == {"Interessen": "KI, Open Data", "3": "x"}
+
+
+def test_bulk_path_keeps_the_same_population_as_the_admin_list():
+    row = {"user_id": 9, "username": "staged1", "active": True, "staged": True, "user_fields": "{}"}
+    inactive = {"user_id": 10, "username": "new1", "active": "f", "staged": "f", "user_fields": {}}
+    real = {"user_id": 11, "username": "real", "active": "t", "staged": "f", "user_fields": '{"1": "Stadt Essen"}'}
+
+    class Explorer:
+        def rows(self, query):
+            return [row, inactive, real]
+
+    reader = ForumReader(None, data_explorer=Explorer())  # type: ignore[arg-type]
+    reader._field_names = {"1": "Verwaltung"}
+    [member] = reader.read_members_bulk()
+    assert member.username == "real" and member.user_fields == {"Verwaltung": "Stadt Essen"}
