@@ -43,12 +43,7 @@ def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = Non
             webhooks = "unknown"
         except ForumError:
             webhooks = "unknown"
-        try:
-            site = client.api.get_site_info() or {}
-            if "enable_discourse_connect_provider" in site:
-                connect = "enabled" if site["enable_discourse_connect_provider"] else "disabled"
-        except ForumError:
-            connect = "unknown"
+        connect = _connect_provider_setting(client)
     return ProbeReport(
         reachable=reachable,
         api_key_valid=api_key_valid,
@@ -63,3 +58,16 @@ def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = Non
         connect_provider=connect,
         problems=tuple(problems),
     )
+
+
+def _connect_provider_setting(client: ForumClient) -> str:
+    """Read enable_discourse_connect_provider from the admin site settings, "unknown" when not readable."""
+    try:
+        answer = client.get("/admin/site_settings.json", filter="enable_discourse_connect_provider") or {}
+    except ForumError:
+        return "unknown"
+    for item in answer.get("site_settings") or [] if isinstance(answer, dict) else []:
+        if isinstance(item, dict) and item.get("setting") == "enable_discourse_connect_provider":
+            value = item.get("value")
+            return "enabled" if value in (True, "true", "t") else "disabled"
+    return "unknown"

@@ -33,6 +33,7 @@ class FakeForum:
     def __init__(self, rsps: responses.RequestsMock, members: int = 3, *, data_explorer: bool = False) -> None:
         self.rsps = rsps
         self.data_explorer = data_explorer
+        self.connect_provider = True
         self.user_fields = [{"id": 1, "name": "Verwaltung", "field_type": "dropdown", "description": "Arbeitgeber",
                              "options": ["Stadt Essen", "Kreis Wesel"], "editable": True, "required": False},
                             {"id": 2, "name": "Interessen", "field_type": "text", "description": "",
@@ -120,6 +121,8 @@ class FakeForum:
         r("POST", r"/user_badges\.json", self._grant)
         r("GET", r"/user-badges/([^/]+)\.json", self._user_badges)
         r("GET", r"/admin/api/web_hooks\.json", lambda query, body: (404, {"errors": ["not found"]}))
+        r("GET", r"/admin/site_settings\.json", lambda query, body: {"site_settings": [
+            {"setting": "enable_discourse_connect_provider", "value": self.connect_provider}]})
         r("GET", DE + r"/queries\.json", self._queries)
         r("POST", DE + r"/queries\.json", self._save_query)
         r("POST", DE + r"/queries/(\d+)/run\.json", self._run_query)

@@ -32,6 +32,7 @@ NOT_IN_SPEC = {
     ("POST", f"{DE}/queries.json"): "Data Explorer plugin: save the companion's bulk queries",
     ("POST", f"{DE}/queries/{{id}}/run.json"): "Data Explorer plugin: run a saved bulk query",
     ("GET", "/admin/api/web_hooks.json"): "probe only: report whether webhooks are configured",
+    ("GET", "/admin/site_settings.json"): "probe only: report whether the DiscourseConnect provider is enabled",
 }
 # Query parameters Discourse accepts that the spec does not list for that operation.
 EXTRA_QUERY_PARAMS = {

@@ -23,16 +23,18 @@ def test_probe_reports_what_works():
     assert report.site_title == "Rebellen"
     assert report.data_explorer == "available"
     assert report.webhooks == "unknown"  # the listing is not readable here
-    assert report.connect_provider == "unknown"  # /site.json does not expose the setting
+    assert report.connect_provider == "enabled"
     assert report.budget_per_minute == 60 and report.paced_per_minute == 48
     assert report.problems == ()
 
 
 def test_probe_reports_a_refused_key_and_disabled_explorer():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        FakeForum(rsps, data_explorer=False)
+        forum = FakeForum(rsps, data_explorer=False)
+        forum.connect_provider = False
         report = probe_forum(make_client())
         assert report.data_explorer == "disabled"
+        assert report.connect_provider == "disabled"
     with responses.RequestsMock() as rsps:
         rsps.get(f"{BASE_URL}/site/basic-info.json", json={"title": "F"})
         rsps.get(f"{BASE_URL}/u/system.json", status=403,
