@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def test_badges_are_created_once_granted_with_reason_and_not_twice(sqlite_store, settings):
     sandbox_settings = SandboxSettings(members=40, organisations=5, admin_requests_per_minute=0)
     with run_sandbox_server(sandbox_settings) as server:
-        config = settings.replace(forum_url=server.url, forum_api_key="sandbox-api-key", forum_api_username="system")
+        config = settings.replace(forum_url=server.url, forum_api_key="sandbox-api-key", forum_api_username="system",
+                                 forum_requests_per_minute=100_000, forum_headroom=1.0)
         context = Context(settings=config, store=sqlite_store)
         context.forum = build_forum_client(config)
         run_sync(context)
