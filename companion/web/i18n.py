@@ -79,12 +79,12 @@ def _short(locale: str | None) -> str | None:
     return language if language in LOCALES else None
 
 
-def init_i18n(app: Flask, compiled_dir: Path, default_locale: str) -> Babel:
+def init_i18n(app: Flask, compiled_dir: Path, default_locale: str, timezone: str = "Europe/Berlin") -> Babel:
     """Compile the catalogues and set up Flask-Babel with the companion's locale choice."""
     compile_catalogs(compiled_dir)
     app.config["BABEL_DEFAULT_LOCALE"] = default_locale
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_dir)
-    babel = Babel(app, locale_selector=select_locale, default_timezone="UTC")
+    babel = Babel(app, locale_selector=select_locale, default_timezone=timezone)
     return babel
 
 

@@ -1,0 +1,71 @@
+"""My suggestions: why each colleague was suggested, "Kontakt aufnehmen", "Passt nicht" and past suggestions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext
+
+from companion import suggestions as service
+from companion.store.models import MemberPreferences
+from companion.web import NavLink, get_context, get_store
+from companion.web.auth import current_member, login_required
+from companion.web.member import page_locale
+
+bp = Blueprint("suggestions", __name__)
+
+NAV_LINKS = [NavLink("suggestions.index", lazy_gettext("My suggestions"))]
+
+STATUS_LABELS = {
+    "new": lazy_gettext("New"),
+    "contacted": lazy_gettext("Introduced"),
+    "rejected": lazy_gettext("Not a fit"),
+    "talked": lazy_gettext("You talked"),
+    "ignored": lazy_gettext("Nothing came of it"),
+}
+
+
+@bp.get("/suggestions")
+@login_required
+def index():
+    """Current suggestions with their reasons and actions, then the past ones with what came of them."""
+    member = current_member()
+    with get_store().session() as db:
+        views = service.suggestions_for(db, member.id, get_context().settings.forum_url or "", page_locale())
+        preferences = db.get(MemberPreferences, member.id)
+    current = [view for view in views if view.status == "new"]
+    past = [view for view in views if view.status != "new"]
+    return render_template(
+        "suggestions/index.html",
+        current=current,
+        past=past,
+        status_labels=STATUS_LABELS,
+        consented=bool(preferences and preferences.matching_consent),
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>/contact")
+@login_required
+def contact(suggestion_id: int):
+    """Ask the companion to introduce both members in one forum PM (sent once, by the outbox)."""
+    member = current_member()
+    try:
+        with get_store().transaction() as db:
+            service.contact(db, suggestion_id, member.id, get_context().settings.base_url)
+    except service.SuggestionNotYours:
+        abort(404)
+    flash(_("The companion will introduce you both in a forum message shortly."), "success")
+    return redirect(url_for("suggestions.index"))
+
+
+@bp.post("/suggestions/<int:suggestion_id>/reject")
+@login_required
+def reject(suggestion_id: int):
+    """Record "not a fit": this colleague is not suggested to you again."""
+    member = current_member()
+    try:
+        with get_store().transaction() as db:
+            service.reject(db, suggestion_id, member.id)
+    except service.SuggestionNotYours:
+        abort(404)
+    flash(_("Thank you. This colleague will not be suggested to you again."), "success")
+    return redirect(url_for("suggestions.index"))
