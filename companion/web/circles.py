@@ -1,0 +1,437 @@
+"""Circle pages: seasons and sign-up with the availability grid, my circle with RSVPs and calendar, meetups, admin pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from sqlalchemy import select
+
+from companion.circles import calendar as feeds
+from companion.circles import meetups as meetup_service
+from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, block_weekdays, local, time_blocks, zone
+from companion.circles.errors import CirclesError
+from companion.circles.formation import form_season, reason_text, stored_figures
+from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
+from companion.circles.publishing import publish_season
+from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
+from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, update_season
+from companion.circles.signups import SignUpForm, form_of, has_circles_consent, sign_up, signup_of, withdraw
+from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
+from companion.store.types import utcnow
+from companion.web import NavLink, get_context
+from companion.web.auth import admin_required, current_member, login_required
+
+bp = Blueprint("circles", __name__, url_prefix="/circles")
+# Calendar feeds live at /calendar/<token>.ics, outside the /circles prefix, on a blueprint registered with bp.
+calendar_bp = Blueprint("circles_calendar", __name__)
+
+NAV_LINKS = [
+    NavLink("circles.index", lazy_gettext("Circles")),
+    NavLink("circles.admin_index", lazy_gettext("Circle seasons"), admin=True),
+]
+ANSWER_LABELS = {"yes": lazy_gettext("Yes"), "maybe": lazy_gettext("Maybe"), "no": lazy_gettext("No")}
+MODE_LABELS = {
+    "either": lazy_gettext("Online or on site"),
+    "online": lazy_gettext("Online only"),
+    "onsite": lazy_gettext("On site only"),
+}
+
+
+@bp.record_once
+def _register_calendar(state) -> None:
+    state.app.register_blueprint(calendar_bp)
+
+
+def _locale() -> str:
+    return "en" if str(get_locale() or "de").startswith("en") else "de"
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+def _today() -> date:
+    return _now().astimezone(zone(get_context().settings)).date()
+
+
+def _store():
+    return get_context().store
+
+
+def _error(error: CirclesError) -> None:
+    flash(error.text(_locale()), "error")
+
+
+@bp.app_template_filter("circles_local")
+def circles_local(moment: datetime, pattern: str = "%d.%m.%Y %H:%M") -> str:
+    """Template filter: a UTC moment as local wall-clock text."""
+    return local(moment, get_context().settings).strftime(pattern)
+
+
+@bp.app_template_global("circles_weekday")
+def circles_weekday(index: int) -> str:
+    """Template helper: a weekday name in the page language."""
+    return (WEEKDAY_NAMES_DE if _locale() == "de" else WEEKDAY_NAMES_EN)[index]
+
+
+def _block_label(block) -> str:
+    return block.label_de if _locale() == "de" else block.label_en
+
+
+# --- Member pages ------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Open seasons, my circles and upcoming meetups."""
+    me = current_member()
+    with _store().transaction() as session:
+        seasons = open_seasons(session, _today())
+        signed = {s.id for s in seasons if signup_of(session, s, me) is not None}
+        memberships = session.scalars(
+            select(Circle).join(CircleMember, CircleMember.circle_id == Circle.id)
+            .where(CircleMember.member_id == me.id).where(CircleMember.left_at.is_(None))
+            .where(Circle.status == "published")
+        ).all()
+        waiting = session.scalars(select(WaitingEntry).where(WaitingEntry.member_id == me.id)).all()
+        waiting_rows = [
+            (session.get(Season, w.season_id).name, reason_text(w.reason, _locale()))
+            for w in waiting if session.get(Season, w.season_id).status == "published"
+        ]
+        meetups = meetup_service.upcoming_meetups(session, _now())
+        return render_template(
+            "circles/index.html", seasons=seasons, signed=signed, circles=memberships, waiting=waiting_rows,
+            meetups=meetups, seats={m.id: meetup_service.seats_left(session, m) for m in meetups},
+        )
+
+
+def _grid(season: Season) -> list[dict]:
+    blocks = {entry["key"]: entry for entry in season.time_blocks}
+    rows = []
+    for block in time_blocks(season):
+        rows.append({"key": block.key, "label": _block_label(block), "start": block.start, "end": block.end,
+                     "weekdays": block_weekdays(blocks[block.key])})
+    return rows
+
+
+@bp.route("/seasons/<int:season_id>/signup", methods=["GET", "POST"])
+@login_required
+def signup(season_id: int):
+    """The sign-up form with the availability grid (weekdays x the season's time blocks)."""
+    me = current_member()
+    with _store().transaction() as session:
+        season = session.get(Season, season_id) or abort(404)
+        member = session.get(Member, me.id)
+        existing = signup_of(session, season, member)
+        form = form_of(existing, session) if existing else SignUpForm()
+        if request.method == "POST":
+            if request.form.get("action") == "withdraw":
+                try:
+                    withdraw(session, season, member, today=_today())
+                    flash(_("Your sign-up was withdrawn."), "success")
+                    return redirect(url_for("circles.index"))
+                except CirclesError as error:
+                    _error(error)
+            else:
+                form = _form_from_request()
+                try:
+                    sign_up(session, season, member, form, today=_today())
+                    flash(_("Thank you! Your sign-up is saved. You can change it until the sign-up closes."), "success")
+                    return redirect(url_for("circles.signup", season_id=season.id))
+                except CirclesError as error:
+                    _error(error)
+        return render_template(
+            "circles/signup.html", season=season, form=form, grid=(grid := _grid(season)), existing=existing is not None,
+            days=sorted({day for row in grid for day in row["weekdays"]}),
+            consent=has_circles_consent(session, member), modes=MODE_LABELS,
+        ), (400 if request.method == "POST" else 200)
+
+
+def _form_from_request() -> SignUpForm:
+    availability = set()
+    for value in request.form.getlist("slot"):
+        weekday, _sep, block = value.partition(":")
+        if weekday.isdigit():
+            availability.add((int(weekday), block))
+    return SignUpForm(
+        interests=request.form.get("interests", ""),
+        availability=availability,
+        willing_to_host=request.form.get("willing_to_host") == "on",
+        mode=request.form.get("mode", "either"),
+        keep_apart_usernames=[n for n in request.form.get("keep_apart", "").replace(",", " ").split() if n],
+    )
+
+
+@bp.get("/circle/<int:circle_id>")
+@login_required
+def circle(circle_id: int):
+    """My circle: members, dates, hosts, RSVP buttons and the calendar subscription."""
+    me = current_member()
+    with _store().transaction() as session:
+        found = session.get(Circle, circle_id)
+        if found is None or found.status == "preview":
+            abort(404)
+        membership = session.get(CircleMember, (found.id, me.id))
+        if not g.is_admin and (membership is None or membership.left_at is not None):
+            abort(403)
+        members = sorted((cm.member for cm in found.members if cm.left_at is None), key=lambda m: m.username.lower())
+        meetings = []
+        for meeting in found.meetings:
+            host = session.get(Organisation, meeting.host_organisation_id) if meeting.host_organisation_id else None
+            answers = answers_of(session, meeting)
+            meetings.append({"meeting": meeting, "host": host.name if host else None, "mine": answers.get(me.id),
+                             "yes": sum(1 for a in answers.values() if a == "yes"), "past": meeting.ends_at <= _now()})
+        token = feeds.current_token(session, member=session.get(Member, me.id)).token
+        return render_template(
+            "circles/circle.html", circle=found, season=found.season, members=members, meetings=meetings,
+            answers=ANSWER_LABELS, feed_url=calendar_url(get_context().settings, token),
+            orgs={o.id: o.name for o in session.scalars(select(Organisation))},
+        )
+
+
+@bp.post("/meetings/<int:meeting_id>/rsvp")
+@login_required
+def rsvp(meeting_id: int):
+    """Record my answer from the circle page."""
+    me = current_member()
+    with _store().transaction() as session:
+        meeting = session.get(Meeting, meeting_id) or abort(404)
+        try:
+            record_rsvp(session, meeting, session.get(Member, me.id), request.form.get("answer", ""), now=_now())
+            flash(_("Your answer is saved."), "success")
+        except CirclesError as error:
+            _error(error)
+        return redirect(url_for("circles.circle", circle_id=meeting.circle_id))
+
+
+@bp.route("/rsvp/<token>/<answer>", methods=["GET", "POST"])
+def rsvp_link(token: str, answer: str):
+    """A signed link from a forum message: GET shows a confirmation (link previews must not answer), POST records."""
+    settings = get_context().settings
+    if answer not in ANSWERS:
+        abort(404)
+    with _store().transaction() as session:
+        try:
+            meeting_id, member_id = read_rsvp_token(settings, token)
+        except CirclesError:
+            abort(404)
+        meeting = session.get(Meeting, meeting_id) or abort(404)
+        if request.method == "POST":
+            try:
+                rsvp_from_token(session, settings, token, answer, now=_now(), logged_in=current_member())
+                flash(_("Your answer is saved."), "success")
+                return render_template("circles/rsvp_done.html", meeting=meeting, circle=session.get(Circle, meeting.circle_id),
+                                       answer=ANSWER_LABELS[answer])
+            except CirclesError as error:
+                _error(error)
+        return render_template("circles/rsvp_link.html", meeting=meeting, circle=session.get(Circle, meeting.circle_id),
+                               answer=ANSWER_LABELS[answer], token=token, answer_key=answer)
+
+
+@bp.post("/calendar/<action>")
+@login_required
+def calendar_token(action: str):
+    """Revoke or renew my calendar feed address."""
+    me = current_member()
+    with _store().transaction() as session:
+        member = session.get(Member, me.id)
+        if action == "renew":
+            feeds.renew_token(session, now=_now(), member=member)
+            flash(_("Your calendar address was renewed; the old one no longer works."), "success")
+        elif action == "revoke":
+            feeds.revoke_tokens(session, now=_now(), member=member)
+            flash(_("Your calendar address was revoked."), "success")
+        else:
+            abort(404)
+    return redirect(request.form.get("next") or url_for("circles.index"))
+
+
+@calendar_bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """An ICS feed behind an unguessable token; 404 when unknown or revoked (no login needed)."""
+    with _store().transaction() as session:
+        found = feeds.feed_meetings(session, token)
+        if found is None:
+            abort(404)
+        name, meetings = found
+        body = feeds.build_ics(session, name, meetings, get_context().settings, generated_at=_now())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="zirkel.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.route("/meetups/<int:meetup_id>", methods=["GET", "POST"])
+@login_required
+def meetup(meetup_id: int):
+    """A meetup with the seats left, my registration and waiting-list position."""
+    me = current_member()
+    settings = get_context().settings
+    with _store().transaction() as session:
+        found = session.get(Meetup, meetup_id) or abort(404)
+        member = session.get(Member, me.id)
+        registration = meetup_service.registration_of(session, found, member)
+        if request.method == "POST":
+            action = request.form.get("action")
+            try:
+                if action == "register":
+                    registration = meetup_service.register(session, found, member, now=_now())
+                elif action == "cancel" and registration is not None:
+                    meetup_service.cancel_registration(session, registration, now=_now(), settings=settings)
+                elif action == "confirm" and registration is not None:
+                    meetup_service.confirm_offer(session, registration, now=_now())
+                flash(_("Saved."), "success")
+                return redirect(url_for("circles.meetup", meetup_id=found.id))
+            except CirclesError as error:
+                _error(error)
+        return render_template(
+            "circles/meetup.html", meetup=found, registration=registration,
+            seats=meetup_service.seats_left(session, found),
+            position=meetup_service.waiting_position(session, registration) if registration else None,
+        )
+
+
+# --- Admin pages -------------------------------------------------------------------
+
+
+@bp.get("/admin/")
+@admin_required
+def admin_index():
+    """Seasons and meetups for admins."""
+    with _store().transaction() as session:
+        seasons = list_seasons(session)
+        return render_template("circles/admin_index.html", seasons=seasons,
+                               meetups=session.scalars(select(Meetup).order_by(Meetup.starts_at.desc())).all())
+
+
+def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
+    form = request.form
+    problems = []
+    try:
+        values = dict(
+            name=form.get("name", ""),
+            signup_opens_on=date.fromisoformat(form.get("signup_opens_on", "")),
+            signup_closes_on=date.fromisoformat(form.get("signup_closes_on", "")),
+            first_meeting_on=date.fromisoformat(form.get("first_meeting_on", "")),
+            min_size=int(form.get("min_size", 4)), target_size=int(form.get("target_size", 6)),
+            max_size=int(form.get("max_size", 8)), cadence_weeks=int(form.get("cadence_weeks", 5)),
+            meetings_count=int(form.get("meetings_count", 6)), meeting_minutes=int(form.get("meeting_minutes", 90)),
+            time_blocks=json.loads(form.get("time_blocks") or "[]"),
+            school_holidays=json.loads(form.get("school_holidays") or "[]"),
+            skip_school_holidays=form.get("skip_school_holidays") == "on",
+        )
+    except (ValueError, TypeError):
+        problems.append(_("Please fill in every date as YYYY-MM-DD, numbers as whole numbers and the lists as JSON."))
+        return None, problems
+    if not isinstance(values["time_blocks"], list) or not isinstance(values["school_holidays"], list):
+        return None, [_("Time blocks and school holidays must be JSON lists.")]
+    return SeasonSpec(**values), problems
+
+
+@bp.route("/admin/seasons/new", methods=["GET", "POST"])
+@bp.route("/admin/seasons/<int:season_id>/edit", methods=["GET", "POST"])
+@admin_required
+def admin_season_form(season_id: int | None = None):
+    """Create or edit a season, with every validation problem shown next to the form."""
+    me = current_member()
+    with _store().transaction() as session:
+        season = session.get(Season, season_id) if season_id else None
+        if season_id and season is None:
+            abort(404)
+        spec = SeasonSpec.from_season(season) if season else None
+        problems: list[str] = []
+        if request.method == "POST":
+            spec, problems = _spec_from_request()
+            if spec is not None:
+                try:
+                    if season is None:
+                        season = create_season(session, spec, actor=me.username)
+                    else:
+                        update_season(session, season, spec, actor=me.username)
+                    flash(_("The season is saved."), "success")
+                    return redirect(url_for("circles.admin_season", season_id=season.id))
+                except CirclesError as error:
+                    problems = list(getattr(error, "problems", [str(error)]))
+        if spec is None:
+            from companion.circles.seasons import DEFAULT_TIME_BLOCKS
+
+            blocks, holidays = json.dumps(list(DEFAULT_TIME_BLOCKS), ensure_ascii=False), "[]"
+        else:
+            blocks, holidays = json.dumps(spec.time_blocks, ensure_ascii=False), json.dumps(spec.school_holidays)
+        return render_template("circles/admin_season_form.html", season=season, spec=spec, problems=problems,
+                               blocks=blocks, holidays=holidays), (400 if problems else 200)
+
+
+@bp.get("/admin/seasons/<int:season_id>")
+@admin_required
+def admin_season(season_id: int):
+    """The season with its formation preview, quality figures and the publish button."""
+    with _store().transaction() as session:
+        season = session.get(Season, season_id) or abort(404)
+        figures = stored_figures(session, season) if season.circles else None
+        waiting = [(session.get(Member, w.member_id), reason_text(w.reason, _locale()))
+                   for w in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id))]
+        circles = sorted(season.circles, key=lambda c: c.number)
+        blocks = {b.key: b for b in time_blocks(season)}
+        return render_template("circles/admin_season.html", season=season, figures=figures, circles=circles,
+                               waiting=waiting, blocks=blocks, block_label=_block_label,
+                               orgs={o.id: o.name for o in session.scalars(select(Organisation))})
+
+
+@bp.post("/admin/seasons/<int:season_id>/<action>")
+@admin_required
+def admin_season_action(season_id: int, action: str):
+    """Form (or re-form) the preview, or publish it."""
+    me = current_member()
+    settings = get_context().settings
+    with _store().transaction() as session:
+        season = session.get(Season, season_id) or abort(404)
+        try:
+            if action == "form":
+                outcome = form_season(session, season, settings, actor=me.username)
+                flash(_("Circles formed as a preview: %(count)s circles. Check them, then publish.",
+                        count=len(outcome.formation.circles)), "success")
+            elif action == "publish":
+                report = publish_season(session, season, settings, actor=me.username)
+                flash(_("Published: %(queued)s forum writes queued, %(again)s were queued before and are not repeated.",
+                        queued=report.queued, again=report.already_queued), "success")
+            else:
+                abort(404)
+        except CirclesError as error:
+            _error(error)
+    return redirect(url_for("circles.admin_season", season_id=season_id))
+
+
+@bp.route("/admin/meetups/new", methods=["GET", "POST"])
+@admin_required
+def admin_meetup_form():
+    """Create a meetup with a capacity and a confirmation window for freed seats."""
+    me = current_member()
+    problems = []
+    if request.method == "POST":
+        form = request.form
+        try:
+            tz = zone(get_context().settings)
+            spec = meetup_service.MeetupSpec(
+                title=form.get("title", ""), description=form.get("description", ""), location=form.get("location", ""),
+                starts_at=datetime.fromisoformat(form.get("starts_at", "")).replace(tzinfo=tz),
+                ends_at=datetime.fromisoformat(form.get("ends_at", "")).replace(tzinfo=tz),
+                capacity=int(form.get("capacity", 24)), confirm_hours=int(form.get("confirm_hours", 48)),
+            )
+        except (ValueError, TypeError):
+            problems = [_("Please fill in start and end as date and time, capacity and hours as whole numbers.")]
+        else:
+            with _store().transaction() as session:
+                try:
+                    created = meetup_service.create_meetup(session, spec, actor=me.username)
+                    flash(_("The meetup is saved."), "success")
+                    return redirect(url_for("circles.meetup", meetup_id=created.id))
+                except CirclesError as error:
+                    problems = [str(error)]
+    return render_template("circles/admin_meetup_form.html", problems=problems), (400 if problems else 200)
