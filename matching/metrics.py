@@ -12,14 +12,23 @@ from matching.engine import EngineResult
 Pair = tuple[int, int]
 
 
-def precision_at_k(pairs: Iterable[Pair], truth: Mapping[int, frozenset[int]]) -> float:
-    """Mean over receiving members of the share of their suggestions sharing a latent group with them."""
-    hits: dict[int, list[bool]] = {}
-    for member, other in pairs:
-        hits.setdefault(member, []).append(bool(truth.get(member, frozenset()) & truth.get(other, frozenset())))
-    if not hits:
+def precision_at_k(
+    pairs: Iterable[Pair], truth: Mapping[int, frozenset[int]], k: int, members: Sequence[int]
+) -> float:
+    """Mean over `members` of (suggestions sharing a latent group with them) / k; missing suggestions count as misses."""
+    if not members:
         return 0.0
-    return float(np.mean([np.mean(flags) for flags in hits.values()]))
+    hits = dict.fromkeys(members, 0)
+    for member, other in pairs:
+        if member in hits and truth.get(member, frozenset()) & truth.get(other, frozenset()):
+            hits[member] += 1
+    return float(np.mean([min(count, k) / k for count in hits.values()]))
+
+
+def hit_rate(pairs: Iterable[Pair], truth: Mapping[int, frozenset[int]]) -> float:
+    """Share of the suggestions actually made whose two members share a latent group."""
+    flags = [bool(truth.get(a, frozenset()) & truth.get(b, frozenset())) for a, b in pairs]
+    return float(np.mean(flags)) if flags else 0.0
 
 
 def cross_org_share(pairs: Iterable[Pair], organisations: Mapping[int, int | None]) -> float:

@@ -12,6 +12,7 @@ from matching.metrics import (
     diff_results,
     exposure_counts,
     gini,
+    hit_rate,
     max_exposure,
     precision_at_k,
     summarise,
@@ -20,13 +21,21 @@ from matching.profiles import MemberProfileInput
 from matching.rules import default_rules
 
 
-def test_precision_at_k_averages_per_member():
+def test_precision_at_k_counts_missing_suggestions_as_misses():
     truth = {1: frozenset({0}), 2: frozenset({0}), 3: frozenset({1}), 4: frozenset({0, 1})}
     pairs = [(1, 2), (1, 3), (3, 4), (2, 3)]
-    # member 1: 1 of 2; member 3: 1 of 1; member 2: 0 of 1.
-    assert precision_at_k(pairs, truth) == pytest.approx((0.5 + 1.0 + 0.0) / 3)
-    assert precision_at_k([], truth) == 0.0
-    assert precision_at_k([(9, 8)], truth) == 0.0
+    # k=2: member 1 has 1 hit, member 3 has 1, member 2 has 0, member 4 got nothing.
+    assert precision_at_k(pairs, truth, 2, [1, 2, 3, 4]) == pytest.approx((0.5 + 0.0 + 0.5 + 0.0) / 4)
+    assert precision_at_k(pairs, truth, 1, [1, 3]) == pytest.approx(1.0)
+    assert precision_at_k([], truth, 3, [1, 2]) == 0.0
+    assert precision_at_k(pairs, truth, 3, []) == 0.0
+    assert precision_at_k([(9, 8)], truth, 1, [9]) == 0.0
+
+
+def test_hit_rate_is_the_share_of_relevant_suggestions_made():
+    truth = {1: frozenset({0}), 2: frozenset({0}), 3: frozenset({1})}
+    assert hit_rate([(1, 2), (1, 3), (2, 1), (3, 2)], truth) == pytest.approx(0.5)
+    assert hit_rate([], truth) == 0.0
 
 
 def test_cross_org_share_counts_unknown_as_different():
