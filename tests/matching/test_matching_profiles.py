@@ -215,3 +215,8 @@ def test_profiles_do_not_depend_on_input_order():
     backward = build_profiles(list(reversed(inputs)))
     assert (forward.matrix != backward.matrix).nnz == 0
     assert forward.labels == backward.labels
+
+
+def test_blank_tags_are_ignored():
+    profiles = build_profiles([member(1, 1, tags=["  ", "--", "ozg"]), member(2, 2, tags=["ozg"])])
+    assert [profiles.labels[c] for c in profiles.own[0].indices] == ["ozg"]

@@ -55,3 +55,12 @@ def test_tiny_and_invalid_networks():
         generate_network(10, n_groups=0)
     with pytest.raises(ValueError):
         generate_network(10, n_organisations=0)
+
+
+def test_tail_vocabulary_is_fixed_and_bounded():
+    from matching.synthetic import tail_vocabulary
+
+    assert tail_vocabulary(50) == tail_vocabulary(50)
+    assert len(set(tail_vocabulary(1000))) == 1000
+    with pytest.raises(ValueError, match="limited"):
+        tail_vocabulary(10**7)

@@ -133,3 +133,9 @@ def test_language_of_locale():
     assert language_of_locale("en_GB") == "en"
     assert language_of_locale("de") == "de"
     assert language_of_locale(None) == "de"
+
+
+def test_modifier_keeps_its_form_when_no_shorter_known_word_exists():
+    analyzer = TermAnalyzer(["beratung"])
+    labels = [label for _, _, label in analyzer.features("Quartiersberatung", "de")]
+    assert labels[1:] == ["Beratung", "Quartiers"]
