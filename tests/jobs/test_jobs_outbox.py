@@ -30,8 +30,14 @@ class FakeForum:
         return DeliveryResult(post_id=self.delivered[key]["post_id"], topic_id=7)
 
 
-# Items are due from their creation time, so the test clock starts a moment after "now".
-NOW = datetime.now(timezone.utc) + timedelta(minutes=1)
+NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _clock_a_minute_ahead():
+    """Items are due from their creation time, so each test's clock starts a minute after the real now."""
+    global NOW
+    NOW = datetime.now(timezone.utc) + timedelta(minutes=1)
 
 
 def queue(store, n):
