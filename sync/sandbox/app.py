@@ -24,7 +24,7 @@ def build_state(settings: SandboxSettings) -> ForumState:
     """A state seeded with the configured network, with the API user present."""
     state = ForumState(settings)
     if settings.members > 0 or settings.organisations > 0:
-        seed_network(state, settings.members, settings.organisations, settings.seed)
+        seed_network(state, settings.members, settings.organisations, settings.seed, settings.seed_reference)
     ensure_api_user(state)
     return state
 

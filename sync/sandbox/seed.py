@@ -115,8 +115,10 @@ def organisations(count: int) -> list[Organisation]:
 class _NetworkSeeder:
     """Builds the network step by step with one random generator."""
 
-    def __init__(self, state: ForumState, members: int, organisation_count: int, seed: int) -> None:
+    def __init__(self, state: ForumState, members: int, organisation_count: int, seed: int,
+                 reference: datetime | None = None) -> None:
         self.state = state
+        self.reference = reference or SEED_REFERENCE
         self.rng = random.Random(seed)
         self.members = members
         self.orgs = organisations(organisation_count)
@@ -152,7 +154,7 @@ class _NetworkSeeder:
                            for name, description, color, _ in CATEGORIES}
         # Discourse's system user has id -1 and is left out of admin user lists.
         state.create_user("system", "system", f"system@{SYSTEM_DOMAIN}", admin=True, trust_level=4,
-                          created_at=SEED_REFERENCE - timedelta(days=800), locale="de", user_id=-1)
+                          created_at=self.reference - timedelta(days=800), locale="de", user_id=-1)
         for org in self.orgs:
             state.create_group(org.group, full_name=org.name, automatic_membership_email_domains=org.domain,
                                bio_raw=f"Mitglieder der {org.name} im Netzwerk der Verwaltungsrebellen.",
@@ -186,7 +188,7 @@ class _NetworkSeeder:
             roll = rng.random()
             staged = roll < 0.02 and index >= len(self.orgs)
             role = staff_roles[index] if index < len(staff_roles) else None
-            created = SEED_REFERENCE - timedelta(days=rng.uniform(30, 700))
+            created = self.reference - timedelta(days=rng.uniform(30, 700))
             fachbereich = rng.choice(chosen[0]["fachbereich"])
             bio, locale = self._bio(org, chosen, fachbereich, rng)
             user = state.create_user(
@@ -197,11 +199,11 @@ class _NetworkSeeder:
                 user_fields={} if staged else {
                     "1": org.name, "2": rng.choice(chosen[0]["focus"]), "3": fachbereich})
             if not staged:
-                user.last_seen_at = SEED_REFERENCE - timedelta(days=rng.uniform(0, 60))
+                user.last_seen_at = self.reference - timedelta(days=rng.uniform(0, 60))
                 if 0.02 <= roll < 0.03:
-                    user.suspended_till = SEED_REFERENCE + timedelta(days=365 * 100)  # "forever", as Discourse does
+                    user.suspended_till = self.reference + timedelta(days=365 * 100)  # "forever", as Discourse does
                 elif 0.03 <= roll < 0.04:
-                    user.silenced_till = SEED_REFERENCE + timedelta(days=365 * 20)
+                    user.silenced_till = self.reference + timedelta(days=365 * 20)
                 group = state.find_group(org.group)
                 user.primary_group_id = group.id if group else None
                 for interest in chosen:
@@ -269,13 +271,13 @@ class _NetworkSeeder:
         for n in range(topic_count):
             author = rng.choice(self.posters)
             interest = rng.choice(self.interests_of[author.id])
-            moment = SEED_REFERENCE - timedelta(days=rng.uniform(1, 360))
+            moment = self.reference - timedelta(days=rng.uniform(1, 360))
             plans.append((author, interest, moment))
             events.append((moment, len(events), "topic", n))
         for _ in range(reply_count):
             topic_index = rng.randrange(topic_count)
             moment = plans[topic_index][2] + timedelta(hours=rng.uniform(0.5, 24 * 20))
-            events.append((min(moment, SEED_REFERENCE), len(events), "reply", topic_index))
+            events.append((min(moment, self.reference), len(events), "reply", topic_index))
         events.sort(key=lambda e: (e[0], e[1]))
         topic_ids: dict[int, int] = {}
         used_titles: dict[str, int] = {}
@@ -312,7 +314,7 @@ class _NetworkSeeder:
             liker = self._pick_member(interest_of_topic[post.topic_id], rng)
             if liker.id == post.user_id or liker.id in post.likes:
                 continue
-            moment = min(post.created_at + timedelta(hours=rng.uniform(0.1, 24 * 10)), SEED_REFERENCE)
+            moment = min(post.created_at + timedelta(hours=rng.uniform(0.1, 24 * 10)), self.reference)
             state.like(liker.username, post.id, created_at=moment)
 
     def _create_private_messages(self) -> None:
@@ -323,7 +325,7 @@ class _NetworkSeeder:
             recipient = self._pick_member(interest["key"], rng)
             if recipient.id == sender.id:
                 continue
-            moment = SEED_REFERENCE - timedelta(days=rng.uniform(1, 90))
+            moment = self.reference - timedelta(days=rng.uniform(1, 90))
             state.create_post(sender.username,
                               f"Hallo {recipient.name.split()[0]}, ich habe deinen Beitrag zu "
                               f"{rng.choice(interest['keywords'])} gelesen. Wollen wir uns mal austauschen?",
@@ -343,9 +345,13 @@ class _NetworkSeeder:
 
 
 def seed_network(state: ForumState, members: int = 300, organisations_count: int = 12,
-                 seed: int = 1) -> SeedSummary:
-    """Fill an empty state with a deterministic network; returns the ground truth of what was created."""
+                 seed: int = 1, reference: datetime | None = None) -> SeedSummary:
+    """Fill an empty state with a deterministic network; returns the ground truth of what was created.
+
+    Activity is dated back from `reference` (default: a fixed moment, so a seed always gives the same
+    network; the demo passes "now" so that members count as recently active).
+    """
     with state.lock:
-        summary = _NetworkSeeder(state, members, organisations_count, seed).run()
+        summary = _NetworkSeeder(state, members, organisations_count, seed, reference).run()
         state.seed_summary = summary
         return summary

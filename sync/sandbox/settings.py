@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass
@@ -26,3 +27,5 @@ class SandboxSettings:
     # Discourse retries failed webhook deliveries much later; the sandbox retries quickly.
     webhook_retry_delays: tuple[float, ...] = (0.2, 0.5, 1.0)
     webhook_timeout: float = 5.0
+    # Seeded activity is dated back from this moment; None keeps a fixed date so a seed is reproducible.
+    seed_reference: datetime | None = None
