@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from companion.context import Context
 from companion.jobs.handlers import HANDLERS
-from companion.jobs.locks import job_lock
+from companion.jobs.locks import LockHeld, job_lock
 from companion.jobs.outbox import deliver_pending, enqueue
 from companion.jobs.runs import RunRecorder, recorded_run
 from companion.matching_inputs import load_inputs
@@ -146,8 +146,9 @@ def _optional_step(recorder: RunRecorder, name: str, action: Callable[[dict], No
     try:
         with recorder.step(name) as counts:
             action(counts)
-    except ForumError as error:
-        # The forum being down must not stop the run: what was queued is delivered next time.
+    except (ForumError, LockHeld) as error:
+        # The forum being down (or a step already running elsewhere) must not stop the run:
+        # what was queued is delivered next time.
         report.errors.append(f"{name}: {error}")
         log.warning("nightly step %s failed: %s", name, error)
 
@@ -205,8 +206,8 @@ def _run_extras(context: Context, recorder: RunRecorder, report: NightlyReport, 
     if award_badges is not None:
         def do_badges(counts: dict) -> None:
             outcome = award_badges(context)
-            report.badges = getattr(outcome, "queued", 0) or len(getattr(outcome, "awards", []) or [])
-            counts["awards"] = report.badges
+            report.badges = len(outcome.grants)
+            counts.update(outcome.counts())
 
         _optional_step(recorder, "badges", do_badges, report)
     try:
@@ -216,7 +217,7 @@ def _run_extras(context: Context, recorder: RunRecorder, report: NightlyReport, 
     if send_due_reminders is not None:
         def do_reminders(counts: dict) -> None:
             outcome = send_due_reminders(context, datetime.now(ZoneInfo("UTC")))
-            report.reminders = outcome if isinstance(outcome, int) else getattr(outcome, "queued", 0)
-            counts["queued"] = report.reminders
+            report.reminders = sum(outcome.values())
+            counts.update(outcome)
 
         _optional_step(recorder, "reminders", do_reminders, report)
