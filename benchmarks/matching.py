@@ -39,7 +39,17 @@ TOLERANCE = 1e-5
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process in MB (Linux reports KB)."""
+    """Peak resident memory of this process in MB.
+
+    VmHWM belongs to the address space of this program; ru_maxrss would also count the forked
+    copy of the (large) parent from before exec.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # not Linux
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

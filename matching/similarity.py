@@ -26,7 +26,7 @@ class OrgMode(IntEnum):
 
 @dataclass(frozen=True)
 class PairFactors:
-    """Per-row pair factors in CSR layout: row i's partners are indices[indptr[i]:indptr[i+1]]."""
+    """Per-row pair factors (at most 1) in CSR layout: row i's partners are indices[indptr[i]:indptr[i+1]]."""
 
     indptr: np.ndarray
     indices: np.ndarray
@@ -48,6 +48,8 @@ class PairFactors:
         values = np.array([t[2] for t in triples], dtype=np.float64)
         if left.min() < 0 or right.min() < 0 or max(left.max(), right.max()) >= n:
             raise ValueError("pair row out of range")
+        if values.max() > 1.0:
+            raise ValueError("pair factors may only exclude or discount (factor <= 1)")
         rows = np.concatenate([left, right])
         cols = np.concatenate([right, left])
         values = np.concatenate([values, values])
@@ -91,6 +93,8 @@ def top_k(
     A candidate's similarity is its dot product times its pair factor; it must be > 0 and >= min_score.
     Its ranking score adds `other_org_bonus` when org_mode is PREFER_OTHER and the organisations differ.
     Ties rank the lower row index first. Organisation -1 means unknown and differs from everyone.
+    Each row scatters its products into a dense accumulator and scans the touched range once, skipping
+    candidates that cannot beat the current k-th score before looking at factors or organisations.
     """
     matrix, organisations, factors = _prepare(matrix, k, organisation_ids, pair_factors)
     transposed = matrix.T.tocsr()
@@ -179,6 +183,8 @@ def _prepare(
     factors = PairFactors.empty(n) if pair_factors is None else pair_factors
     if factors.indptr.size != n + 1:
         raise ValueError("pair_factors do not match the number of rows")
+    if factors.factors.size and factors.factors.max() > 1.0:
+        raise ValueError("pair factors may only exclude or discount (factor <= 1)")
     return matrix, organisations, factors
 
 
@@ -204,54 +210,60 @@ def _top_k_kernel(
     out_indices = np.full((n, k), -1, np.int32)
     out_scores = np.zeros((n, k), np.float64)
     out_similarities = np.zeros((n, k), np.float64)
+    # Pair factors are at most 1 and only the preferred mode adds a bonus: the cap on any ranking score.
+    max_bonus = bonus if org_mode == 1 else 0.0
     for chunk in numba.prange(n_chunks):
         accumulator = np.zeros(n, np.float64)
         factor = np.ones(n, np.float64)
-        touched = np.empty(n, np.int32)
         best_score = np.empty(k, np.float64)
         best_similarity = np.empty(k, np.float64)
         best_index = np.empty(k, np.int32)
         for row in range(chunk, n, n_chunks):
-            n_touched = 0
+            # Scatter row . column products; remember the range of rows touched so the scan below stays short.
+            low = n
+            high = -1
             for p in range(indptr[row], indptr[row + 1]):
                 feature = indices[p]
                 value = np.float64(data[p])
-                for q in range(t_indptr[feature], t_indptr[feature + 1]):
-                    other = t_indices[q]
-                    # Values are positive, so a zero accumulator means "not touched yet" (explicit zeros were dropped).
-                    if accumulator[other] == 0.0:
-                        touched[n_touched] = other
-                        n_touched += 1
-                    accumulator[other] += value * t_data[q]
+                start = t_indptr[feature]
+                stop = t_indptr[feature + 1]
+                if stop > start:
+                    low = min(low, t_indices[start])
+                    high = max(high, t_indices[stop - 1])
+                for q in range(start, stop):
+                    accumulator[t_indices[q]] += value * t_data[q]
             for p in range(f_indptr[row], f_indptr[row + 1]):
                 factor[f_indices[p]] = f_values[p]
             own_org = organisations[row]
             found = 0
-            for t in range(n_touched):
-                other = touched[t]
-                similarity = accumulator[other] * factor[other]
+            threshold = -np.inf
+            # Ascending scan: a later candidate never wins a tie against one already kept.
+            for other in range(low, high + 1):
+                raw = accumulator[other]
+                if raw == 0.0:
+                    continue
                 accumulator[other] = 0.0
+                if found == k and raw + max_bonus <= threshold:
+                    continue
                 if other == row or factor[other] < 0.0:
                     continue
                 same = own_org >= 0 and organisations[other] == own_org
                 if same and org_mode == 2:
                     continue
+                similarity = raw * factor[other]
                 if similarity <= 0.0 or similarity < min_score:
                     continue
                 score = similarity
                 if org_mode == 1 and not same:
                     score += bonus
                 if found == k:
-                    last = best_score[k - 1]
-                    if score < last or (score == last and other > best_index[k - 1]):
+                    if score <= threshold:
                         continue
                     slot = k - 1
                 else:
                     slot = found
                     found += 1
-                while slot > 0 and (
-                    best_score[slot - 1] < score or (best_score[slot - 1] == score and best_index[slot - 1] > other)
-                ):
+                while slot > 0 and best_score[slot - 1] < score:
                     best_score[slot] = best_score[slot - 1]
                     best_similarity[slot] = best_similarity[slot - 1]
                     best_index[slot] = best_index[slot - 1]
@@ -259,6 +271,8 @@ def _top_k_kernel(
                 best_score[slot] = score
                 best_similarity[slot] = similarity
                 best_index[slot] = other
+                if found == k:
+                    threshold = best_score[k - 1]
             for p in range(f_indptr[row], f_indptr[row + 1]):
                 factor[f_indices[p]] = 1.0
             for slot in range(found):

@@ -144,3 +144,11 @@ def test_k_larger_than_population():
 def test_empty_matrix():
     result = top_k(sp.csr_matrix((0, 0)), 3)
     assert result.indices.shape == (0, 3)
+
+
+def test_factors_above_one_are_rejected():
+    with pytest.raises(ValueError, match="factor <= 1"):
+        PairFactors.from_pairs(3, [(0, 1, 1.5)])
+    bad = PairFactors(np.array([0, 1, 1]), np.array([1], np.int32), np.array([2.0]))
+    with pytest.raises(ValueError, match="factor <= 1"):
+        top_k(sp.csr_matrix(np.ones((2, 1))), 1, pair_factors=bad)
