@@ -169,7 +169,7 @@ def run_cycle(servers: DemoServers, *, seed: int = 1, progress: Callable[[str], 
     from companion.jobs.handlers import HANDLERS
     from companion.jobs.outbox import deliver_pending
     from companion.nightly import run_nightly
-    from companion.store.models import BadgeGrant, Member, Organisation, OutboxItem, Suggestion
+    from companion.store.models import Badge, BadgeGrant, Member, Organisation, OutboxItem, Suggestion
     from companion.syncing import run_sync
 
     context = servers.context
@@ -215,14 +215,15 @@ def run_cycle(servers: DemoServers, *, seed: int = 1, progress: Callable[[str], 
     summary.pms_in_inboxes = sum(
         1 for user in state.users.values() if user.id > 0 for message in state.inbox(user.username) if message.title in titles
     )
-    # Count only the companion's grants (the forum has badges of its own, e.g. for trust levels).
-    api_user = context.settings.forum_api_username
+    # Count only the companion's badges (the forum grants badges of its own, e.g. for trust levels).
+    with context.store.transaction() as session:
+        ours = {badge.forum_badge_id for badge in session.scalars(select(Badge)) if badge.forum_badge_id}
     summary.badges_in_forum = sum(
         1
         for user in state.users.values()
         if user.id > 0
         for granted in state.badges_of(user.username)
-        if granted.granted_by == api_user
+        if granted.badge.id in ours
     )
     progress(f"  nightly run {report.run_id}: {report.messages_queued} suggestion PMs queued")
     return summary

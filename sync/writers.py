@@ -364,9 +364,13 @@ class ForumWriter:
         badge_names = {int(b["id"]): str(b["name"]) for b in answer.get("badges") or [] if "id" in b}
         return [parse.user_badge(ub, badge_names, username) for ub in answer.get("user_badges") or []]
 
-    def grant_badge(self, username: str, badge_id: int, *, reason: str | None = None) -> UserBadge:
-        """Grant a badge unless the member already holds it; return the (new or existing) grant."""
-        held = self._held(username, badge_id)
+    def grant_badge(self, username: str, badge_id: int, *, reason: str | None = None, times: int = 1) -> UserBadge:
+        """Grant a badge unless the member already holds it `times` times; return the (new or existing) grant.
+
+        `times` > 1 is for badges granted more than once: the n-th grant is sent
+        only while the member holds fewer than n, so a retry never adds one more.
+        """
+        held = self._held(username, badge_id, times)
         if held is not None:
             return held
         body: dict[str, Any] = {"username": username, "badge_id": badge_id}
@@ -375,7 +379,7 @@ class ForumWriter:
         try:
             answer = self.client.post("/user_badges.json", body) or {}
         except ForumUnavailable as exc:
-            held = self._held(username, badge_id) if exc.ambiguous else None
+            held = self._held(username, badge_id, times) if exc.ambiguous else None
             if held is None:
                 raise
             return held
@@ -384,14 +388,15 @@ class ForumWriter:
             items = [ub for ub in answer.get("user_badges") or [] if parse.as_int(ub.get("badge_id")) == badge_id]
             item = items[-1] if items else None
         if item is None:
-            held = self._held(username, badge_id)
+            held = self._held(username, badge_id, times)
             if held is None:
                 raise UnexpectedResponse("the forum confirmed the grant without returning it")
             return held
         return parse.user_badge(item, username=username)
 
-    def _held(self, username: str, badge_id: int) -> UserBadge | None:
-        return next((ub for ub in self.list_badges_of(username) if ub.badge_id == badge_id), None)
+    def _held(self, username: str, badge_id: int, times: int = 1) -> UserBadge | None:
+        grants = [ub for ub in self.list_badges_of(username) if ub.badge_id == badge_id]
+        return grants[-1] if len(grants) >= times else None
 
 
 def _batches(items: list[str], size: int) -> Iterable[list[str]]:

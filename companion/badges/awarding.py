@@ -52,6 +52,7 @@ class PlannedGrant:
     reason_en: str
     evidence_url: str | None
     idempotency_key: str
+    number: int = 1
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def plan_awards(session: Session, *, forum_url: str | None, now: datetime, repor
                 reason_en=award.reason_en,
                 evidence_url=award.evidence_url,
                 idempotency_key=grant_key(badge.key, member.id, number),
+                number=number,
             )
         )
     report.badges_to_create = [b.key for b in badges if b.forum_badge_id is None]
@@ -190,6 +192,9 @@ def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, n
         }
         if badge.forum_badge_id is not None:
             payload["forum_badge_id"] = badge.forum_badge_id
+        if badge.multiple_grant:
+            # The n-th grant of a repeatable badge: the writer grants until the member holds it n times.
+            payload["times"] = grant.number
         enqueue(
             session, key=grant.idempotency_key, kind="badge_grant", payload=payload, member_id=grant.member_id, run_id=run_id
         )

@@ -7,7 +7,7 @@ Payloads carry everything a write needs, so handlers need no database:
 - "group_add" / "group_remove": {group_name, usernames}
 - "badge_create": {badge_key, name, description, badge_type_id, icon, multiple_grant}
   -> result extra {"forum_badge_id": id}
-- "badge_grant": {username, badge_name, reason} -> result extra {"forum_badge_id", "user_badge_id"}
+- "badge_grant": {username, badge_name or forum_badge_id, reason, times (n-th grant of a repeatable badge)} -> result extra {"forum_badge_id", "user_badge_id"}
 """
 
 from __future__ import annotations
@@ -97,7 +97,9 @@ def grant_badge(forum, payload: Mapping[str, Any], key: str, uncertain: bool) ->
         if not matches:
             raise ForumRejected(f"badge {name!r} does not exist in the forum yet", status=404)
         badge_id = matches[0]
-    granted = forum.writer.grant_badge(payload["username"], int(badge_id), reason=payload.get("reason"))
+    granted = forum.writer.grant_badge(
+        payload["username"], int(badge_id), reason=payload.get("reason"), times=int(payload.get("times", 1))
+    )
     return DeliveryResult(extra={"forum_badge_id": int(badge_id), "user_badge_id": granted.id})
 
 

@@ -1,0 +1,41 @@
+"""The README's first command: `companion demo --once` shows a consistent, non-empty cycle."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def figure(output: str, pattern: str) -> tuple[int, ...]:
+    match = re.search(pattern, output)
+    assert match, f"{pattern!r} not in:\n{output}"
+    return tuple(int(group) for group in match.groups())
+
+
+def test_demo_once_prints_a_consistent_summary(tmp_path):
+    process = subprocess.run(
+        [sys.executable, "-m", "companion", "demo", "--once", "--members", "120",
+         "--port", str(free_port()), "--forum-port", str(free_port())],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert process.returncode == 0, process.stderr[-3000:]
+    out = process.stdout
+    members, organisations, opted_in = figure(out, r"members synced:\s+(\d+) in (\d+) organisations \((\d+) opted in\)")
+    suggestions, pms, in_inboxes = figure(out, r"suggestions sent:\s+(\d+) suggestions in (\d+) PMs \((\d+) found")
+    circles, placed, _waiting = figure(out, r"circles formed:\s+(\d+) circles, (\d+) members, (\d+) on")
+    granted, shown = figure(out, r"badges granted:\s+(\d+) \((\d+) shown")
+    assert members > 100 and organisations == 12 and 0 < opted_in <= members
+    assert suggestions >= pms > 0 and pms == in_inboxes
+    assert circles > 0 and placed >= 4 * circles
+    assert granted > 0 and granted == shown
+    assert (tmp_path / "instance" / "demo.sqlite3").exists()
+    assert "/sandbox/inbox/" in out and "Anmelden" in out
