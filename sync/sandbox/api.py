@@ -401,6 +401,18 @@ def create_post() -> Response:
         return json_response(ser.created_post(forum, post, viewer()))
 
 
+@api.get("/posts/<int:post_id>.json")
+def show_post(post_id: int) -> Response:
+    """GET /posts/{id}.json: one post with its raw text (private ones only for participants and staff)."""
+    forum = state()
+    with forum.lock:
+        post = forum.find_post(post_id)
+        topic = forum.find_topic(post.topic_id)
+        if topic.archetype == "private_message" and not viewer().staff and viewer() not in forum.pm_participants(topic):
+            raise InvalidAccess()
+        return json_response(ser.post_show(forum, post, viewer()))
+
+
 @api.put("/posts/<int:post_id>.json")
 def edit_post(post_id: int) -> Response:
     """PUT /posts/{id}.json with post{raw}."""

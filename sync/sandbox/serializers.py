@@ -378,6 +378,15 @@ def created_post(state: ForumState, post: Post, viewer: User) -> dict[str, Any]:
     return body
 
 
+def post_show(state: ForumState, post: Post, viewer: User) -> dict[str, Any]:
+    """The body of GET /posts/{id}.json, with the raw text."""
+    topic = state.topics[post.topic_id]
+    body = _post_common(state, post, viewer)
+    body.update(raw=post.raw, posts_count=len(topic.post_ids), flair_group_id=None, reviewable_id=None,
+                post_url=post_url(topic, post), mentioned_users=[])
+    return body
+
+
 def topic_post(state: ForumState, post: Post, viewer: User) -> dict[str, Any]:
     """One post in the post_stream of /t/{id}.json."""
     body = _post_common(state, post, viewer)

@@ -156,6 +156,13 @@ def test_writes(client):
     assert_valid("POST", "/posts.json", pm.get_json())
     pm_topic = client.get(f"/t/{pm.get_json()['topic_id']}.json", headers=H)
     assert_valid("GET", "/t/{id}.json", pm_topic.get_json())
+    shown = client.get(f"/posts/{pm.get_json()['id']}.json", headers=H)
+    assert shown.status_code == 200 and shown.get_json()["raw"].startswith("Hallo!")
+    assert_valid("GET", "/posts/{id}.json", shown.get_json())
+    outsider = next(u for u in forum.users.values() if u.id > 0 and u.username != member.username and not u.staff
+                    and not u.staged and u.suspended_till is None)
+    hidden = client.get(f"/posts/{pm.get_json()['id']}.json", headers={**H, "Api-Username": outsider.username})
+    assert hidden.status_code == 403
     edited = client.put(f"/posts/{reply.get_json()['id']}.json", headers=H, json={"post": {"raw": "Dabei!!"}})
     assert_valid("PUT", "/posts/{id}.json", edited.get_json())
     liked = client.post("/post_actions.json", headers={**H, "Api-Username": member.username},

@@ -77,8 +77,6 @@ def some_member(server, settings) -> str:
                 if u.id > 0 and not u.admin and u.username != settings.api_username)
 
 
-@pytest.mark.xfail(strict=True, reason="the sandbox does not serve GET /posts/{id}.json yet (in openapi.json; "
-                   "the PM look-up reads the first post's raw there); remove this mark once it does")
 def test_pm_retry_after_crash_is_not_sent_twice_against_the_sandbox(sandbox):
     server, settings = sandbox
     writer = ForumWriter(client_for(server, settings))
