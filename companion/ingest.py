@@ -35,6 +35,21 @@ class Ingestor:
         self._members_by_username: dict[str, Member] | None = None
         self._groups: dict[str, ForumGroup] | None = None
         self._tags: dict[str, Tag] | None = None
+        self._authors: dict[tuple[int, int], int | None] | None = None
+        self._by_forum_id: dict[int, Member] | None = None
+        self._membership_pairs: dict[int, set[int]] | None = None
+
+    def preload_activity(self) -> None:
+        """Load topics and posts once so a full sync finds them in the identity map instead of querying each."""
+        self.session.scalars(select(Topic)).all()
+        self.session.scalars(select(Post)).all()
+
+    def _author_of(self, topic_id: int, post_number: int) -> int | None:
+        if self._authors is None:
+            self._authors = {
+                (t, n): m for t, n, m in self.session.execute(select(Post.topic_id, Post.post_number, Post.member_id))
+            }
+        return self._authors.get((topic_id, post_number))
 
     # --- look-ups ---------------------------------------------------------------------
 
@@ -42,6 +57,11 @@ class Ingestor:
         if self._members_by_username is None:
             self._members_by_username = {m.username.lower(): m for m in self.session.scalars(select(Member))}
         return self._members_by_username
+
+    def _members_by_forum_id(self) -> dict[int, Member]:
+        if self._by_forum_id is None:
+            self._by_forum_id = {m.forum_user_id: m for m in self.members_by_username().values()}
+        return self._by_forum_id
 
     def member_id(self, username: str | None) -> int | None:
         if not username:
@@ -84,7 +104,7 @@ class Ingestor:
     def member(self, user: ForumUser) -> Member:
         """Insert or update a member from a forum user record."""
         by_name = self.members_by_username()
-        member = self.session.scalar(select(Member).where(Member.forum_user_id == user.id))
+        member = self._members_by_forum_id().get(user.id)
         if member is None:
             member = Member(forum_user_id=user.id, username=user.username)
             self.session.add(member)
@@ -110,6 +130,7 @@ class Ingestor:
             member.bio = user.bio or ""
         self.session.flush()
         by_name[member.username.lower()] = member
+        self._members_by_forum_id()[member.forum_user_id] = member
         if user.details_loaded or user.user_fields:
             self.session.execute(delete(MemberField).where(MemberField.member_id == member.id))
             for name, value in user.user_fields.items():
@@ -124,15 +145,25 @@ class Ingestor:
             member.organisation_id, member.organisation_source = organisation_id, source
         return member
 
+    def _memberships(self) -> dict[int, set[int]]:
+        # Known groups per member, kept current as we add and remove, so no query runs per member.
+        if self._membership_pairs is None:
+            self._membership_pairs = {}
+            for member_id, group_id in self.session.execute(select(GroupMembership.member_id, GroupMembership.group_id)):
+                self._membership_pairs.setdefault(member_id, set()).add(group_id)
+        return self._membership_pairs
+
     def _set_groups(self, member: Member, groups: Iterable[str]) -> None:
         wanted = {self._group(name).id for name in groups}
-        current = {gm.group_id for gm in self.session.scalars(select(GroupMembership).where(GroupMembership.member_id == member.id))}
+        current = self._memberships().setdefault(member.id, set())
         for group_id in current - wanted:
             self.session.execute(
                 delete(GroupMembership).where(GroupMembership.member_id == member.id, GroupMembership.group_id == group_id)
             )
         for group_id in wanted - current:
             self.session.add(GroupMembership(member_id=member.id, group_id=group_id))
+        current.clear()
+        current.update(wanted)
 
     def add_to_group(self, username: str, group_name: str) -> None:
         """Record one membership (from a webhook or a group member list)."""
@@ -140,9 +171,10 @@ class Ingestor:
         if member_id is None:
             return
         group = self._group(group_name)
-        exists = self.session.get(GroupMembership, (member_id, group.id))
-        if exists is None:
+        groups = self._memberships().setdefault(member_id, set())
+        if group.id not in groups:
             self.session.add(GroupMembership(member_id=member_id, group_id=group.id))
+            groups.add(group.id)
 
     def relations(self, user: ForumUser) -> None:
         """Replace whom the member ignores and mutes (needs the other members stored first)."""
@@ -203,10 +235,9 @@ class Ingestor:
         post.reply_to_post_number = record.reply_to_post_number
         post.reply_to_member_id = self.member_id(record.reply_to_username)
         if post.reply_to_member_id is None and record.reply_to_post_number:
-            replied = self.session.scalar(
-                select(Post).where(Post.topic_id == record.topic_id, Post.post_number == record.reply_to_post_number)
-            )
-            post.reply_to_member_id = replied.member_id if replied else None
+            post.reply_to_member_id = self._author_of(record.topic_id, record.reply_to_post_number)
+        if self._authors is not None:
+            self._authors[(record.topic_id, record.post_number)] = post.member_id
         if record.post_number == 1 and topic.member_id is None:
             topic.member_id = post.member_id
         return post

@@ -101,7 +101,7 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         # them to the post_liked webhook; with the bulk path one query reads them all.
         likes, _ = reader.read_likes([m.username for m in snapshot.members], prefer_bulk=True)
     moment = utcnow()
-    with context.store.transaction() as session:
+    with context.store.transaction() as session, session.no_autoflush:
         _remember_user_fields(session, {str(d.id): d.name for d in snapshot.user_fields})
         ingest = Ingestor(session)
         for group in snapshot.groups:
@@ -123,6 +123,7 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
                 update(Member).where(Member.forum_user_id.not_in(seen), Member.active.is_(True)).values(active=False)
             ).rowcount
         summary.members = total
+        ingest.preload_activity()
         for topic in snapshot.topics:
             ingest.topic(topic)
         summary.topics = len(snapshot.topics)
