@@ -19,7 +19,7 @@ from companion.matching_inputs import load_inputs
 from companion.rules import current_rules
 from companion.store.models import Member, MemberPreferences, Suggestion
 from companion.consent import CADENCE_DAYS
-from companion.suggestions import member_locale, message_values
+from companion.suggestions import detect_conversations, member_locale, message_values
 from companion.templates_text import render_message
 from matching.engine import EngineResult, run_matching
 from sync.errors import ForumError
@@ -176,6 +176,7 @@ def run_nightly(
                 _optional_step(recorder, "sync", do_sync, report)
             with recorder.step("match") as counts:
                 with context.store.transaction() as session:
+                    counts["talked"] = detect_conversations(session)
                     counts["ignored"] = mark_ignored(session, today)
                 report.due, report.suggestions, report.messages_queued = compute_and_queue(context, today, recorder.run_id)
                 counts.update(due=report.due, suggestions=report.suggestions, queued=report.messages_queued)

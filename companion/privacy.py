@@ -109,8 +109,20 @@ def delete_member_data(session: Session, member_id: int) -> bool:
         ):
             item.status = "cancelled"
             item.last_error = "a suggested member deleted their account"
+    _leave_circles(session, member)
     session.execute(delete(Member).where(Member.id == member_id))
     return True
+
+
+def _leave_circles(session: Session, member: Member) -> None:
+    # A circle is told once that someone left and the forum group drops them; their rows then cascade away.
+    try:
+        from companion.circles.changes import handle_member_departure
+    except ImportError:  # circles are not part of this build
+        return
+    from companion.store.types import utcnow
+
+    handle_member_departure(session, member, now=utcnow(), actor="forum")
 
 
 def delete_forum_user(session: Session, forum_user_id: int) -> bool:

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from companion.jobs.outbox import enqueue
-from companion.store.models import Member, OutboxItem, Suggestion
+from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
 from companion.store.types import utcnow
 from companion.templates_text import render_message
 from matching.explain import explanation_text
@@ -59,7 +59,10 @@ class SuggestionView:
 def suggestions_for(session: Session, member_id: int, forum_url: str, locale: str = "de") -> list[SuggestionView]:
     """The member's suggestions, newest run first; only what the forum shows anyway about the others."""
     rows = session.scalars(
-        select(Suggestion).where(Suggestion.member_id == member_id).order_by(Suggestion.run_date.desc(), Suggestion.rank)
+        select(Suggestion)
+        .where(Suggestion.member_id == member_id)
+        .options(selectinload(Suggestion.suggested).selectinload(Member.organisation))
+        .order_by(Suggestion.run_date.desc(), Suggestion.rank)
     )
     index = 0 if locale == "de" else 1
     return [
@@ -129,6 +132,44 @@ def reject(session: Session, suggestion_id: int, member_id: int) -> None:
     suggestion = _own(session, suggestion_id, member_id)
     suggestion.status = "rejected"
     suggestion.feedback_at = utcnow()
+
+
+def detect_conversations(session: Session) -> int:
+    """Mark suggestions "talked" when the two members later replied to each other or wrote privately."""
+    open_rows = session.scalars(select(Suggestion).where(Suggestion.status.in_(("new", "contacted", "ignored")))).all()
+    if not open_rows:
+        return 0
+    members = {s.member_id for s in open_rows} | {s.suggested_member_id for s in open_rows}
+    first_contact: dict[tuple[int, int], datetime] = {}
+
+    def note(a: int, b: int, at: datetime | None) -> None:
+        if at is None:
+            return
+        key = (min(a, b), max(a, b))
+        if key not in first_contact or at < first_contact[key]:
+            first_contact[key] = at
+
+    for author, replied_to, at in session.execute(
+        select(Post.member_id, Post.reply_to_member_id, Post.created_at).where(
+            Post.member_id.in_(members), Post.reply_to_member_id.in_(members)
+        )
+    ):
+        note(author, replied_to, at)
+    for a, b, at in session.execute(
+        select(PrivateContact.member_id, PrivateContact.other_member_id, PrivateContact.first_at).where(
+            PrivateContact.member_id.in_(members)
+        )
+    ):
+        note(a, b, at)
+    changed = 0
+    for suggestion in open_rows:
+        key = (min(suggestion.member_id, suggestion.suggested_member_id), max(suggestion.member_id, suggestion.suggested_member_id))
+        talked_at = first_contact.get(key)
+        if talked_at is not None and talked_at >= suggestion.created_at:
+            suggestion.status = "talked"
+            suggestion.feedback_at = talked_at
+            changed += 1
+    return changed
 
 
 def message_values(member: Member, suggestions: list[Suggestion], locale: str, forum_url: str, base_url: str) -> dict[str, Any]:

@@ -218,3 +218,25 @@ def test_organisation_mapping_by_user_field_group_or_domain(store):
         assert a.organisation_source == "email_domain" and b.organisation_id is None
         with pytest.raises(ValueError):
             save_mapping_config(session, "admin", ["telepathy"], "", True)
+
+
+def test_a_later_reply_or_private_message_marks_the_suggestion_talked(store):
+    from companion.store.models import PrivateContact
+    from companion.suggestions import detect_conversations
+
+    with store.transaction() as session:
+        a, b, c, d = add_members(session, "a", "b", "c", "d")
+        suggested_at = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        ab = Suggestion(run_date=date(2026, 11, 1), member_id=a.id, suggested_member_id=b.id, rank=1, score=0.5, created_at=suggested_at)
+        cd = Suggestion(run_date=date(2026, 11, 1), member_id=c.id, suggested_member_id=d.id, rank=1, score=0.5, created_at=suggested_at)
+        ac = Suggestion(run_date=date(2026, 11, 1), member_id=a.id, suggested_member_id=c.id, rank=2, score=0.4, created_at=suggested_at)
+        session.add_all([ab, cd, ac])
+        session.add(Topic(id=1, title="OZG"))
+        session.flush()
+        session.add(Post(id=1, topic_id=1, member_id=b.id, reply_to_member_id=a.id, created_at=suggested_at + timedelta(days=2)))
+        session.add(PrivateContact(member_id=c.id, other_member_id=d.id, first_at=suggested_at + timedelta(days=1)))
+        # a and c talked, but before the suggestion: that does not count as an outcome of it.
+        session.add(Post(id=2, topic_id=1, member_id=c.id, reply_to_member_id=a.id, created_at=suggested_at - timedelta(days=30)))
+        session.flush()
+        assert detect_conversations(session) == 2
+        assert (ab.status, cd.status, ac.status) == ("talked", "talked", "new")
