@@ -21,8 +21,14 @@ class Allocation:
     ranks: np.ndarray
 
 
-def allocate(candidates: TopK, k: int, hub_cap: int, exploration: float = 0.0, seed: int = 0) -> Allocation:
+def allocate(
+    candidates: TopK, k: int, hub_cap: int, exploration: float = 0.0, seed: int = 0, spread: bool = True
+) -> Allocation:
     """Greedily give each row up to k candidates, best pairs first, never suggesting a row more than hub_cap times.
+
+    With `spread`, a first pass lets nobody be suggested more than k times (the average when everyone
+    gets k), so members further down many lists get seen; a second pass fills the remaining slots up to
+    the hub cap.
 
     Exploration multiplies each pair's ranking score by (1 + exploration * u) with u uniform in [0, 1) from
     the seed, so nearly equal candidates change places between runs while clearly better ones stay ahead.
@@ -42,7 +48,7 @@ def allocate(candidates: TopK, k: int, hub_cap: int, exploration: float = 0.0, s
     keys = scores * (1.0 + exploration * noise)
     # Best key first; equal keys by receiver, then suggested row, so the result never depends on sort stability.
     order = np.lexsort((suggested, receivers, -keys))
-    chosen = _greedy(receivers[order], suggested[order], n, k, hub_cap)
+    chosen = _greedy(receivers[order], suggested[order], n, k, hub_cap, min(k, hub_cap) if spread else hub_cap)
     picked = order[chosen]
     receivers, suggested = receivers[picked], suggested[picked]
     scores, similarities, keys = scores[picked], similarities[picked], keys[picked]
@@ -54,17 +60,18 @@ def allocate(candidates: TopK, k: int, hub_cap: int, exploration: float = 0.0, s
 
 
 @numba.njit(cache=True)
-def _greedy(receivers, suggested, n, k, hub_cap):  # pragma: no cover - compiled; covered through allocate
+def _greedy(receivers, suggested, n, k, hub_cap, first_cap):  # pragma: no cover - compiled; covered through allocate
     given = np.zeros(n, np.int64)
     exposure = np.zeros(n, np.int64)
     chosen = np.zeros(receivers.size, np.bool_)
-    for p in range(receivers.size):
-        receiver = receivers[p]
-        other = suggested[p]
-        if given[receiver] < k and exposure[other] < hub_cap:
-            chosen[p] = True
-            given[receiver] += 1
-            exposure[other] += 1
+    for cap in (first_cap, hub_cap):
+        for p in range(receivers.size):
+            receiver = receivers[p]
+            other = suggested[p]
+            if not chosen[p] and given[receiver] < k and exposure[other] < cap:
+                chosen[p] = True
+                given[receiver] += 1
+                exposure[other] += 1
     return np.flatnonzero(chosen)
 
 

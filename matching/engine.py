@@ -150,7 +150,7 @@ def run_matching(
         rules.candidates_per_member,
         built.organisation_ids,
         rules.organisation_mode(),
-        rules.other_org_bonus,
+        other_org_bonuses(built, rules),
         rules.min_score,
         factors,
     )
@@ -178,6 +178,17 @@ def run_matching(
         today=today,
         profile_terms={int(m): int(n) for m, n in zip(built.member_ids, np.diff(built.own.indptr))},
     )
+
+
+def other_org_bonuses(built: Profiles, rules: RuleSet) -> np.ndarray:
+    """Per-member other-organisation bonus: thin profiles add their organisation share on top.
+
+    A thin profile is partly its organisation's average, which makes it look like its own colleagues
+    by construction; the extra bonus (at most that share) cancels this circular advantage.
+    """
+    bonuses = np.full(len(built), rules.other_org_bonus)
+    bonuses[built.cold_start] += rules.cold_start_org_weight
+    return bonuses
 
 
 def pair_factors(

@@ -84,14 +84,15 @@ def top_k(
     k: int,
     organisation_ids: np.ndarray | None = None,
     org_mode: OrgMode = OrgMode.ANY,
-    other_org_bonus: float = 0.0,
+    other_org_bonus: float | np.ndarray = 0.0,
     min_score: float = 0.0,
     pair_factors: PairFactors | None = None,
 ) -> TopK:
     """Exact top-k dot-product neighbours of every row under the organisation rule and pair factors.
 
     A candidate's similarity is its dot product times its pair factor; it must be > 0 and >= min_score.
-    Its ranking score adds `other_org_bonus` when org_mode is PREFER_OTHER and the organisations differ.
+    Its ranking score adds `other_org_bonus` (one number, or one per row) when org_mode is PREFER_OTHER
+    and the organisations differ.
     Ties rank the lower row index first. Organisation -1 means unknown and differs from everyone.
     Each row scatters its products into a dense accumulator and scans the touched range once, skipping
     candidates that cannot beat the current k-th score before looking at factors or organisations.
@@ -109,7 +110,7 @@ def top_k(
         transposed.data,
         organisations,
         int(org_mode),
-        float(other_org_bonus),
+        _bonus_per_row(other_org_bonus, matrix.shape[0]),
         float(min_score),
         int(k),
         factors.indptr,
@@ -125,7 +126,7 @@ def top_k_reference(
     k: int,
     organisation_ids: np.ndarray | None = None,
     org_mode: OrgMode = OrgMode.ANY,
-    other_org_bonus: float = 0.0,
+    other_org_bonus: float | np.ndarray = 0.0,
     min_score: float = 0.0,
     pair_factors: PairFactors | None = None,
     chunk_rows: int = 512,
@@ -133,6 +134,7 @@ def top_k_reference(
     """The same result as `top_k` by dense brute force with NumPy; slow, for tests and benchmarks."""
     matrix, organisations, factors = _prepare(matrix, k, organisation_ids, pair_factors)
     n = matrix.shape[0]
+    bonuses = _bonus_per_row(other_org_bonus, n)
     matrix64 = matrix.astype(np.float64)
     transposed = matrix64.T.tocsc()
     indices = np.full((n, k), -1, np.int32)
@@ -152,7 +154,7 @@ def top_k_reference(
             allowed = (sim > 0) & (sim >= min_score) & (columns != row) & (row_factors >= 0)
             if org_mode == OrgMode.REQUIRE_OTHER:
                 allowed &= ~same
-            score = sim + (other_org_bonus * ~same if org_mode == OrgMode.PREFER_OTHER else 0.0)
+            score = sim + (bonuses[row] * ~same if org_mode == OrgMode.PREFER_OTHER else 0.0)
             candidates = np.flatnonzero(allowed)
             order = np.lexsort((candidates, -score[candidates]))[:k]
             chosen = candidates[order]
@@ -160,6 +162,14 @@ def top_k_reference(
             scores[row, : chosen.size] = score[chosen]
             similarities[row, : chosen.size] = sim[chosen]
     return TopK(indices, scores, similarities)
+
+
+def _bonus_per_row(bonus: float | np.ndarray, n: int) -> np.ndarray:
+    """The other-organisation bonus as one non-negative float per row."""
+    bonuses = np.broadcast_to(np.asarray(bonus, dtype=np.float64), (n,)).copy()
+    if bonuses.size and (bonuses.min() < 0 or not np.isfinite(bonuses).all()):
+        raise ValueError("other_org_bonus must be finite and >= 0")
+    return bonuses
 
 
 def _prepare(
@@ -210,8 +220,6 @@ def _top_k_kernel(
     out_indices = np.full((n, k), -1, np.int32)
     out_scores = np.zeros((n, k), np.float64)
     out_similarities = np.zeros((n, k), np.float64)
-    # Pair factors are at most 1 and only the preferred mode adds a bonus: the cap on any ranking score.
-    max_bonus = bonus if org_mode == 1 else 0.0
     for chunk in numba.prange(n_chunks):
         accumulator = np.zeros(n, np.float64)
         factor = np.ones(n, np.float64)
@@ -235,6 +243,8 @@ def _top_k_kernel(
             for p in range(f_indptr[row], f_indptr[row + 1]):
                 factor[f_indices[p]] = f_values[p]
             own_org = organisations[row]
+            # Pair factors are at most 1 and only the preferred mode adds a bonus: the cap on any ranking score.
+            row_bonus = bonus[row] if org_mode == 1 else 0.0
             found = 0
             threshold = -np.inf
             # Ascending scan: a later candidate never wins a tie against one already kept.
@@ -243,7 +253,7 @@ def _top_k_kernel(
                 if raw == 0.0:
                     continue
                 accumulator[other] = 0.0
-                if found == k and raw + max_bonus <= threshold:
+                if found == k and raw + row_bonus <= threshold:
                     continue
                 if other == row or factor[other] < 0.0:
                     continue
@@ -255,7 +265,7 @@ def _top_k_kernel(
                     continue
                 score = similarity
                 if org_mode == 1 and not same:
-                    score += bonus
+                    score += row_bonus
                 if found == k:
                     if score <= threshold:
                         continue

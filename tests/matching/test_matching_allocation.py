@@ -45,9 +45,35 @@ def test_k_and_hub_cap_are_never_exceeded(seed):
 def test_greedy_prefers_best_pairs_and_respects_cap():
     # Rows 0, 1 and 2 all want row 3 most; with a cap of 2 the weakest wish goes to its second choice.
     top = candidates([[3, 1], [3, 2], [3, 0], [0, 1]], [[0.9, 0.2], [0.8, 0.3], [0.5, 0.4], [0.6, 0.5]])
-    result = allocate(top, k=1, hub_cap=2)
+    result = allocate(top, k=1, hub_cap=2, spread=False)
     chosen = dict(zip(result.receivers.tolist(), result.suggested.tolist()))
     assert chosen == {0: 3, 1: 3, 2: 0, 3: 0}
+
+
+def test_spread_lets_less_popular_members_be_seen_first():
+    # Same wishes: row 1 gets its unseen second choice (2) instead of a second helping of row 3;
+    # row 2, whose choices are both taken once, falls back to the hub cap in the second pass.
+    top = candidates([[3, 1], [3, 2], [3, 0], [0, 1]], [[0.9, 0.2], [0.8, 0.3], [0.5, 0.4], [0.6, 0.5]])
+    result = allocate(top, k=1, hub_cap=2, spread=True)
+    chosen = dict(zip(result.receivers.tolist(), result.suggested.tolist()))
+    assert chosen == {0: 3, 1: 2, 2: 3, 3: 0}
+
+
+def test_spread_still_fills_up_to_the_hub_cap_when_needed():
+    # Everybody only likes row 0: the second pass must still use the hub cap.
+    top = candidates([[-1], [0], [0], [0]], [[0.0], [0.9], [0.8], [0.7]])
+    result = allocate(top, k=1, hub_cap=2, spread=True)
+    assert sorted(result.receivers.tolist()) == [1, 2]
+
+
+def test_spread_lowers_exposure_inequality_on_random_candidates():
+    from matching.metrics import gini
+
+    top = random_candidates(7)
+    plain = allocate(top, 3, 6, spread=False)
+    spread = allocate(top, 3, 6, spread=True)
+    n = top.indices.shape[0]
+    assert gini(np.bincount(spread.suggested, minlength=n)) < gini(np.bincount(plain.suggested, minlength=n))
 
 
 def test_ranks_number_each_members_list_from_one():
@@ -79,7 +105,7 @@ def test_without_exploration_the_seed_does_not_matter():
 def test_exploration_does_not_overturn_clear_winners():
     top = candidates([[1, 2], [0, 2], [0, 1]], [[1.0, 0.1], [1.0, 0.1], [1.0, 0.1]])
     for seed in range(20):
-        result = allocate(top, k=1, hub_cap=5, exploration=0.5, seed=seed)
+        result = allocate(top, k=1, hub_cap=5, exploration=0.5, seed=seed, spread=False)
         assert result.suggested.tolist() == [1, 0, 0]
 
 

@@ -219,3 +219,16 @@ def test_no_rule_is_ever_violated_on_random_networks(seed):
     violations["hub_cap"] += max(result.exposure().values(), default=0) > rules.hub_cap
     assert sum(violations.values()) == 0, violations
     assert result.suggestions, "a network of this size should produce suggestions"
+
+
+def test_thin_profiles_get_the_extra_other_organisation_bonus():
+    from matching.engine import other_org_bonuses
+    from matching.profiles import build_profiles
+
+    rules = default_rules()
+    colleagues = [agile(i, 1) for i in (1, 2, 3)]
+    newcomer = MemberProfileInput(4, 1)
+    built = build_profiles([*colleagues, newcomer], rules.block_weights(), rules.cold_start())
+    bonuses = other_org_bonuses(built, rules)
+    assert bonuses[built.row_of(4)] == pytest.approx(rules.other_org_bonus + rules.cold_start_org_weight)
+    assert bonuses[built.row_of(1)] == pytest.approx(rules.other_org_bonus)

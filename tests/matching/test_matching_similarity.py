@@ -152,3 +152,15 @@ def test_factors_above_one_are_rejected():
     bad = PairFactors(np.array([0, 1, 1]), np.array([1], np.int32), np.array([2.0]))
     with pytest.raises(ValueError, match="factor <= 1"):
         top_k(sp.csr_matrix(np.ones((2, 1))), 1, pair_factors=bad)
+
+
+def test_per_row_bonus_matches_brute_force_and_rejects_negative_values():
+    matrix = random_matrix(11, rows=200, columns=40, density=0.1, integer=True)
+    n = matrix.shape[0]
+    rng = np.random.default_rng(11)
+    organisations = rng.integers(0, 4, n)
+    bonuses = rng.choice([0.0, 1.0, 2.5], n)
+    arguments = dict(organisation_ids=organisations, org_mode=OrgMode.PREFER_OTHER, other_org_bonus=bonuses)
+    assert_same(top_k(matrix, 5, **arguments), top_k_reference(matrix, 5, **arguments))
+    with pytest.raises(ValueError, match="other_org_bonus"):
+        top_k(matrix, 5, organisations, OrgMode.PREFER_OTHER, other_org_bonus=-0.1)
