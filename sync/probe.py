@@ -15,13 +15,18 @@ def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = Non
     is_admin: bool | None = None
     title: str | None = None
     explorer = webhooks = connect = "unknown"
+    key_refused = False
     try:
         info = client.get("/site/basic-info.json") or {}
         reachable = True
         title = info.get("title") or None
+    except ForumAccessDenied as exc:
+        # Discourse refuses every request, even for public pages, when the API key is wrong.
+        reachable, key_refused = True, True
+        problems.append(f"API key refused: {exc}")
     except ForumError as exc:
         problems.append(f"forum not reachable: {exc}")
-    if reachable:
+    if reachable and not key_refused:
         try:
             answer = client.get(f"/u/{client.api_username}.json") or {}
             api_key_valid = True
