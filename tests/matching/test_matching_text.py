@@ -139,3 +139,9 @@ def test_modifier_keeps_its_form_when_no_shorter_known_word_exists():
     analyzer = TermAnalyzer(["beratung"])
     labels = [label for _, _, label in analyzer.features("Quartiersberatung", "de")]
     assert labels[1:] == ["Beratung", "Quartiers"]
+
+
+def test_parts_of_a_lower_case_compound_stay_lower_case():
+    analyzer = TermAnalyzer(["beratung", "quartier"])
+    labels = [label for _, _, label in analyzer.features("quartiersberatung", "de")]
+    assert labels == ["quartiersberatung", "quartier", "beratung"]
