@@ -15,10 +15,13 @@ Suggestions ("find your fellow rebel"):
 - ``matching.rules``: ``RULES`` catalogue (``RuleSpec``: type, range, default, German/English label
   and help), ``RuleSet``, ``validate_rules(dict) -> RuleSet`` raising ``RuleError`` with one
   ``RuleProblem`` per bad rule, ``diff_rules``, ``default_rules``, ``RULES_SCHEMA_VERSION``.
-- ``matching.allocation``: ``allocate(TopK, k, hub_cap, exploration, seed) -> Allocation``.
+- ``matching.allocation``: ``allocate(TopK, k, hub_cap, exploration, seed, spread=True) -> Allocation``:
+  greedy by (explored) score, first pass capped at k per suggested member so everyone gets seen,
+  second pass up to the hub cap.
 - ``matching.explain``: ``shared_terms(profiles, row, other, limit)`` and ``explanation_text``.
 - ``matching.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
-  with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``;
+  with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``
+  (score = cosine similarity after feedback discount, without the organisation bonus);
   eligibility from ``MemberStatus`` (``exclusion_reason``, ``EXCLUSION_REASONS``), feedback and
   cooldown from ``PairHistory``.
 - ``matching.metrics``: precision@k, hit rate, cross-organisation share, coverage, exposure Gini,
