@@ -174,3 +174,16 @@ def companion_context(settings: Settings, store: Store, forum_url: str, **overri
         ForumClient(forum_url, "sandbox-api-key", "system", requests_per_minute=100_000, headroom=1.0, timeout=10)
     )
     return context
+
+
+def companion_subprocess_env(store: Store, settings: Settings, forum_url: str, requests_per_minute: int = 240) -> dict:
+    """Environment for a `python -m companion ...` subprocess sharing the test's store and sandbox forum."""
+    return {
+        **os.environ,
+        "COMPANION_DATABASE_URL": store.url,
+        "COMPANION_INSTANCE_PATH": str(settings.instance_path),
+        "COMPANION_FORUM_URL": forum_url,
+        "COMPANION_FORUM_API_KEY": "sandbox-api-key",
+        "COMPANION_FORUM_REQUESTS_PER_MINUTE": str(requests_per_minute),
+        "COMPANION_FORUM_HEADROOM": "1.0",
+    }

@@ -5,27 +5,24 @@ from __future__ import annotations
 import pytest
 
 from companion.badges.awarding import award_badges
-from companion.context import Context
-from companion.forum import build_forum_client
 from companion.jobs.handlers import HANDLERS
 from companion.jobs.outbox import deliver_pending
 from companion.syncing import run_sync
 from sync.sandbox import SandboxSettings, run_sandbox_server
+from tests.conftest import companion_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def test_badges_are_created_once_granted_with_reason_and_not_twice(sqlite_store, settings):
+def test_badges_are_created_once_granted_with_reason_and_not_twice(store, settings):
     sandbox_settings = SandboxSettings(members=40, organisations=5, admin_requests_per_minute=0)
     with run_sandbox_server(sandbox_settings) as server:
-        config = settings.replace(forum_url=server.url, forum_api_key="sandbox-api-key", forum_api_username="system",
-                                 forum_requests_per_minute=100_000, forum_headroom=1.0)
-        context = Context(settings=config, store=sqlite_store)
-        context.forum = build_forum_client(config)
+        context = companion_context(settings, store, server.url)
+        config = context.settings
         run_sync(context)
         first = award_badges(context)
         assert first.grants, "the seeded network should earn at least one badge"
-        report = deliver_pending(sqlite_store, context.forum, HANDLERS)
+        report = deliver_pending(store, context.forum, HANDLERS)
         assert report.failed == 0 and report.remaining == 0
         names = {b.name for b in server.state.badges.values()}
         assert {"Brückenbauer*in", "Brücke zwischen Verwaltungen"} <= names
@@ -38,5 +35,5 @@ def test_badges_are_created_once_granted_with_reason_and_not_twice(sqlite_store,
         grant_count = len(server.state.user_badges)
         second = award_badges(context)
         assert second.grants == []
-        deliver_pending(sqlite_store, context.forum, HANDLERS)
+        deliver_pending(store, context.forum, HANDLERS)
         assert len(server.state.badges) == badge_count and len(server.state.user_badges) == grant_count

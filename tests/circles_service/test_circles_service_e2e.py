@@ -16,26 +16,23 @@ from companion.circles.publishing import publish_season
 from companion.circles.reminders import send_due_reminders
 from companion.circles.rsvp import rsvp_from_token
 from companion.circles.seasons import create_season
-from companion.context import Context
-from companion.forum import build_forum_client
 from companion.jobs.handlers import HANDLERS
 from companion.jobs.outbox import deliver_pending
 from companion.store.models import Circle, Member, MemberPreferences, Meeting, OutboxItem, Rsvp, Season
 from companion.syncing import run_sync
 from sync.sandbox import SandboxSettings, run_sandbox_server
+from tests.conftest import companion_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def test_season_from_sign_up_to_forum_groups_messages_rsvps_reminders_and_ics(sqlite_store, settings):
+def test_season_from_sign_up_to_forum_groups_messages_rsvps_reminders_and_ics(store, settings):
     sandbox_settings = SandboxSettings(members=40, organisations=5, admin_requests_per_minute=0)
     with run_sandbox_server(sandbox_settings) as server:
-        config = settings.replace(forum_url=server.url, forum_api_key="sandbox-api-key", forum_api_username="system",
-                                 forum_requests_per_minute=100_000, forum_headroom=1.0)
-        context = Context(settings=config, store=sqlite_store)
-        context.forum = build_forum_client(config)
+        context = companion_context(settings, store, server.url)
+        config = context.settings
         run_sync(context)
-        with sqlite_store.transaction() as session:
+        with store.transaction() as session:
             members = session.scalars(
                 select(Member).where(Member.active.is_(True), Member.staged.is_(False), Member.admin.is_(False),
                                      Member.organisation_id.is_not(None)).order_by(Member.id).limit(14)
@@ -49,7 +46,7 @@ def test_season_from_sign_up_to_forum_groups_messages_rsvps_reminders_and_ics(sq
             publish_season(session, season, config, actor="admin")
             season_id = season.id
             groups = {c.forum_group_name: sorted(cm.member.username for cm in c.members) for c in season.circles}
-        report = deliver_pending(sqlite_store, context.forum, HANDLERS)
+        report = deliver_pending(store, context.forum, HANDLERS)
         assert report.failed == 0 and report.remaining == 0
         for name, usernames in groups.items():
             group = server.state.find_group(name)
@@ -59,12 +56,12 @@ def test_season_from_sign_up_to_forum_groups_messages_rsvps_reminders_and_ics(sq
         titles = [t.title for t in server.state.topics.values()]
         assert sum(t.startswith("Willkommen im Zirkel") for t in titles) == len(groups)
         posts_after_publish = len(server.state.posts)
-        with sqlite_store.transaction() as session:
+        with store.transaction() as session:
             publish_season(session, session.get(Season, season_id), config, actor="admin")
-        deliver_pending(sqlite_store, context.forum, HANDLERS)
+        deliver_pending(store, context.forum, HANDLERS)
         assert len(server.state.posts) == posts_after_publish, "re-running publish must send nothing twice"
 
-        with sqlite_store.transaction() as session:
+        with store.transaction() as session:
             circle = session.get(Season, season_id).circles[0]
             meeting = circle.meetings[0]
             member_id = circle.members[0].member_id
@@ -72,9 +69,9 @@ def test_season_from_sign_up_to_forum_groups_messages_rsvps_reminders_and_ics(sq
             rsvp_from_token(session, config, rsvp_token(config, meeting.id, member_id), "yes", now=start - timedelta(days=8))
         for moment in (start - timedelta(days=6), start - timedelta(days=5), start - timedelta(hours=12)):
             send_due_reminders(context, moment)
-        delivered = deliver_pending(sqlite_store, context.forum, HANDLERS)
+        delivered = deliver_pending(store, context.forum, HANDLERS)
         assert delivered.failed == 0
-        with sqlite_store.transaction() as session:
+        with store.transaction() as session:
             size = len([cm for cm in session.get(Season, season_id).circles[0].members if cm.left_at is None])
             keys = [k for k in session.scalars(select(OutboxItem.idempotency_key)) if f"circles:meeting:{meeting_id}:reminder" in k]
             assert len(keys) == 2 * size

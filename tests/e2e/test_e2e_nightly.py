@@ -1,6 +1,5 @@
 """End to end over real HTTP: the nightly run delivers one PM per due member, whatever happens."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from companion.rules import save_rules
 from companion.store.models import Member, OutboxItem, Suggestion
 from companion.syncing import run_sync
 from sync.sandbox import SandboxSettings, run_sandbox_server
-from tests.conftest import companion_context
+from tests.conftest import companion_context, companion_subprocess_env
 
 pytestmark = pytest.mark.e2e
 
@@ -97,15 +96,7 @@ def test_rate_limits_and_outages_delay_but_lose_nothing(forum, store, settings):
 def test_killed_mid_delivery_and_restarted_every_member_gets_exactly_one_pm(forum, store, settings):
     context = companion_context(settings, store, forum.url)
     prepare(context)
-    env = {
-        **os.environ,
-        "COMPANION_DATABASE_URL": store.url,
-        "COMPANION_INSTANCE_PATH": str(settings.instance_path),
-        "COMPANION_FORUM_URL": forum.url,
-        "COMPANION_FORUM_API_KEY": "sandbox-api-key",
-        "COMPANION_FORUM_REQUESTS_PER_MINUTE": "240",
-        "COMPANION_FORUM_HEADROOM": "1.0",
-    }
+    env = companion_subprocess_env(store, settings, forum.url)
     command = [sys.executable, "-m", "companion", "run-nightly", "--no-sync"]
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

@@ -1,6 +1,5 @@
 """The worker, killed halfway through the nightly PMs and started again: every member gets exactly one."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -9,7 +8,7 @@ import time
 import pytest
 
 from sync.sandbox import SandboxSettings, run_sandbox_server
-from tests.conftest import companion_context
+from tests.conftest import companion_context, companion_subprocess_env
 from tests.e2e.test_e2e_nightly import due_usernames, prepare, suggestion_pms
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -30,15 +29,7 @@ def test_worker_killed_mid_delivery_resumes_and_stops_cleanly_on_sigterm(store, 
     with run_sandbox_server(SandboxSettings(members=60, admin_requests_per_minute=0)) as forum:
         context = companion_context(settings, store, forum.url)
         prepare(context)
-        env = {
-            **os.environ,
-            "COMPANION_DATABASE_URL": store.url,
-            "COMPANION_INSTANCE_PATH": str(settings.instance_path),
-            "COMPANION_FORUM_URL": forum.url,
-            "COMPANION_FORUM_API_KEY": "sandbox-api-key",
-            "COMPANION_FORUM_REQUESTS_PER_MINUTE": "240",
-            "COMPANION_FORUM_HEADROOM": "1.0",
-        }
+        env = companion_subprocess_env(store, settings, forum.url)
         command = [sys.executable, "-m", "companion", "worker", "--run-nightly-now"]
         first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert wait_until(lambda: sum(suggestion_pms(forum.state).values()) >= 8, 120, first)
