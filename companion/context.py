@@ -24,6 +24,8 @@ class Context:
         """Load settings, open the store and (unless told otherwise) check its schema is current."""
         settings = load_settings()
         logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # Alembic announces its dialect on every schema check; that is noise in a command's output.
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
         store = open_store(settings.database_url)
         if check_schema:
             migrate.check_up_to_date(store)
