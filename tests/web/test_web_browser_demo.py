@@ -113,17 +113,21 @@ def test_demo_serves_the_printed_pages_and_stops_on_ctrl_c(demo_process, page, a
 
     page.goto(companion_url)
     page.get_by_role("link", name=re.compile("anmelden", re.IGNORECASE)).first.click()
-    # The sandbox's log-in-as page lists only the first members; a username can always be typed in.
-    page.get_by_label("Benutzername / Username").fill(member)
-    page.get_by_role("button", name="Anmelden / Log in").click()
-    page.wait_for_url(re.compile(re.escape(companion_url.rstrip("/")) + ".*"))
+    # The sandbox's log-in-as page lists only the first members, so choose one by name with its ?as= parameter.
+    # (Its typed-username form re-posts the base64 payload with CR LF line breaks and fails the signature check.)
+    page.wait_for_url(re.compile(r".*/session/sso_provider\?.*"))
+    page.screenshot(path=str(artifacts / "demo-05-log-in-as.png"), full_page=True)
+    page.goto(page.url + "&as=" + member)
+    page.wait_for_load_state()
+    page.screenshot(path=str(artifacts / "demo-06-logged-in.png"), full_page=True)
+    assert page.url.startswith(companion_url.rstrip("/")), page.url
     assert page.get_by_role("button", name="Abmelden").is_visible()
     page.get_by_role("link", name="Meine Vorschläge").click()
     assert page.locator("h1").inner_text() == "Meine Vorschläge"
     current = page.locator("section[aria-labelledby=current-heading] li.card")
     assert current.count() >= 1
     assert page.get_by_role("button", name="Kontakt aufnehmen").count() == current.count()
-    page.screenshot(path=str(artifacts / "demo-05-my-suggestions.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "demo-07-my-suggestions.png"), full_page=True)
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) is not None
