@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
+import requests
 
 from companion.badges.awarding import award_badges
 from companion.jobs.handlers import HANDLERS
@@ -31,6 +34,9 @@ def test_badges_are_created_once_granted_with_reason_and_not_twice(store, settin
         assert any(g.badge.name == grant.badge_name_de for g in held)
         with_reason = [g for g in held if g.user_badge.reason]
         assert all(g.user_badge.reason.startswith(f"{server.url}/t/") for g in with_reason)
+        # The member's page in the sandbox forum shows the badge, as a member would see it in Discourse.
+        page = requests.get(f"{server.url}/sandbox/u/{grant.username}", timeout=10)
+        assert page.status_code == 200 and grant.badge_name_de in html.unescape(page.text)
         badge_count = len(server.state.badges)
         grant_count = len(server.state.user_badges)
         second = award_badges(context)
