@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from matching.badges import DEFAULT_BADGES, Interaction, evaluate
+# Run as a script, this folder comes first on sys.path and its matching.py would shadow the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matching.badges import DEFAULT_BADGES, Interaction, evaluate  # noqa: E402
 
 
 def synthetic_graph(members: int, interactions: int, seed: int) -> tuple[dict[int, int | None], set[int], list[Interaction]]:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
-from matching.circles import FormationSettings, check_hard_constraints, form_circles, greedy_assignment, random_assignment
-from matching.circles_synthetic import synthetic_signups
+# Run as a script, this folder comes first on sys.path and its matching.py would shadow the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matching.circles import FormationSettings, check_hard_constraints, form_circles, greedy_assignment, random_assignment  # noqa: E402
+from matching.circles_synthetic import synthetic_signups  # noqa: E402
 
 METHODS = (("random", random_assignment), ("greedy", greedy_assignment), ("formed", form_circles))
 
