@@ -70,7 +70,9 @@ def _bad_request(message: str) -> Response:
 def sso_provider() -> Response | str:
     """Verify the request, then log in via ?as=, the sandbox session, prompt=none or the log-in-as page."""
     forum = state()
-    sso, sig = request.args.get("sso", ""), request.args.get("sig", "")
+    # A browser that sends the payload back through the log-in-as form turns its line breaks into CR LF;
+    # the signature covers the payload with plain LF, as the companion built it.
+    sso, sig = request.args.get("sso", "").replace("\r\n", "\n"), request.args.get("sig", "")
     if not sso or not sig or not hmac.compare_digest(sign(forum.settings.connect_secret, sso), sig):
         return _bad_request("DiscourseConnect: bad signature / ungültige Signatur")
     try:

@@ -249,3 +249,16 @@ def test_server_counts_and_real_content_type(sandbox):
     response = requests.get(f"{sandbox.url}/site/basic-info.json", headers=H, timeout=5)
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     assert sandbox.state.request_count == before + 1
+
+
+def test_connect_accepts_a_payload_whose_line_breaks_a_browser_form_turned_into_crlf(sandbox):
+    # Discourse-style payloads are base64 with a line break every 60 characters; a form posts them back as CR LF.
+    raw = urlencode({"nonce": "n-crlf", "return_sso_url": "http://companion.test/auth/callback?next=/" + "x" * 80})
+    sso = base64.encodebytes(raw.encode()).decode()
+    sig = hmac.new(CONNECT_SECRET.encode(), sso.encode(), hashlib.sha256).hexdigest()
+    member = next(u for u in sandbox.state.users.values() if u.id > 0 and not u.staged and u.suspended_till is None)
+    response = requests.get(f"{sandbox.url}/session/sso_provider",
+                            params={"sso": sso.replace("\n", "\r\n"), "sig": sig, "as": member.username},
+                            allow_redirects=False, timeout=5)
+    assert response.status_code == 302
+    assert _answer(response.headers["Location"])["nonce"] == "n-crlf"
