@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from companion.forum import build_forum_client
@@ -38,13 +39,13 @@ def test_member_journey_from_login_to_introduction(page, live_companion, sandbox
     page.get_by_role("link", name="Mit dem Forum anmelden").first.click()
     page.get_by_role("link", name=re.compile(rf"@{re.escape(member.username)}\)")).click()
     page.wait_for_url(live_companion.url + "/")
-    assert page.get_by_role("button", name="Abmelden").is_visible()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
     page.screenshot(path=str(artifacts / "02-home-member.png"), full_page=True)
 
     page.get_by_role("link", name="Mein Profil").click()
     page.locator("#consent-matching").check()
     page.get_by_role("button", name="Zustimmung speichern").click()
-    assert page.get_by_text("Deine Zustimmung wurde gespeichert.").is_visible()
+    expect(page.get_by_text("Deine Zustimmung wurde gespeichert.")).to_be_visible()
     assert page.locator("#consent-matching").is_checked()
     page.screenshot(path=str(artifacts / "03-profile-consent.png"), full_page=True)
 
@@ -57,10 +58,10 @@ def test_member_journey_from_login_to_introduction(page, live_companion, sandbox
         db.add(Suggestion(run_date=date.today(), member_id=me.id, suggested_member_id=colleague.id, rank=1, score=0.7, shared_terms=["OZG", "E-Akte", "Lean Coffee"]))
 
     page.get_by_role("link", name="Meine Vorschläge").click()
-    assert page.get_by_text("Ihr teilt: OZG, E-Akte, Lean Coffee").is_visible()
+    expect(page.get_by_text("Ihr teilt: OZG, E-Akte, Lean Coffee")).to_be_visible()
     page.screenshot(path=str(artifacts / "04-suggestions.png"), full_page=True)
     page.get_by_role("button", name="Kontakt aufnehmen").click()
-    assert page.get_by_text("Der Begleitdienst stellt euch beide").is_visible()
+    expect(page.get_by_text("Der Begleitdienst stellt euch beide")).to_be_visible()
     page.screenshot(path=str(artifacts / "05-suggestions-contacted.png"), full_page=True)
 
     # The worker's delivery loop sends the queued introduction to the forum.
@@ -85,20 +86,20 @@ def test_admin_changes_a_rule_after_a_preview(page, live_companion, sandbox_foru
     page.wait_for_url(live_companion.url + "/admin/rules/")
     page.locator("#field-suggestions_per_member").fill("5")
     page.get_by_role("button", name="Vorschau").click()
-    assert page.get_by_text("Mit diesen Regeln bekommen").is_visible()
-    assert page.get_by_text("suggestions_per_member: 3 → 5").is_visible()
+    expect(page.get_by_text("Mit diesen Regeln bekommen")).to_be_visible()
+    expect(page.get_by_text("suggestions_per_member: 3 → 5")).to_be_visible()
     page.screenshot(path=str(artifacts / "08-admin-rules-preview.png"), full_page=True)
     page.get_by_role("button", name="Als neue Version speichern").click()
-    assert page.get_by_text("Die Regeln wurden als Version 1 gespeichert.").is_visible()
+    expect(page.get_by_text("Die Regeln wurden als Version 1 gespeichert.")).to_be_visible()
     page.locator("#field-suggestions_per_member").fill("99")
     page.get_by_role("button", name="Als neue Version speichern").click()
-    assert page.get_by_text("Nichts wurde gespeichert").first.is_visible()
+    expect(page.get_by_text("Nichts wurde gespeichert").first).to_be_visible()
     page.screenshot(path=str(artifacts / "09-admin-rules-invalid.png"), full_page=True)
     for name, path in [("10-admin-dashboard", "/admin/dashboard/"), ("11-admin-organisations", "/admin/organisations/"),
                        ("12-admin-templates", "/admin/templates/suggestions/de"), ("13-admin-runs", "/admin/runs/")]:
         page.goto(live_companion.url + path)
-        assert page.locator("h1").is_visible()
+        expect(page.locator("h1")).to_be_visible()
         page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     page.goto(live_companion.url + "/language/en?next=/admin/")
     assert page.locator("h1").inner_text() == "Administration"
-    assert page.get_by_role("link", name="Matching rules").is_visible()
+    expect(page.get_by_role("link", name="Matching rules")).to_be_visible()

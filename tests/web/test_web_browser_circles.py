@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 import requests
 from icalendar import Calendar
 from sqlalchemy import select
@@ -93,7 +94,7 @@ def test_member_signs_up_admin_publishes_member_rsvps_and_subscribes(browser, pa
         page.locator("#willing_to_host").check()
         page.screenshot(path=str(artifacts / "circles-03-signup-grid.png"), full_page=True)
         page.get_by_role("button", name="Anmeldung speichern").click()
-        assert page.get_by_text("Danke! Deine Anmeldung ist gespeichert.").is_visible()
+        expect(page.get_by_text("Danke! Deine Anmeldung ist gespeichert.")).to_be_visible()
         for weekday, block in MY_SLOTS:
             assert page.locator(f"#slot-{weekday}-{block}").is_checked()
         assert not page.locator("#slot-0-vormittag").is_checked()
@@ -111,7 +112,7 @@ def test_member_signs_up_admin_publishes_member_rsvps_and_subscribes(browser, pa
         # The admin forms the circles as a preview and publishes them.
         admin_page.reload()
         admin_page.get_by_role("button", name="Zirkel bilden (Vorschau)").click()
-        assert admin_page.get_by_text("Zirkel 1").first.is_visible()
+        expect(admin_page.get_by_text("Zirkel 1").first).to_be_visible()
         admin_page.screenshot(path=str(artifacts / "circles-05-admin-preview.png"), full_page=True)
         admin_page.get_by_role("button", name="Im Forum veröffentlichen").click()
         admin_page.wait_for_url(f"{live.url}/circles/admin/seasons/{season_id}")
@@ -148,7 +149,7 @@ def test_member_signs_up_admin_publishes_member_rsvps_and_subscribes(browser, pa
     # RSVP "yes" to the next meeting with its button.
     next_item = page.locator(f"#meeting-{next_meeting_id}")
     next_item.get_by_role("button", name="Ja").click()
-    assert page.get_by_text("Deine Antwort ist gespeichert.").is_visible()
+    expect(page.get_by_text("Deine Antwort ist gespeichert.")).to_be_visible()
     yes = page.locator(f"#meeting-{next_meeting_id}").get_by_role("button", name="Ja")
     assert yes.get_attribute("aria-pressed") == "true"
     assert page.locator(f"#meeting-{next_meeting_id}").get_by_role("button", name="Nein").get_attribute("aria-pressed") == "false"

@@ -11,6 +11,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import free_port
 
@@ -121,7 +122,7 @@ def test_demo_serves_the_printed_pages_and_stops_on_ctrl_c(demo_process, page, a
     page.wait_for_load_state()
     page.screenshot(path=str(artifacts / "demo-06-logged-in.png"), full_page=True)
     assert page.url.startswith(companion_url.rstrip("/")), page.url
-    assert page.get_by_role("button", name="Abmelden").is_visible()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
     page.get_by_role("link", name="Meine Vorschläge").click()
     assert page.locator("h1").inner_text() == "Meine Vorschläge"
     current = page.locator("section[aria-labelledby=current-heading] li.card")
