@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from companion.web.security import rate_limited
 from companion.webhook_events import apply_event, user_field_names
 from sync.errors import WebhookError, WebhookTooLarge
 from sync.webhooks import parse_event
 
 bp = Blueprint("webhooks", __name__)
+
+# Generous: the forum sends bursts (a mass edit), and a refused delivery is retried by Discourse anyway.
+WEBHOOKS_PER_MINUTE = 1200
 
 
 def _context():
@@ -16,6 +20,7 @@ def _context():
 
 
 @bp.post("/webhooks/discourse")
+@rate_limited("webhooks", WEBHOOKS_PER_MINUTE)
 def discourse():
     """Verify the signature over the raw body before parsing anything, then apply the event once."""
     context = _context()

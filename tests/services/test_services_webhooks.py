@@ -128,3 +128,13 @@ def test_health_reports_database_and_schema(client):
     response = client.get("/health")
     assert response.status_code == 200
     assert response.get_json()["status"] == "ok"
+
+
+def test_a_flood_of_deliveries_from_one_address_is_limited(client, settings, store):
+    from companion.web.security import RateLimiter
+
+    # The same limiter the route uses, with a budget small enough to exhaust in a test.
+    client.application.extensions.setdefault("companion_rate_limits", {})["webhooks"] = RateLimiter(3, 60)
+    statuses = [deliver(client, settings, "ping", {"ping": "OK"}, event_id=str(i)).status_code for i in range(5)]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3:] == [429, 429]
