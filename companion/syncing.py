@@ -11,6 +11,8 @@ from sqlalchemy import select, update
 
 from companion.context import Context
 from companion.ingest import Ingestor
+from companion.privacy import delete_member_data
+from sync.errors import ForumNotFound
 from companion.store.models import ConfigEntry, Member, Post, SyncCursor
 from companion.webhook_events import USER_FIELDS_KEY
 from companion.store.types import utcnow
@@ -31,6 +33,7 @@ class SyncSummary:
     posts: int = 0
     likes: int = 0
     deactivated: int = 0
+    deleted: int = 0
     requests: int = 0
     rate_limited: int = 0
     used_bulk_path: bool = False
@@ -101,6 +104,7 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         # them to the post_liked webhook; with the bulk path one query reads them all.
         likes, _ = reader.read_likes([m.username for m in snapshot.members], prefer_bulk=True)
     moment = utcnow()
+    missing: list[str] = []
     with context.store.transaction() as session, session.no_autoflush:
         _remember_user_fields(session, {str(d.id): d.name for d in snapshot.user_fields})
         ingest = Ingestor(session)
@@ -117,11 +121,12 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
             ingest.relations(user)
         for membership in snapshot.group_members:
             ingest.add_to_group(membership.username, membership.group_name)
-        # Members missing from the active list are no longer matched; deletion comes by webhook.
+        # Members missing from the active list are no longer matched; deletion normally comes by webhook.
         if seen:
             summary.deactivated = session.execute(
                 update(Member).where(Member.forum_user_id.not_in(seen), Member.active.is_(True)).values(active=False)
             ).rowcount
+            missing = list(session.scalars(select(Member.username).where(Member.forum_user_id.not_in(seen))))
         summary.members = total
         ingest.preload_activity()
         for topic in snapshot.topics:
@@ -140,8 +145,23 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         stored_newest = session.scalar(select(Post.id).order_by(Post.id.desc()).limit(1))
         _set_cursor(session, POSTS_CURSOR, str(newest or stored_newest or 0))
         _set_cursor(session, MEMBERS_CURSOR, moment.isoformat())
+    summary.deleted = _forget_deleted(context, missing)
     progress("done", summary.members, summary.members)
     return summary
+
+
+def _forget_deleted(context: Context, usernames: list[str]) -> int:
+    """Delete what we hold about members the forum no longer knows (in case the user_destroyed webhook was lost)."""
+    deleted = 0
+    for username in usernames:
+        try:
+            context.forum.reader.read_member(username)
+        except ForumNotFound:
+            with context.store.transaction() as session:
+                member_id = session.scalar(select(Member.id).where(Member.username == username))
+                if member_id is not None and delete_member_data(session, member_id):
+                    deleted += 1
+    return deleted
 
 
 def _incremental_sync(context: Context, newest: str | None, since: str | None, progress: Progress) -> SyncSummary:

@@ -97,3 +97,14 @@ def test_user_destroyed_webhook_deletes_everything_about_the_member(network):
         member_posts = session.scalar(select(func.count()).select_from(Post).join(Member, Member.id == Post.member_id).where(Member.username == victim.username))
     assert member_posts == 0
     assert count(context.store, WebhookEvent) >= 1
+
+
+def test_a_member_deleted_while_webhooks_were_lost_is_forgotten_by_the_next_full_sync(network):
+    forum, context = network
+    run_sync(context, full=True)
+    forum.state.webhooks = None
+    victim = next(u for u in forum.state.users.values() if u.id > 0 and u.active and not u.staged)
+    forum.state.destroy_user(victim.username)
+    summary = run_sync(context, full=True)
+    assert summary.deleted == 1
+    assert count(context.store, Member, Member.username == victim.username) == 0
