@@ -33,7 +33,7 @@ main.add_command(db_commands.db)
 main.add_command(check_commands.check)
 
 # Commands of later capabilities register themselves here when their module exists.
-for _module in ("sync", "matching", "nightly", "circles", "badges", "serve", "demo", "worker", "sandbox"):
+for _module in ("sync", "rules", "matching", "nightly", "circles", "badges", "serve", "demo", "worker", "sandbox"):
     try:
         _imported = __import__(f"companion.cli.{_module}", fromlist=["register"])
     except ModuleNotFoundError as error:

@@ -59,3 +59,26 @@ def test_sync_command_prints_a_summary_with_requests_used(store, settings):
     summary = first.output.strip().splitlines()[-1]
     assert summary.startswith("full sync:") and "members" in summary and "requests (0 rate-limited)" in summary
     assert again.output.strip().splitlines()[-1].startswith("incremental sync:")
+
+
+def test_rules_cli_dry_run_changes_nothing_and_set_is_audited(store, settings):
+    from companion.store.models import AuditEntry, RuleVersion
+
+    with store.transaction() as session:
+        _network(session)
+    env = env_for(store, settings)
+    dry = CliRunner().invoke(main, ["rules", "set", "org_mode=require_other", "active_within_days=0", "--dry-run"], env=env)
+    assert dry.exit_code == 0, dry.output
+    assert "org_mode: 'prefer_other' -> 'require_other'" in dry.stdout
+    assert "100% cross-organisation" in dry.stdout
+    with store.transaction() as session:
+        assert session.scalars(select(RuleVersion)).first() is None
+    bad = CliRunner().invoke(main, ["rules", "set", "hub_cap=0"], env=env)
+    assert bad.exit_code == 2 and "hub_cap" in bad.output
+    saved = CliRunner().invoke(main, ["rules", "set", "hub_cap=4", "--comment", "fewer"], env=env)
+    assert saved.exit_code == 0 and "saved as rule version 1" in saved.stdout
+    assert "hub_cap = 4" in CliRunner().invoke(main, ["rules", "show"], env=env).stdout
+    rolled = CliRunner().invoke(main, ["rules", "rollback", "1"], env=env)
+    assert "current again as version 2" in rolled.stdout
+    with store.transaction() as session:
+        assert [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == ["rules.save", "rules.rollback"]
