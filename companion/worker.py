@@ -64,6 +64,7 @@ class Worker:
     def circle_jobs(self) -> None:
         """Reminders, expired meetup offers and departed members."""
         try:
+            from companion.circles.changes import reconcile_departures
             from companion.circles.meetups import process_meetup_offers
             from companion.circles.reminders import send_due_reminders
         except ImportError:
@@ -72,6 +73,8 @@ class Worker:
         try:
             send_due_reminders(self.context, now)
             process_meetup_offers(self.context, now)
+            with self.context.store.transaction() as session:
+                reconcile_departures(session, now=now, settings=self.context.settings)
         except LockHeld:
             log.debug("circle jobs run elsewhere")
 
