@@ -10,8 +10,8 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
-# Interleaved row chunks per thread, so a few expensive rows do not leave one core idle.
-_CHUNKS_PER_THREAD = 16
+from matching.similarity_kernels import upper_half_top_k
+
 # A pair factor below zero removes the pair; 0..1 discounts its similarity.
 EXCLUDED = -1.0
 
@@ -94,19 +94,18 @@ def top_k(
     Its ranking score adds `other_org_bonus` (one number, or one per row) when org_mode is PREFER_OTHER
     and the organisations differ.
     Ties rank the lower row index first. Organisation -1 means unknown and differs from everyone.
-    Each row scatters its products into a dense accumulator and scans the touched range once, skipping
-    candidates that cannot beat the current k-th score before looking at factors or organisations.
+    The product is symmetric, so each pair is computed once (upper half) and offered to both rows,
+    each with its own bonus and pair factor; memory is about threads x rows x k x 20 bytes on top.
     """
     matrix, organisations, factors = _prepare(matrix, k, organisation_ids, pair_factors)
     transposed = matrix.T.tocsr()
     transposed.sort_indices()
-    n_chunks = max(1, min(matrix.shape[0], numba.get_num_threads() * _CHUNKS_PER_THREAD))
-    indices, scores, similarities = _top_k_kernel(
+    indices, scores, similarities = upper_half_top_k(
         matrix.indptr,
         matrix.indices,
         matrix.data,
         transposed.indptr,
-        transposed.indices,
+        transposed.indices.astype(np.uint32),
         transposed.data,
         organisations,
         int(org_mode),
@@ -116,7 +115,8 @@ def top_k(
         factors.indptr,
         factors.indices,
         factors.factors,
-        n_chunks,
+        _is_symmetric(factors),
+        max(1, numba.get_num_threads()),
     )
     return TopK(indices, scores, similarities)
 
@@ -195,98 +195,34 @@ def _prepare(
         raise ValueError("pair_factors do not match the number of rows")
     if factors.factors.size and factors.factors.max() > 1.0:
         raise ValueError("pair factors may only exclude or discount (factor <= 1)")
-    return matrix, organisations, factors
+    return matrix, organisations, _sorted_factors(factors)
 
 
-@numba.njit(parallel=True, cache=True, nogil=True)
-def _top_k_kernel(
-    indptr,
-    indices,
-    data,
-    t_indptr,
-    t_indices,
-    t_data,
-    organisations,
-    org_mode,
-    bonus,
-    min_score,
-    k,
-    f_indptr,
-    f_indices,
-    f_values,
-    n_chunks,
-):  # pragma: no cover - compiled; covered through top_k against top_k_reference
-    n = indptr.size - 1
-    out_indices = np.full((n, k), -1, np.int32)
-    out_scores = np.zeros((n, k), np.float64)
-    out_similarities = np.zeros((n, k), np.float64)
-    for chunk in numba.prange(n_chunks):
-        accumulator = np.zeros(n, np.float64)
-        factor = np.ones(n, np.float64)
-        best_score = np.empty(k, np.float64)
-        best_similarity = np.empty(k, np.float64)
-        best_index = np.empty(k, np.int32)
-        for row in range(chunk, n, n_chunks):
-            # Scatter row . column products; remember the range of rows touched so the scan below stays short.
-            low = n
-            high = -1
-            for p in range(indptr[row], indptr[row + 1]):
-                feature = indices[p]
-                value = np.float64(data[p])
-                start = t_indptr[feature]
-                stop = t_indptr[feature + 1]
-                if stop > start:
-                    low = min(low, t_indices[start])
-                    high = max(high, t_indices[stop - 1])
-                for q in range(start, stop):
-                    accumulator[t_indices[q]] += value * t_data[q]
-            for p in range(f_indptr[row], f_indptr[row + 1]):
-                factor[f_indices[p]] = f_values[p]
-            own_org = organisations[row]
-            # Pair factors are at most 1 and only the preferred mode adds a bonus: the cap on any ranking score.
-            row_bonus = bonus[row] if org_mode == 1 else 0.0
-            found = 0
-            threshold = -np.inf
-            # Ascending scan: a later candidate never wins a tie against one already kept.
-            for other in range(low, high + 1):
-                raw = accumulator[other]
-                if raw == 0.0:
-                    continue
-                accumulator[other] = 0.0
-                if found == k and raw + row_bonus <= threshold:
-                    continue
-                if other == row or factor[other] < 0.0:
-                    continue
-                same = own_org >= 0 and organisations[other] == own_org
-                if same and org_mode == 2:
-                    continue
-                similarity = raw * factor[other]
-                if similarity <= 0.0 or similarity < min_score:
-                    continue
-                score = similarity
-                if org_mode == 1 and not same:
-                    score += row_bonus
-                if found == k:
-                    if score <= threshold:
-                        continue
-                    slot = k - 1
-                else:
-                    slot = found
-                    found += 1
-                while slot > 0 and best_score[slot - 1] < score:
-                    best_score[slot] = best_score[slot - 1]
-                    best_similarity[slot] = best_similarity[slot - 1]
-                    best_index[slot] = best_index[slot - 1]
-                    slot -= 1
-                best_score[slot] = score
-                best_similarity[slot] = similarity
-                best_index[slot] = other
-                if found == k:
-                    threshold = best_score[k - 1]
-            for p in range(f_indptr[row], f_indptr[row + 1]):
-                factor[f_indices[p]] = 1.0
-            for slot in range(found):
-                out_indices[row, slot] = best_index[slot]
-                out_scores[row, slot] = best_score[slot]
-                out_similarities[row, slot] = best_similarity[slot]
-    return out_indices, out_scores, out_similarities
+def _sorted_factors(factors: PairFactors) -> PairFactors:
+    """Factors with each row's partners sorted and unique (the last of duplicates wins), as the kernel looks them up."""
+    indptr = np.asarray(factors.indptr, dtype=np.int64)
+    columns = np.asarray(factors.indices, dtype=np.int64)
+    values = np.asarray(factors.factors, dtype=np.float64)
+    rows = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
+    order = np.lexsort((np.arange(columns.size), columns, rows))
+    rows, columns, values = rows[order], columns[order], values[order]
+    last = np.ones(rows.size, dtype=bool)
+    last[:-1] = (rows[1:] != rows[:-1]) | (columns[1:] != columns[:-1])
+    rows, columns, values = rows[last], columns[last], values[last]
+    counts = np.bincount(rows, minlength=indptr.size - 1)
+    new_indptr = np.zeros(indptr.size, np.int64)
+    np.cumsum(counts, out=new_indptr[1:])
+    return PairFactors(new_indptr, columns.astype(np.int32), values)
+
+
+def _is_symmetric(factors: PairFactors) -> bool:
+    """Whether factor(a, b) == factor(b, a) for every pair, so the kernel may read one for both."""
+    rows = np.repeat(np.arange(factors.indptr.size - 1), np.diff(factors.indptr))
+    columns = factors.indices.astype(np.int64)
+    by_row = np.lexsort((columns, rows))
+    by_column = np.lexsort((rows, columns))
+    return bool(
+        np.array_equal(rows[by_row], columns[by_column])
+        and np.array_equal(columns[by_row], rows[by_column])
+        and np.array_equal(factors.factors[by_row], factors.factors[by_column])
+    )
