@@ -11,6 +11,11 @@ online-only and on-site-only members not mixed (``separate_modes``). Members wit
 organisation count towards no organisation: they add no diversity and no cap
 applies to them. Everyone not placed is on the waiting list with a reason.
 
+The search runs from ``start_count(n)`` seeded starts (several on small instances,
+one from a few hundred sign-ups on) and keeps the best by the objective; each start
+is greedy construction, repair, move/swap local search, ejection chains for weak
+members and, with a single start, seeded kicks (see ``circles_improve``).
+
 Sign-ups are sorted by member id first, so the result depends only on the
 sign-ups, the settings and the seed, never on input order.
 """
@@ -33,8 +38,9 @@ from matching.circles_model import (
     effective_min_orgs,
     waiting_entry,
 )
+from matching.circles_improve import chain_search, iterated_search, kick_budget, start_count
 from matching.circles_problem import MODE_ONLINE, MODE_ONSITE, Problem, build_problem
-from matching.circles_search import State, construct_greedy, construct_random, local_search, repair, soft_repair
+from matching.circles_search import IMPROVEMENT, State, construct_greedy, construct_random, local_search, repair, soft_repair
 
 __all__ = [
     "Circle",
@@ -47,6 +53,7 @@ __all__ = [
     "check_hard_constraints",
     "form_circles",
     "greedy_assignment",
+    "max_mean_distinct_orgs",
     "quality_figures",
     "random_assignment",
 ]
@@ -55,15 +62,25 @@ __all__ = [
 def form_circles(
     signups: Sequence[SignUp], settings: FormationSettings = FormationSettings(), similarity: np.ndarray | None = None
 ) -> Formation:
-    """Form circles by greedy construction, repair and local search; ``similarity`` may replace the interests."""
+    """Form circles by greedy construction, repair, local search, ejection chains and kicks; best of seeded starts."""
     problem = build_problem(signups, settings, similarity)
-    rng = np.random.default_rng(settings.seed)
     eligible = _eligible(problem)
-    state = construct_greedy(problem, eligible, rng)
-    soft_repair(state, rng, settings.iterations)
-    repair(state, rng)
-    rounds = local_search(state, rng, settings.iterations)
-    return _formation(state, eligible, "local_search", {"rounds": rounds, "objective": state.objective()})
+    best: tuple[float, State, dict] | None = None
+    # Small instances are cheap and their local optima tight: several seeded starts, keep the best.
+    for child in np.random.SeedSequence(settings.seed).spawn(start_count(problem.n)):
+        rng = np.random.default_rng(child)
+        state = construct_greedy(problem, eligible, rng)
+        soft_repair(state, rng, settings.iterations)
+        repair(state, rng)
+        rounds = local_search(state, rng, settings.iterations)
+        chains = chain_search(state, rng, settings.iterations)
+        kicks = iterated_search(state, rng, kick_budget(problem.n, settings.iterations))
+        value = state.objective()
+        if best is None or value > best[0] + IMPROVEMENT:
+            best = (value, state, {"rounds": rounds, "chains": chains, **kicks})
+    value, state, details = best
+    details = {"starts": start_count(problem.n), **details, "objective": value}
+    return _formation(state, eligible, "local_search", details)
 
 
 def greedy_assignment(
@@ -203,6 +220,20 @@ def quality_figures(
             Circle(circle.index, circle.member_ids, circle.slot, available, (), orgs, circle.mode, float(block.sum() / pairs) if pairs else 0.0)
         )
     return _figures(rebuilt, len(formation.waiting))
+
+
+def max_mean_distinct_orgs(signups: Sequence[SignUp], circles: int) -> float:
+    """Ceiling of distinct organisations per circle for any formation with ``circles`` circles.
+
+    An organisation can count in at most ``min(its sign-ups, circles)`` circles, so the
+    sum of these over all organisations, divided by the number of circles, bounds the
+    mean whatever the slots, sizes and caps; a formation at this value cannot be beaten
+    on that figure by another one with as many circles.
+    """
+    if circles <= 0:
+        return 0.0
+    sizes = Counter(s.organisation_id for s in signups if s.organisation_id is not None)
+    return sum(min(count, circles) for count in sizes.values()) / circles
 
 
 def check_hard_constraints(

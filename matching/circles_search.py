@@ -53,6 +53,10 @@ class State:
         self.slotcnt[k] = problem.available.sum(axis=0)
         np.add.at(self.orgcnt[k], self.orgx, 1)
         self.mode_onehot = np.eye(3, dtype=np.int64)[problem.mode]
+        # When a list, every move is recorded as (member, source) so a trial can be undone.
+        self.journal: list[tuple[int, int]] | None = None
+        # Members that may not move for now (tabu), so a repair cannot simply undo a deliberate kick.
+        self.frozen = np.zeros(n, dtype=bool)
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -61,6 +65,8 @@ class State:
         source = self.assign[m]
         if source == target:
             return
+        if self.journal is not None:
+            self.journal.append((m, int(source)))
         p = self.p
         om = self.orgx[m]
         for circle, sign in ((source, -1), (target, 1)):
@@ -154,13 +160,22 @@ class State:
 
     def best_swap(self, a: int, scores: np.ndarray) -> tuple[float, int]:
         """Best objective change from swapping ``a`` with a member of another circle or the pool."""
+        others, delta = self.swap_deltas(a, scores)
+        if others.size == 0:
+            return 0.0, -1
+        best = int(np.argmax(delta))
+        return float(delta[best]), int(others[best])
+
+    def swap_deltas(self, a: int, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Swap partners of ``a`` and the objective change of each swap (``-inf`` where a rule would break)."""
         p, k = self.p, self.k
         A = self.assign[a]
         others = np.flatnonzero(self.assign != A)
         if A == k:
             others = others[self.assign[others] != k]
+        others = others[~self.frozen[others]]
         if others.size == 0:
-            return 0.0, -1
+            return others, np.zeros(0)
         B = self.assign[others]
         oa, ob = self.orgx[a], self.orgx[others]
         org_a, org_b = self.is_org[a], self.is_org[others]
@@ -195,16 +210,36 @@ class State:
             delta += self.score(size_a, avail_a, distinct_a, pair_a, hosts_a) - scores[A]
 
         in_circle = B != k
+        delta_b = self.replace_deltas(a, np.where(in_circle, others, -1), scores)
+        ok &= np.isfinite(delta_b) | ~in_circle
+        delta += np.where(in_circle & ok, delta_b, 0.0)
+        return others, np.where(ok, delta, -np.inf)
+
+    def replace_deltas(self, a: int, others: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Objective change in each other's circle when ``a`` takes that member's place (``-inf`` if a rule breaks).
+
+        Entries of ``others`` that are -1 (or members of the pool) get ``-inf``.
+        """
+        p, k = self.p, self.k
+        real = others >= 0
+        others = np.where(real, others, 0)
+        B = self.assign[others]
+        real &= B != k
+        oa, ob = self.orgx[a], self.orgx[others]
+        org_a, org_b = self.is_org[a], self.is_org[others]
+        same_org = ob == oa
+        mode_a, mode_b = self.mode_onehot[a], self.mode_onehot[others]
+        sim_ab = p.similarity[a, others]
         slot_b = self.slotcnt[B] - p.available[others] + p.available[a][None, :]
         lose_b = org_b & (self.orgcnt[B, ob] == 1) & ~same_org
         distinct_b = self.distinct[B] - lose_b + (org_a & (self.orgcnt[B, oa] == 0))
-        cap_b = (not org_a) | (self.orgcnt[B, oa] + 1 - same_org <= cap)
+        cap_b = (not org_a) | (self.orgcnt[B, oa] + 1 - same_org <= p.cap)
         modes_b = self.modecnt[B] - mode_b + mode_a[None, :]
         apart_b = self.apartcnt[B] - self.KP[others, B] + self.KP[a, B] - p.apart[a, others]
         pair_b = self.pairsum[B] - self.P[others, B] + self.P[a, B] - sim_ab
         avail_b = self.available_best(slot_b)
-        hosts_b = self.hostcnt[B] - host_b + host_a
-        ok_b = cap_b & self.valid(
+        hosts_b = self.hostcnt[B] - p.host[others] + p.host[a]
+        ok = real & (B != self.assign[a]) & cap_b & self.valid(
             self.size[B],
             avail_b,
             distinct_b,
@@ -213,14 +248,69 @@ class State:
             modes_b[:, MODE_ONSITE],
             apart_b,
         )
-        ok &= ok_b | ~in_circle
-        delta += np.where(in_circle, self.score(self.size[B], avail_b, distinct_b, pair_b, hosts_b) - scores[B], 0.0)
-        delta = np.where(ok, delta, -np.inf)
-        best = int(np.argmax(delta))
-        return float(delta[best]), int(others[best])
+        delta = self.score(self.size[B], avail_b, distinct_b, pair_b, hosts_b) - scores[B]
+        return np.where(ok, delta, -np.inf)
+
+    def leave_delta(self, a: int, scores: np.ndarray) -> float:
+        """Objective change in ``a``'s circle when ``a`` leaves it (0 from the pool, ``-inf`` if a rule breaks)."""
+        p, k = self.p, self.k
+        A = self.assign[a]
+        if A == k:
+            return 0.0
+        oa = self.orgx[a]
+        slot_a = self.slotcnt[A] - p.available[a]
+        distinct_a = self.distinct[A] - int(self.is_org[a] and self.orgcnt[A, oa] == 1)
+        modes_a = self.modecnt[A] - self.mode_onehot[a]
+        avail_a = self.available_best(slot_a)
+        hosts_a = self.hostcnt[A] - p.host[a]
+        valid_a = self.valid(
+            self.size[A] - 1,
+            avail_a,
+            distinct_a,
+            hosts_a,
+            modes_a[MODE_ONLINE],
+            modes_a[MODE_ONSITE],
+            self.apartcnt[A] - self.KP[a, A],
+        )
+        if not valid_a:
+            return -np.inf
+        return float(self.score(self.size[A] - 1, avail_a, distinct_a, self.pairsum[A] - self.P[a, A], hosts_a) - scores[A])
+
+    def join_matrix(self, members: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Objective change in each circle (columns) when each of ``members`` (rows) joins it; ``-inf`` if invalid."""
+        p, k = self.p, self.k
+        m = members
+        org_m = self.is_org[m][:, None]
+        count = self.orgcnt[:k][:, self.orgx[m]].T
+        slot = self.slotcnt[None, :k, :] + p.available[m][:, None, :]
+        distinct = self.distinct[None, :k] + org_m * (count == 0)
+        modes = self.modecnt[None, :k, :] + self.mode_onehot[m][:, None, :]
+        avail = self.available_best(slot)
+        size = np.broadcast_to(self.size[None, :k] + 1, (m.size, k))
+        hosts = self.hostcnt[None, :k] + p.host[m][:, None]
+        ok = (~org_m | (count + 1 <= p.cap)) & (self.assign[m][:, None] != np.arange(k)[None, :])
+        ok &= self.valid(
+            size,
+            avail,
+            distinct,
+            hosts,
+            modes[:, :, MODE_ONLINE],
+            modes[:, :, MODE_ONSITE],
+            self.apartcnt[None, :k] + self.KP[m, :k],
+        )
+        delta = self.score(size, avail, distinct, self.pairsum[None, :k] + self.P[m, :k], hosts) - scores[None, :k]
+        return np.where(ok, delta, -np.inf)
 
     def best_move(self, a: int, scores: np.ndarray) -> tuple[float, int]:
         """Best objective change from moving ``a`` into another circle (not into the pool)."""
+        delta = self.move_deltas(a, scores)
+        if delta.size == 0 or not np.isfinite(delta).any():
+            return -np.inf, -1
+        best = int(np.argmax(delta))
+        return float(delta[best]), best
+
+    def move_deltas(self, a: int, scores: np.ndarray) -> np.ndarray:
+        """Objective change of moving ``a`` into each circle (``-inf`` where a rule would break)."""
         p, k = self.p, self.k
         A = self.assign[a]
         oa, org_a = self.orgx[a], self.is_org[a]
@@ -241,7 +331,7 @@ class State:
                 self.apartcnt[A] - self.KP[a, A],
             )
             if not valid_a:
-                return -np.inf, -1
+                return np.full(k, -np.inf)
             base = self.score(self.size[A] - 1, avail_a, distinct_a, self.pairsum[A] - self.P[a, A], hosts_a) - scores[A]
         C = np.arange(k)
         slot_c = self.slotcnt[:k] + p.available[a][None, :]
@@ -261,9 +351,7 @@ class State:
             self.apartcnt[:k] + self.KP[a, :k],
         )
         delta = base + self.score(size_c, avail_c, distinct_c, self.pairsum[:k] + self.P[a, :k], hosts_c) - scores[:k]
-        delta = np.where(ok, delta, -np.inf)
-        best = int(np.argmax(delta))
-        return float(delta[best]), best
+        return np.where(ok, delta, -np.inf)
 
 
 def circle_count(problem: Problem, eligible: np.ndarray) -> int:
@@ -489,33 +577,59 @@ def soft_repair(state: State, rng: np.random.Generator, rounds: int) -> None:
 
 
 def local_search(state: State, rng: np.random.Generator, rounds: int) -> int:
-    """Improve by best moves and swaps per member in seeded random order until no gain; returns rounds used."""
+    """Improve by best moves and swaps until no member has a gain; returns the passes used.
+
+    The first pass looks at every member in seeded random order; later passes only at
+    members of circles that changed since (and the waiting pool), and a final full pass
+    confirms that no move or swap is left, so the result is a true local optimum.
+    """
     if state.k == 0:
         return 0
-    n = state.p.n
+    active = np.ones(state.p.n, dtype=bool)
     used = 0
-    for _ in range(rounds):
+    full = True
+    while used < rounds:
         used += 1
-        improved = False
-        scores = state.circle_scores()
-        for a in rng.permutation(n):
-            a = int(a)
-            move_gain, circle = state.best_move(a, scores)
-            swap_gain, other = state.best_swap(a, scores)
-            if max(move_gain, swap_gain) <= IMPROVEMENT:
-                continue
-            touched = [state.assign[a]]
-            if move_gain >= swap_gain:
-                state.move(a, circle)
-                touched.append(circle)
-            else:
-                b_circle = state.assign[other]
-                state.move(other, state.k)
-                state.move(a, b_circle)
-                state.move(other, touched[0])
-                touched.append(b_circle)
-            scores = state.circle_scores()
-            improved = True
-        if not improved:
+        improved = improve_members(state, rng, active)
+        if improved:
+            full = False
+        elif full:
             break
+        if not active.any():
+            if full:
+                break
+            active[:] = True
+            full = True
     return used
+
+
+def improve_members(state: State, rng: np.random.Generator, active: np.ndarray) -> bool:
+    """One pass of best moves and swaps over the ``active`` members; re-activates members of changed circles."""
+    improved = False
+    scores = state.circle_scores()
+    for a in rng.permutation(np.flatnonzero(active)):
+        a = int(a)
+        if not active[a]:
+            continue
+        active[a] = False
+        if state.frozen[a]:
+            continue
+        move_gain, circle = state.best_move(a, scores)
+        swap_gain, other = state.best_swap(a, scores)
+        if max(move_gain, swap_gain) <= IMPROVEMENT:
+            continue
+        source = int(state.assign[a])
+        if move_gain >= swap_gain:
+            state.move(a, circle)
+            touched = (source, circle)
+        else:
+            b_circle = int(state.assign[other])
+            state.move(other, state.k)
+            state.move(a, b_circle)
+            state.move(other, source)
+            touched = (source, b_circle)
+        for c in (*touched, state.k):
+            active[state.assign == c] = True
+        scores = state.circle_scores()
+        improved = True
+    return improved
