@@ -97,6 +97,22 @@ def top_k(
     The product is symmetric, so each pair is computed once (upper half) and offered to both rows,
     each with its own bonus and pair factor; memory is about threads x rows x k x 20 bytes on top.
     """
+    return _top_k_with_workers(
+        matrix, k, organisation_ids, org_mode, other_org_bonus, min_score, pair_factors, numba.get_num_threads()
+    )
+
+
+def _top_k_with_workers(
+    matrix: sp.csr_matrix,
+    k: int,
+    organisation_ids: np.ndarray | None,
+    org_mode: OrgMode,
+    other_org_bonus: float | np.ndarray,
+    min_score: float,
+    pair_factors: PairFactors | None,
+    n_workers: int,
+) -> TopK:
+    """`top_k` with a given number of per-thread candidate lists; the result does not depend on it."""
     matrix, organisations, factors = _prepare(matrix, k, organisation_ids, pair_factors)
     transposed = matrix.T.tocsr()
     transposed.sort_indices()
@@ -116,7 +132,7 @@ def top_k(
         factors.indices,
         factors.factors,
         _is_symmetric(factors),
-        max(1, numba.get_num_threads()),
+        max(1, int(n_workers)),
     )
     return TopK(indices, scores, similarities)
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from matching import similarity
 from matching.similarity import EXCLUDED, OrgMode, PairFactors, TopK, top_k, top_k_reference
 
 
@@ -164,3 +165,83 @@ def test_per_row_bonus_matches_brute_force_and_rejects_negative_values():
     assert_same(top_k(matrix, 5, **arguments), top_k_reference(matrix, 5, **arguments))
     with pytest.raises(ValueError, match="other_org_bonus"):
         top_k(matrix, 5, organisations, OrgMode.PREFER_OTHER, other_org_bonus=-0.1)
+
+
+def random_bonuses(seed: int, n: int) -> np.ndarray:
+    """Per-row bonuses on the integer grid of random_matrix, so scores tie exactly across rows too."""
+    return np.random.default_rng(seed + 100).choice([0.0, 1.0, 2.0, 3.0], n)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("mode", list(OrgMode))
+def test_per_row_bonus_with_factors_and_min_score_equals_brute_force_in_every_mode(seed, mode):
+    # With per-row bonuses the score of (i, j) in row i differs from that of (j, i) in row j.
+    matrix = random_matrix(seed + 20, rows=250, columns=30, density=0.1)
+    n = matrix.shape[0]
+    rng = np.random.default_rng(seed)
+    arguments = dict(
+        organisation_ids=rng.integers(-1, 4, n),
+        org_mode=mode,
+        other_org_bonus=random_bonuses(seed, n),
+        min_score=float(rng.choice([0.0, 1.0, 2.0])),
+        pair_factors=random_factors(seed, n, 300),
+    )
+    assert_same(top_k(matrix, 6, **arguments), top_k_reference(matrix, 6, **arguments))
+
+
+def test_each_row_ranks_a_pair_with_its_own_bonus():
+    matrix = sp.csr_matrix(np.array([[1.0], [1.0]]))
+    result = top_k(matrix, 1, np.array([1, 2]), OrgMode.PREFER_OTHER, other_org_bonus=np.array([0.5, 0.0]))
+    assert result.scores[:, 0].tolist() == [1.5, 1.0]
+    assert result.similarities[:, 0].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("mode", list(OrgMode))
+def test_asymmetric_unsorted_pair_factors_equal_brute_force(seed, mode):
+    # Factors built by hand need not be symmetric, sorted or unique: row i's own entry decides for row i.
+    matrix = random_matrix(seed + 40, rows=200, columns=25, density=0.12)
+    n = matrix.shape[0]
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.integers(0, n, 600))
+    columns = rng.integers(0, n, 600)
+    values = rng.choice([EXCLUDED, 0.0, 0.5, 1.0], 600)
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    factors = PairFactors(indptr, columns.astype(np.int32), values)
+    arguments = dict(
+        organisation_ids=rng.integers(0, 3, n),
+        org_mode=mode,
+        other_org_bonus=random_bonuses(seed, n),
+        pair_factors=factors,
+    )
+    assert_same(top_k(matrix, 5, **arguments), top_k_reference(matrix, 5, **arguments))
+
+
+def test_one_sided_exclusion_removes_the_pair_only_for_that_row():
+    matrix = sp.csr_matrix(np.ones((3, 1)))
+    factors = PairFactors(np.array([0, 1, 1, 1]), np.array([1], np.int32), np.array([EXCLUDED]))
+    result = top_k(matrix, 2, pair_factors=factors)
+    assert result.indices[0].tolist() == [2, -1]
+    assert result.indices[1].tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 7])
+def test_result_does_not_depend_on_the_number_of_workers(workers):
+    matrix = random_matrix(5, rows=300, columns=40, density=0.1)
+    n = matrix.shape[0]
+    rng = np.random.default_rng(5)
+    arguments = (rng.integers(-1, 5, n), OrgMode.PREFER_OTHER, random_bonuses(5, n), 1.0, random_factors(5, n, 300))
+    expected = top_k_reference(matrix, 8, *arguments)
+    assert_same(similarity._top_k_with_workers(matrix, 8, *arguments, workers), expected)
+
+
+def test_rows_without_features_and_single_organisation():
+    dense = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [0.0, 2.0]])
+    matrix = sp.csr_matrix(dense)
+    result = top_k(matrix, 4, np.zeros(5, np.int64), OrgMode.REQUIRE_OTHER)
+    assert (result.indices == -1).all()
+    any_org = top_k(matrix, 4)
+    assert_same(any_org, top_k_reference(matrix, 4))
+    assert any_org.indices[1].tolist() == [-1, -1, -1, -1]
+    assert any_org.indices[2].tolist() == [4, 0, -1, -1]
