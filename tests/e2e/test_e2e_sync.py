@@ -108,3 +108,24 @@ def test_a_member_deleted_while_webhooks_were_lost_is_forgotten_by_the_next_full
     summary = run_sync(context, full=True)
     assert summary.deleted == 1
     assert count(context.store, Member, Member.username == victim.username) == 0
+
+
+def test_bulk_path_reads_members_and_likes_in_a_few_requests(store, settings):
+    with run_sandbox_server(SandboxSettings(members=500, data_explorer=True, admin_requests_per_minute=0)) as forum:
+        context = companion_context(settings, store, forum.url)
+        summary = run_sync(context, full=True)
+        state = forum.state
+    assert summary.used_bulk_path
+    assert summary.members == count(context.store, Member) > 450
+    with context.store.transaction() as session:
+        stored = set(map(tuple, session.execute(select(Like.post_id, Member.forum_user_id).join(Member, Member.id == Like.member_id)).all()))
+    public = {
+        (like.post_id, like.user_id)
+        for like in state.likes
+        if state.posts[like.post_id].deleted_at is None
+        and state.find_topic(state.posts[like.post_id].topic_id).archetype != "private_message"
+        and like.user_id in {m.id for m in state.users.values() if m.active and not m.staged}
+    }
+    assert stored == public and len(stored) > 100
+    # Members and likes in a handful of queries; posts and topics are paged as on the other path.
+    assert summary.requests < summary.members * 0.5
