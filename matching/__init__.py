@@ -11,7 +11,8 @@ Suggestions ("find your fellow rebel"):
 - ``matching.similarity``: ``top_k(matrix, k, organisation_ids, OrgMode, other_org_bonus, min_score,
   PairFactors) -> TopK``: exact top-k (numba, parallel) with the organisation rule and pair
   exclusions/discounts applied inside the kernel; ties rank the lower row first.
-  ``top_k_reference`` gives the same result by brute force for tests and benchmarks.
+  ``top_k_reference`` gives the same result by brute force for tests and benchmarks. The compiled
+  kernels live in ``matching.similarity_kernels`` (each pair computed once, per-thread lists merged).
 - ``matching.rules``: ``RULES`` catalogue (``RuleSpec``: type, range, default, German/English label
   and help), ``RuleSet``, ``validate_rules(dict) -> RuleSet`` raising ``RuleError`` with one
   ``RuleProblem`` per bad rule, ``diff_rules``, ``default_rules``, ``RULES_SCHEMA_VERSION``.
