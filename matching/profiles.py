@@ -116,7 +116,21 @@ class _Vocabulary:
 
     def labels(self) -> tuple[str, ...]:
         # Most frequent spelling; ties broken alphabetically so results never depend on input order.
-        return tuple(min(counts.items(), key=lambda item: (-item[1], item[0]))[0] for counts in self.label_counts)
+        chosen = [min(counts.items(), key=lambda item: (-item[1], item[0]))[0] for counts in self.label_counts]
+        # Forum tags are lower-case slugs ("ozg", "e-akte"); where members write the same term with capitals
+        # in their texts ("OZG", "E-Akte"), explanations show that spelling instead.
+        written: dict[str, Counter[str]] = {}
+        for column, counts in enumerate(self.label_counts):
+            if BLOCKS[self.blocks[column]] in TEXT_BLOCKS:
+                for label, count in counts.items():
+                    if label != label.lower():
+                        written.setdefault(tag_key(label), Counter())[label] += count
+        for column, label in enumerate(chosen):
+            if BLOCKS[self.blocks[column]] not in TEXT_BLOCKS and label == label.lower():
+                spellings = written.get(tag_key(label))
+                if spellings:
+                    chosen[column] = min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
+        return tuple(chosen)
 
 
 def build_profiles(

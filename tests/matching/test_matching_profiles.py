@@ -220,3 +220,16 @@ def test_profiles_do_not_depend_on_input_order():
 def test_blank_tags_are_ignored():
     profiles = build_profiles([member(1, 1, tags=["  ", "--", "ozg"]), member(2, 2, tags=["ozg"])])
     assert [profiles.labels[c] for c in profiles.own[0].indices] == ["ozg"]
+
+
+def test_tag_labels_take_the_spelling_members_write_in_their_texts():
+    from matching.profiles import BlockWeights, ColdStart, MemberProfileInput, build_profiles
+
+    members = [
+        MemberProfileInput(member_id=1, bio="Wir setzen das OZG um und führen die E-Akte ein.", tags=["ozg", "e-akte"]),
+        MemberProfileInput(member_id=2, bio="OZG-Umsetzung im Bürgerbüro", tags=["ozg", "open-data"]),
+    ]
+    profiles = build_profiles(members, BlockWeights(), ColdStart())
+    tag_labels = {label for label, block in zip(profiles.labels, profiles.blocks) if block == 3}
+    assert "OZG" in tag_labels and "ozg" not in tag_labels
+    assert "open-data" in tag_labels  # nobody wrote it differently, so the tag stays as it is
