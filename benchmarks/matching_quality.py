@@ -123,8 +123,16 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--org-mode", default="prefer_other", choices=["any", "prefer_other", "require_other"])
     parser.add_argument("--hub-cap", type=int, default=None, help="How often one member may be suggested per run (default: the rule default).")
+    parser.add_argument(
+        "--other-org-bonus", type=float, default=None, help="Bonus for other organisations (default: the rule default)."
+    )
     args = parser.parse_args()
-    rules = default_rules().replace(org_mode=args.org_mode, **({"hub_cap": args.hub_cap} if args.hub_cap else {}))
+    overrides: dict[str, object] = {"org_mode": args.org_mode}
+    if args.hub_cap:
+        overrides["hub_cap"] = args.hub_cap
+    if args.other_org_bonus is not None:
+        overrides["other_org_bonus"] = args.other_org_bonus
+    rules = default_rules().replace(**overrides)
     tags_only = rules.replace(
         weight_text=0.0, weight_fields=0.0, weight_interests=0.0, weight_categories=0.0, weight_titles=0.0,
         weight_liked_tags=0.0, cold_start_org_weight=0.0,

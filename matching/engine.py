@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from matching.allocation import allocate
+from matching.allocation import allocate, with_reverse_candidates
 from matching.explain import shared_terms
 from matching.profiles import NO_ORGANISATION, MemberProfileInput, Profiles, build_profiles
 from matching.rules import RuleSet
-from matching.similarity import EXCLUDED, PairFactors, top_k
+from matching.similarity import EXCLUDED, OrgMode, PairFactors, top_k
 
 # Why a member takes no part in a run: code -> (German, English) for the admin pages.
 EXCLUSION_REASONS: dict[str, tuple[str, str]] = {
@@ -145,15 +145,20 @@ def run_matching(
             excluded[member.member_id] = reason
     built = build_profiles(eligible, rules.block_weights(), rules.cold_start())
     factors = pair_factors(built, statuses, history, rules, today)
+    bonuses = other_org_bonuses(built, rules)
     candidates = top_k(
         built.matrix,
         rules.candidates_per_member,
         built.organisation_ids,
         rules.organisation_mode(),
-        other_org_bonuses(built, rules),
+        bonuses,
         rules.min_score,
         factors,
     )
+    # Every pair rule is symmetric (pair factors are stored both ways), so a member nobody lists may still
+    # be suggested to those on its own list: this is what lets the allocation even out exposure.
+    reverse_bonuses = bonuses if rules.organisation_mode() == OrgMode.PREFER_OTHER else 0.0
+    candidates = with_reverse_candidates(candidates, built.organisation_ids, reverse_bonuses)
     allocation = allocate(candidates, rules.suggestions_per_member, rules.hub_cap, rules.exploration, seed)
     suggestions = tuple(
         Suggestion(

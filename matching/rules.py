@@ -100,7 +100,7 @@ RULES: tuple[RuleSpec, ...] = (
         choices=tuple(ORG_MODES),
     ),
     RuleSpec(
-        "other_org_bonus", "float", 0.2, "Bonus für andere Verwaltung", "Other-organisation bonus",
+        "other_org_bonus", "float", 0.4, "Bonus für andere Verwaltung", "Other-organisation bonus",
         "Wird bei prefer_other zur Ähnlichkeit addiert, wenn die Verwaltungen verschieden sind.",
         "Added to the similarity under prefer_other when the organisations differ.", 0.0, 1.0,
     ),
@@ -166,7 +166,7 @@ class RuleSet:
     candidates_per_member: int = 30
     min_score: float = 0.05
     org_mode: str = "prefer_other"
-    other_org_bonus: float = 0.2
+    other_org_bonus: float = 0.4
     cooldown_weeks: int = 12
     ignored_factor: float = 0.5
     exploration: float = 0.05

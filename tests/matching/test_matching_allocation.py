@@ -50,13 +50,14 @@ def test_greedy_prefers_best_pairs_and_respects_cap():
     assert chosen == {0: 3, 1: 3, 2: 0, 3: 0}
 
 
-def test_spread_lets_less_popular_members_be_seen_first():
-    # Same wishes: row 1 gets its unseen second choice (2) instead of a second helping of row 3;
-    # row 2, whose choices are both taken once, falls back to the hub cap in the second pass.
+def test_spread_moves_a_holder_down_its_list_so_nobody_is_suggested_twice():
+    # Same wishes. Greedy at cap 1: 0 takes 3, 3 takes 0, 1 takes 2, and row 2 finds 3 and 0 both taken.
+    # Rather than suggesting row 3 twice, the augmenting path moves row 0 to its free second choice (1)
+    # and hands row 3 to row 2: every row is suggested exactly once.
     top = candidates([[3, 1], [3, 2], [3, 0], [0, 1]], [[0.9, 0.2], [0.8, 0.3], [0.5, 0.4], [0.6, 0.5]])
     result = allocate(top, k=1, hub_cap=2, spread=True)
     chosen = dict(zip(result.receivers.tolist(), result.suggested.tolist()))
-    assert chosen == {0: 3, 1: 2, 2: 3, 3: 0}
+    assert chosen == {0: 1, 1: 2, 2: 3, 3: 0}
 
 
 def test_spread_still_fills_up_to_the_hub_cap_when_needed():
