@@ -47,6 +47,9 @@ def allocate(
         raise ValueError("exploration must be within 0..1")
     n, width = candidates.indices.shape
     indices = candidates.indices.astype(np.int64)
+    if indices.size and (indices.min() < -1 or indices.max() >= n):
+        # The compiled passes index arrays by candidate row without bounds checks.
+        raise ValueError("candidate indices must be -1 or a row index")
     valid = indices >= 0
     noise = np.random.default_rng(seed).random(int(valid.sum()))
     keys = np.full((n, width), -np.inf)

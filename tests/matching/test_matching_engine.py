@@ -232,3 +232,30 @@ def test_thin_profiles_get_the_extra_other_organisation_bonus():
     bonuses = other_org_bonuses(built, rules)
     assert bonuses[built.row_of(4)] == pytest.approx(rules.other_org_bonus + rules.cold_start_org_weight)
     assert bonuses[built.row_of(1)] == pytest.approx(rules.other_org_bonus)
+
+
+def test_a_member_on_nobodys_short_list_is_still_suggested_to_someone_on_its_own():
+    # With one candidate each, 2 and 3 (identical) list each other and 1 lists one of them; 4 shares only
+    # "lean" with 1 and lists 1, but nobody lists 4. Evening out exposure suggests 4 to 1 (reverse candidate).
+    tagged = {1: ["scrum", "kanban", "lean"], 2: ["scrum", "kanban", "retro"], 3: ["scrum", "kanban", "retro"],
+              4: ["lean", "klima", "energie", "waermeplanung"]}
+    profiles = [MemberProfileInput(i, i, tags=tags) for i, tags in tagged.items()]
+    rules = default_rules().replace(
+        org_mode="any", candidates_per_member=1, suggestions_per_member=1, hub_cap=2, min_score=0.01, exploration=0.0
+    )
+    result = run_matching(profiles, {i: ok() for i in tagged}, rules, today=TODAY)
+    assert (1, 4) in result.pairs() and (4, 1) in result.pairs()
+    assert result.exposure() == {1: 1, 2: 1, 3: 1, 4: 1}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_exposure_is_even_on_a_synthetic_network(seed):
+    # Under default rules nobody is suggested more than k times when the candidates allow it, and
+    # everyone with suggestions is suggested at least once.
+    network = generate_network(400, seed=seed)
+    rules = default_rules()
+    result = run_matching(network.profiles, network.statuses, rules, network.history, network.today, seed)
+    counts = Counter(s.member_id for s in result.suggestions)
+    exposure = result.exposure()
+    assert max(exposure.values()) == rules.suggestions_per_member
+    assert all(exposure[m] >= 1 for m in counts)
