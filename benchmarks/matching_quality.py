@@ -179,9 +179,9 @@ def main() -> None:
         print(allocation_timing(size, rules))
 
 
-# Where the best possible value is reached, a tie is as good as it gets: coverage cannot exceed 1, Gini cannot
+# Where the best possible value is reached, a tie is as good as it gets: shares cannot exceed 1, Gini cannot
 # go below 0, and when everyone gets k suggestions the maximum exposure cannot go below k (the average).
-OPTIMUM = {"precision": None, "cross_org": None, "coverage": 1.0, "gini": 0.0, "max_exp": "k"}
+OPTIMUM = {"precision": 1.0, "cross_org": 1.0, "coverage": 1.0, "gini": 0.0, "max_exp": "k"}
 HIGHER_IS_BETTER = {"precision": True, "cross_org": True, "coverage": True, "gini": False, "max_exp": False}
 
 

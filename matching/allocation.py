@@ -35,8 +35,9 @@ def allocate(
     over while one of its current holders moves on to a lower-ranked candidate with room, possibly
     over several steps. Only where no such path exists does the cap rise one step at a time, up to
     hub_cap, so a member is suggested more than k times only when the candidate lists leave no
-    alternative. Paths are searched breadth-first, trying each row's candidates best first, so the
-    fewest and, among those, the best-ranked reassignments are made.
+    alternative. Shortest paths go first, in phases (as Hopcroft-Karp / Dinic), each row trying its
+    candidates best first, so few and well-ranked reassignments are made. The result is a maximum
+    allocation under hub_cap whose peak exposure is the lowest any maximum allocation can have.
 
     Exploration multiplies each pair's ranking score by (1 + exploration * u) with u uniform in [0, 1) from
     the seed, so nearly equal candidates change places between runs while clearly better ones stay ahead.
