@@ -17,8 +17,9 @@ Suggestions ("find your fellow rebel"):
   and help), ``RuleSet``, ``validate_rules(dict) -> RuleSet`` raising ``RuleError`` with one
   ``RuleProblem`` per bad rule, ``diff_rules``, ``default_rules``, ``RULES_SCHEMA_VERSION``.
 - ``matching.allocation``: ``allocate(TopK, k, hub_cap, exploration, seed, spread=True) -> Allocation``:
-  greedy by (explored) score, first pass capped at k per suggested member so everyone gets seen,
-  second pass up to the hub cap.
+  a degree-constrained matching: greedy by (explored) score with at most k exposures per member, then
+  augmenting reassignments fill members short of k, raising the limit towards the hub cap only where
+  nothing else works. ``with_reverse_candidates`` makes candidate lists symmetric first.
 - ``matching.explain``: ``shared_terms(profiles, row, other, limit)`` and ``explanation_text``.
 - ``matching.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
   with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``
