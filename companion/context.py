@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from companion.forum import build_forum_client
 from companion.settings import Settings, load_settings
 from companion.store.db import Store, open_store
 from companion.store import migrate
@@ -35,8 +36,6 @@ class Context:
     def forum(self):
         """The forum client built from the settings (created on first use)."""
         if self._forum is None:
-            from companion.forum import build_forum_client
-
             self._forum = build_forum_client(self.settings)
         return self._forum
 

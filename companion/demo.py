@@ -166,6 +166,7 @@ def _example_season(context: Context, rng: random.Random) -> tuple[int, int, int
 
 def run_cycle(servers: DemoServers, *, seed: int = 1, progress: Callable[[str], None] = lambda text: None) -> DemoSummary:
     """One complete nightly cycle: sync, consent, matching with PMs, badges, an example season, delivery."""
+    from companion.badges.awarding import award_badges
     from companion.jobs.handlers import HANDLERS
     from companion.jobs.outbox import deliver_pending
     from companion.nightly import run_nightly
@@ -188,13 +189,8 @@ def run_cycle(servers: DemoServers, *, seed: int = 1, progress: Callable[[str], 
     report = run_nightly(context, sync=False, max_wait_seconds=30)
     deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
     # Badge grants need the badges created first; a second pass records their forum ids and grants.
-    try:
-        from companion.badges.awarding import award_badges
-
-        award_badges(context)
-        deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
-    except ImportError:
-        pass
+    award_badges(context)
+    deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
     with context.store.transaction() as session:
         summary.members = session.scalar(select(func.count()).select_from(Member))
         summary.organisations = session.scalar(select(func.count()).select_from(Organisation))

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
+from companion.badges.awarding import award_badges
+from companion.circles.reminders import send_due_reminders
 from companion.context import Context
 from companion.jobs.handlers import HANDLERS
 from companion.jobs.locks import LockHeld, job_lock
@@ -19,7 +21,8 @@ from companion.matching_inputs import load_inputs
 from companion.rules import current_rules
 from companion.store.models import Member, MemberPreferences, Suggestion
 from companion.consent import CADENCE_DAYS
-from companion.suggestions import detect_conversations, member_locale, message_values
+from companion.syncing import run_sync
+from companion.suggestions import detect_conversations, member_locale, message_values, suggestion_key
 from companion.templates_text import render_message
 from matching.engine import EngineResult, run_matching
 from sync.errors import ForumError
@@ -78,11 +81,6 @@ def mark_ignored(session, today: date) -> int:
         .where(Suggestion.status == "new", Suggestion.run_date <= today - IGNORED_AFTER)
         .values(status="ignored")
     ).rowcount
-
-
-def suggestion_key(member_id: int, run_date: date) -> str:
-    """The idempotency key of one member's suggestion PM for one run."""
-    return f"suggestions:{member_id}:{run_date.isoformat()}"
 
 
 def compute_and_queue(context: Context, today: date, run_id: int | None = None, seed: int | None = None) -> tuple[int, int, int]:
@@ -168,8 +166,6 @@ def run_nightly(
         with recorded_run(context.store, "nightly", today) as recorder:
             report = NightlyReport(run_id=recorder.run_id, run_date=today)
             if sync:
-                from companion.syncing import run_sync
-
                 def do_sync(counts: dict) -> None:
                     counts.update(run_sync(context).as_dict())
 
@@ -199,26 +195,17 @@ def run_nightly(
 
 
 def _run_extras(context: Context, recorder: RunRecorder, report: NightlyReport, today: date) -> None:
-    """Badges and circle reminders, when those capabilities are installed."""
-    try:
-        from companion.badges.awarding import award_badges
-    except ImportError:
-        award_badges = None
-    if award_badges is not None:
-        def do_badges(counts: dict) -> None:
-            outcome = award_badges(context)
-            report.badges = len(outcome.grants)
-            counts.update(outcome.counts())
+    """Badges and circle reminders, queued through the same outbox."""
 
-        _optional_step(recorder, "badges", do_badges, report)
-    try:
-        from companion.circles.reminders import send_due_reminders
-    except ImportError:
-        send_due_reminders = None
-    if send_due_reminders is not None:
-        def do_reminders(counts: dict) -> None:
-            outcome = send_due_reminders(context, datetime.now(ZoneInfo("UTC")))
-            report.reminders = sum(outcome.values())
-            counts.update(outcome)
+    def do_badges(counts: dict) -> None:
+        outcome = award_badges(context)
+        report.badges = len(outcome.grants)
+        counts.update(outcome.counts())
 
-        _optional_step(recorder, "reminders", do_reminders, report)
+    def do_reminders(counts: dict) -> None:
+        outcome = send_due_reminders(context, datetime.now(ZoneInfo("UTC")))
+        report.reminders = sum(outcome.values())
+        counts.update(outcome)
+
+    _optional_step(recorder, "badges", do_badges, report)
+    _optional_step(recorder, "reminders", do_reminders, report)

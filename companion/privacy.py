@@ -8,6 +8,9 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from companion.circles.changes import handle_member_departure
+from companion.suggestions import suggestion_key
+from companion.store.types import utcnow
 from companion.store.models import (
     BadgeGrant,
     CircleMember,
@@ -100,7 +103,7 @@ def delete_member_data(session: Session, member_id: int) -> bool:
         return False
     # Queued messages that mention the member by name in someone else's PM are cancelled too.
     suggestion_keys = [
-        f"suggestions:{s.member_id}:{s.run_date.isoformat()}"
+        suggestion_key(s.member_id, s.run_date)
         for s in session.scalars(select(Suggestion).where(Suggestion.suggested_member_id == member_id))
     ]
     if suggestion_keys:
@@ -116,12 +119,6 @@ def delete_member_data(session: Session, member_id: int) -> bool:
 
 def _leave_circles(session: Session, member: Member) -> None:
     # A circle is told once that someone left and the forum group drops them; their rows then cascade away.
-    try:
-        from companion.circles.changes import handle_member_departure
-    except ImportError:  # circles are not part of this build
-        return
-    from companion.store.types import utcnow
-
     handle_member_departure(session, member, now=utcnow(), actor="forum")
 
 

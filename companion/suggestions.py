@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from companion.jobs.outbox import enqueue
 from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
 from companion.store.types import utcnow
-from companion.templates_text import render_message
+from companion.templates_text import example_values, render_message
 from matching.explain import explanation_text
 
 STATUS_LABELS = {
@@ -88,6 +88,11 @@ def _own(session: Session, suggestion_id: int, member_id: int) -> Suggestion:
     if suggestion is None or suggestion.member_id != member_id:
         raise SuggestionNotYours("this suggestion does not belong to you")
     return suggestion
+
+
+def suggestion_key(member_id: int, run_date: date) -> str:
+    """The idempotency key of one member's suggestion PM for one run."""
+    return f"suggestions:{member_id}:{run_date.isoformat()}"
 
 
 def introduction_key(a: int, b: int) -> str:
@@ -201,8 +206,6 @@ def render_template_for(session: Session, key: str, locale: str, member_id: int,
             select(Suggestion).where(Suggestion.member_id == member_id).order_by(Suggestion.run_date.desc(), Suggestion.rank).limit(3)
         ).all()
         return render_message(session, key, locale, message_values(member, list(latest), locale, forum_url, base_url))
-    from companion.templates_text import example_values
-
     values = example_values(key)
     values.update({"member_name": display_name(member), "first_name": display_name(member)})
     return render_message(session, key, locale, {k: values[k] for k in example_values(key)})

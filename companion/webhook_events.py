@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from companion.badges.catalogue import record_revocation
 from companion.ingest import Ingestor
 from companion.privacy import delete_forum_user
 from companion.store.db import Store
@@ -82,10 +83,6 @@ def _apply(session, event: Event) -> str:
             if member is None and payload.username:
                 member = session.scalar(select(Member).where(Member.username == payload.username))
             if member is None:
-                return "ignored"
-            try:
-                from companion.badges.catalogue import record_revocation
-            except ImportError:  # badges not installed in this build
                 return "ignored"
             record_revocation(session, member.id, payload.badge_id)
             return "applied"

@@ -12,6 +12,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from companion.circles.changes import reconcile_departures
+from companion.circles.meetups import process_meetup_offers
+from companion.circles.reminders import send_due_reminders
 from companion.context import Context
 from companion.jobs.handlers import HANDLERS
 from companion.jobs.locks import LockHeld, job_lock
@@ -63,12 +66,6 @@ class Worker:
 
     def circle_jobs(self) -> None:
         """Reminders, expired meetup offers and departed members."""
-        try:
-            from companion.circles.changes import reconcile_departures
-            from companion.circles.meetups import process_meetup_offers
-            from companion.circles.reminders import send_due_reminders
-        except ImportError:
-            return
         now = datetime.now(timezone.utc)
         try:
             send_due_reminders(self.context, now)

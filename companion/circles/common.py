@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from companion.store.models import AuditEntry, Season
+from companion.audit import record
+from companion.store.models import Season
 from matching.circles_model import Slot
 from matching.meetings import TimeBlock
 
@@ -21,13 +22,8 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 def audit(session: Session, actor: str, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
-    """Record an admin action in the audit log (through companion.audit when the shell provides it)."""
-    try:
-        from companion.audit import record
-    except ImportError:
-        session.add(AuditEntry(actor=actor, action=action, subject=subject, details=dict(details or {})))
-        return
-    record(session, actor, action, subject, dict(details or {}))
+    """Record an admin action in the audit log."""
+    record(session, actor, action, subject, details)
 
 
 def zone(settings) -> ZoneInfo:

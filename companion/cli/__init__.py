@@ -7,9 +7,10 @@ import sys
 import click
 
 from companion.cli.base import CompanionGroup, pass_context
+from companion.cli import badges, circles, demo, nightly, rules, serve, sync, worker
+from companion.cli import check as check_commands
 from companion.cli import db as db_commands
 from companion.cli import settings as settings_commands
-from companion.cli import check as check_commands
 
 
 @click.group(cls=CompanionGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,16 +32,8 @@ def main() -> None:
 main.add_command(settings_commands.settings)
 main.add_command(db_commands.db)
 main.add_command(check_commands.check)
-
-# Commands of later capabilities register themselves here when their module exists.
-for _module in ("sync", "rules", "matching", "nightly", "circles", "badges", "serve", "demo", "worker", "sandbox"):
-    try:
-        _imported = __import__(f"companion.cli.{_module}", fromlist=["register"])
-    except ModuleNotFoundError as error:
-        if error.name != f"companion.cli.{_module}":
-            raise
-        continue
-    _imported.register(main)
+for _area in (sync, rules, nightly, circles, badges, serve, demo, worker):
+    _area.register(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,13 +3,11 @@
 Areas add pages as blueprints: a module `companion/web/<area>.py` named in
 BLUEPRINT_MODULES exposes `bp = Blueprint(...)` and, optionally,
 `NAV_LINKS = [NavLink(endpoint, label, admin=False)]` for the main menu.
-Modules that do not exist yet are skipped, so areas land independently.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,12 +75,8 @@ def _build_context(context: Context | None, settings: Settings | None, store: St
     return context
 
 
-def _existing_modules(areas: list[str] | None) -> list[str]:
-    names = []
-    for name in areas if areas is not None else BLUEPRINT_MODULES:
-        if importlib.util.find_spec(f"companion.web.{name}") is not None:
-            names.append(name)
-    return names
+def _area_modules(areas: list[str] | None) -> list[str]:
+    return list(areas if areas is not None else BLUEPRINT_MODULES)
 
 
 def create_app(
@@ -95,7 +89,7 @@ def create_app(
 ) -> Flask:
     """Build the web app around a Context (or settings/store/forum from which one is made).
 
-    `areas` limits the blueprint modules (default: every module of BLUEPRINT_MODULES that exists);
+    `areas` limits the blueprint modules (default: every module of BLUEPRINT_MODULES);
     "i18n", "auth" and "member" are always loaded because the layout links to them.
     """
     from companion.web import auth, i18n, security
@@ -125,7 +119,7 @@ def create_app(
     nav_links: list[NavLink] = []
     if areas is not None:
         areas = ["i18n", "auth", "member"] + [name for name in areas if name not in ("i18n", "auth", "member")]
-    for name in _existing_modules(areas):
+    for name in _area_modules(areas):
         module = importlib.import_module(f"companion.web.{name}")
         blueprint = getattr(module, "bp", None)
         if blueprint is None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from companion.store import migrate
 from companion.store.db import StoreError
+from companion.web import get_store
 
 bp = Blueprint("health", __name__)
 
@@ -13,7 +14,7 @@ bp = Blueprint("health", __name__)
 @bp.get("/health")
 def health():
     """200 with the schema revision when the database answers and is current, else 503."""
-    store = current_app.extensions["companion"].store
+    store = get_store()
     try:
         store.ping()
         migrate.check_up_to_date(store)

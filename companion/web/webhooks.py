@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from companion.web import get_context
 from companion.web.security import rate_limited
 from companion.webhook_events import apply_event, user_field_names
 from sync.errors import WebhookError, WebhookTooLarge
@@ -15,15 +16,11 @@ bp = Blueprint("webhooks", __name__)
 WEBHOOKS_PER_MINUTE = 1200
 
 
-def _context():
-    return current_app.extensions["companion"]
-
-
 @bp.post("/webhooks/discourse")
 @rate_limited("webhooks", WEBHOOKS_PER_MINUTE)
 def discourse():
     """Verify the signature over the raw body before parsing anything, then apply the event once."""
-    context = _context()
+    context = get_context()
     secret = context.settings.webhook_secret
     if not secret:
         return jsonify(error="webhooks are not configured: set COMPANION_WEBHOOK_SECRET"), 503
