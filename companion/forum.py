@@ -71,7 +71,10 @@ def probe_forum(settings: Settings) -> list[CheckResult]:
         forum = build_forum_client(settings)
     except ForumNotConfigured as error:
         return [CheckResult("forum", "FAIL", str(error))]
-    report = probe(forum.client)
+    try:
+        report = probe(forum.client)
+    finally:
+        forum.close()
     results = []
     if not report.reachable:
         results.append(CheckResult("forum", "FAIL", "; ".join(report.problems) or f"{settings.forum_url} is not reachable"))
@@ -96,5 +99,4 @@ def probe_forum(settings: Settings) -> list[CheckResult]:
     results.append(CheckResult("webhooks", webhook_status, f"{report.webhooks}: point one at {settings.base_url}/webhooks/discourse with COMPANION_WEBHOOK_SECRET"))
     connect_status = "OK" if report.connect_provider == "enabled" else "WARN"
     results.append(CheckResult("discourseconnect", connect_status, f"provider {report.connect_provider}: enable_discourse_connect_provider and add {settings.base_url.split('://')[-1]}|<COMPANION_CONNECT_SECRET>"))
-    forum.close()
     return results

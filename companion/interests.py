@@ -45,25 +45,23 @@ def _clean(term: str) -> str:
     return term
 
 
-def add_interest(session: Session, member_id: int, term: str) -> None:
-    """Add an interest the companion did not infer (or undo a removal)."""
+def _edit(session: Session, member_id: int, term: str, action: str) -> None:
+    # An edit that reverses the member's earlier opposite edit just undoes it; otherwise it is recorded.
     term = _clean(term)
     existing = _edits(session, member_id).get(term.lower())
     if existing is not None:
         session.delete(existing)
         session.flush()
-        if existing.action == "removed":
+        if existing.action != action:
             return
-    session.add(MemberInterest(member_id=member_id, term=term, action="added"))
+    session.add(MemberInterest(member_id=member_id, term=term, action=action))
+
+
+def add_interest(session: Session, member_id: int, term: str) -> None:
+    """Add an interest the companion did not infer (or undo a removal)."""
+    _edit(session, member_id, term, "added")
 
 
 def remove_interest(session: Session, member_id: int, term: str) -> None:
     """Remove a wrong interest: it no longer counts for matching."""
-    term = _clean(term)
-    existing = _edits(session, member_id).get(term.lower())
-    if existing is not None:
-        session.delete(existing)
-        session.flush()
-        if existing.action == "added":
-            return
-    session.add(MemberInterest(member_id=member_id, term=term, action="removed"))
+    _edit(session, member_id, term, "removed")

@@ -49,7 +49,10 @@ def load_inputs(session: Session) -> MatchingInputs:
     added: dict[int, list[str]] = defaultdict(list)
     removed: dict[int, set[str]] = defaultdict(set)
     for interest in session.scalars(select(MemberInterest)):
-        (added[interest.member_id].append(interest.term) if interest.action == "added" else removed[interest.member_id].add(interest.term.lower()))
+        if interest.action == "added":
+            added[interest.member_id].append(interest.term)
+        else:
+            removed[interest.member_id].add(interest.term.lower())
     groups: dict[int, set[str]] = defaultdict(set)
     for member_id, name in session.execute(
         select(GroupMembership.member_id, ForumGroup.name).join(ForumGroup, ForumGroup.id == GroupMembership.group_id)
@@ -87,7 +90,11 @@ def load_inputs(session: Session) -> MatchingInputs:
     statuses: dict[int, MemberStatus] = {}
     for member in members:
         drop = removed.get(member.id, set())
-        keep = (lambda terms: [t for t in terms if t.lower() not in drop]) if drop else list
+
+        def keep(terms: list[str]) -> list[str]:
+            # Tags the member said are wrong no longer count for them.
+            return [t for t in terms if t.lower() not in drop]
+
         prefs = preferences.get(member.id)
         profiles.append(
             MemberProfileInput(

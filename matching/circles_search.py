@@ -314,25 +314,9 @@ class State:
         p, k = self.p, self.k
         A = self.assign[a]
         oa, org_a = self.orgx[a], self.is_org[a]
-        base = 0.0
-        if A != k:
-            slot_a = self.slotcnt[A] - p.available[a]
-            distinct_a = self.distinct[A] - int(org_a and self.orgcnt[A, oa] == 1)
-            modes_a = self.modecnt[A] - self.mode_onehot[a]
-            avail_a = self.available_best(slot_a)
-            hosts_a = self.hostcnt[A] - p.host[a]
-            valid_a = self.valid(
-                self.size[A] - 1,
-                avail_a,
-                distinct_a,
-                hosts_a,
-                modes_a[MODE_ONLINE],
-                modes_a[MODE_ONSITE],
-                self.apartcnt[A] - self.KP[a, A],
-            )
-            if not valid_a:
-                return np.full(k, -np.inf)
-            base = self.score(self.size[A] - 1, avail_a, distinct_a, self.pairsum[A] - self.P[a, A], hosts_a) - scores[A]
+        base = self.leave_delta(a, scores)
+        if not np.isfinite(base):
+            return np.full(k, -np.inf)
         C = np.arange(k)
         slot_c = self.slotcnt[:k] + p.available[a][None, :]
         distinct_c = self.distinct[:k] + int(org_a) * (self.orgcnt[:k, oa] == 0)

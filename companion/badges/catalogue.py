@@ -197,15 +197,19 @@ def record_forum_badge_id(session: Session, badge_key: str, forum_badge_id: int)
     session.flush()
 
 
-def record_forum_grant(session: Session, member_id: int, badge_key: str, forum_user_badge_id: int) -> bool:
-    """Store the forum's user-badge id on the newest open grant of this badge; False when there is none."""
-    badge = get_badge(session, badge_key)
-    grant = session.scalar(
+def _newest_open_grant(session: Session, member_id: int, badge_id: int) -> BadgeGrant | None:
+    return session.scalar(
         select(BadgeGrant)
-        .where(BadgeGrant.member_id == member_id, BadgeGrant.badge_id == badge.id, BadgeGrant.revoked_at.is_(None))
+        .where(BadgeGrant.member_id == member_id, BadgeGrant.badge_id == badge_id, BadgeGrant.revoked_at.is_(None))
         .order_by(BadgeGrant.id.desc())
         .limit(1)
     )
+
+
+def record_forum_grant(session: Session, member_id: int, badge_key: str, forum_user_badge_id: int) -> bool:
+    """Store the forum's user-badge id on the newest open grant of this badge; False when there is none."""
+    badge = get_badge(session, badge_key)
+    grant = _newest_open_grant(session, member_id, badge.id)
     if grant is None:
         return False
     grant.forum_user_badge_id = int(forum_user_badge_id)
@@ -221,12 +225,7 @@ def record_revocation(
     if badge is None or session.get(Member, member_id) is None:
         return None
     moment = at or utcnow()
-    grant = session.scalar(
-        select(BadgeGrant)
-        .where(BadgeGrant.member_id == member_id, BadgeGrant.badge_id == badge.id, BadgeGrant.revoked_at.is_(None))
-        .order_by(BadgeGrant.id.desc())
-        .limit(1)
-    )
+    grant = _newest_open_grant(session, member_id, badge.id)
     if grant is None:
         # Granted by hand in the forum and taken back there: still a revocation the companion must respect.
         grant = BadgeGrant(badge_id=badge.id, member_id=member_id, granted_at=moment)

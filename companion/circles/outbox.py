@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from companion.jobs.outbox import enqueue
-from companion.store.models import OutboxItem
+from companion.jobs.outbox import enqueue_once
 
 # Discourse group visibility 2 = only members see the group; messageable 3 = members, moderators and admins.
 GROUP_VISIBILITY_MEMBERS = 2
@@ -17,11 +15,7 @@ GROUP_MESSAGEABLE_MEMBERS = 3
 
 def queue(session: Session, key: str, kind: str, payload: Mapping[str, Any], member_id: int | None = None) -> bool:
     """Queue one forum write under its idempotency key; False when that key was queued before."""
-    exists = session.scalar(select(OutboxItem.id).where(OutboxItem.idempotency_key == key))
-    if exists is not None:
-        return False
-    enqueue(session, key=key, kind=kind, payload=payload, member_id=member_id)
-    return True
+    return enqueue_once(session, key=key, kind=kind, payload=payload, member_id=member_id)[1]
 
 
 def pm(session: Session, key: str, recipients: list[str], title: str, raw: str, member_id: int | None = None) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,9 +52,22 @@ def enqueue(
     run_id: int | None = None,
 ) -> OutboxItem:
     """Queue a forum write once per idempotency key; a second call returns the existing row."""
+    return enqueue_once(session, key=key, kind=kind, payload=payload, member_id=member_id, run_id=run_id)[0]
+
+
+def enqueue_once(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    payload: Mapping[str, Any],
+    member_id: int | None = None,
+    run_id: int | None = None,
+) -> tuple[OutboxItem, bool]:
+    """Queue a forum write once per idempotency key; returns the row and whether this call created it."""
     existing = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
     if existing is not None:
-        return existing
+        return existing, False
     item = OutboxItem(
         idempotency_key=key, kind=kind, payload=dict(payload), member_id=member_id, run_id=run_id, status="pending"
     )
@@ -66,8 +79,8 @@ def enqueue(
     except IntegrityError:
         # Another process queued the same key between our look-up and insert.
         nested.rollback()
-        return session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
-    return item
+        return session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key)), False
+    return item, True
 
 
 @dataclass
@@ -203,10 +216,10 @@ def _seconds_until_item(store: Store, item_id: int, moment: datetime) -> float:
 def count_open(store: Store, kinds: set[str] | None = None) -> int:
     """How many items still wait to be sent."""
     with store.transaction() as session:
-        query = select(OutboxItem.id).where(OutboxItem.status.in_(("pending", "sending")))
+        query = select(func.count()).select_from(OutboxItem).where(OutboxItem.status.in_(("pending", "sending")))
         if kinds:
             query = query.where(OutboxItem.kind.in_(kinds))
-        return len(session.scalars(query).all())
+        return session.scalar(query)
 
 
 def retry_failed(store: Store, item_id: int, now: Callable[[], datetime] = utcnow) -> bool:
