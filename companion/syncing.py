@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from companion.context import Context
 from companion.ingest import Ingestor
 from companion.privacy import delete_member_data
-from sync.errors import ForumNotFound
+from sync.errors import DataExplorerUnavailable, ForumNotFound
 from companion.store.models import ConfigEntry, Member, Post, SyncCursor
 from companion.webhook_events import USER_FIELDS_KEY
 from companion.store.types import utcnow
@@ -95,6 +95,12 @@ def _prefer_bulk(context: Context) -> bool:
 def _full_sync(context: Context, progress: Progress) -> SyncSummary:
     reader = context.forum.reader
     summary = SyncSummary(full=True)
+    if context.settings.forum_bulk == "on" and not reader.data_explorer.available():
+        # "on" is the operator saying the bulk path must be used; one request per member would take hours.
+        raise DataExplorerUnavailable(
+            "COMPANION_FORUM_BULK=on, but the forum's Data Explorer does not answer: enable the plugin "
+            "(data_explorer_enabled) or set COMPANION_FORUM_BULK=auto"
+        )
     progress("reading", 0, None)
     snapshot = reader.read_all(prefer_bulk=_prefer_bulk(context), include_likes=False)
     summary.used_bulk_path = snapshot.used_bulk_path

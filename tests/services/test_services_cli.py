@@ -82,3 +82,14 @@ def test_rules_cli_dry_run_changes_nothing_and_set_is_audited(store, settings):
     assert "current again as version 2" in rolled.stdout
     with store.transaction() as session:
         assert [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == ["rules.save", "rules.rollback"]
+
+
+def test_bulk_required_but_unavailable_is_one_clear_line_and_nothing_is_stored(store, settings):
+    with run_sandbox_server(SandboxSettings(members=10, admin_requests_per_minute=0)) as forum:
+        env = env_for(store, settings, COMPANION_FORUM_URL=forum.url, COMPANION_FORUM_API_KEY="sandbox-api-key",
+                      COMPANION_FORUM_REQUESTS_PER_MINUTE="6000", COMPANION_FORUM_BULK="on")
+        result = CliRunner().invoke(main, ["sync"], env=env)
+    assert result.exit_code == 2
+    assert "COMPANION_FORUM_BULK=on" in result.output and "Traceback" not in result.output
+    with store.transaction() as session:
+        assert session.scalars(select(Member)).first() is None
