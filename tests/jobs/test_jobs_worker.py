@@ -34,3 +34,15 @@ def test_stop_sets_the_flag_that_delivery_checks_between_sends(store, settings):
 def test_circle_jobs_run_without_a_forum_when_nothing_is_due(store, settings):
     worker = Worker(Context(settings=settings, store=store), scheduler=BackgroundScheduler())
     worker.circle_jobs()
+
+
+def test_worker_refuses_to_start_without_a_forum(tmp_path):
+    from click.testing import CliRunner
+
+    from companion.cli import main
+
+    env = {"COMPANION_INSTANCE_PATH": str(tmp_path)}
+    CliRunner().invoke(main, ["db", "upgrade"], env=env)
+    result = CliRunner().invoke(main, ["worker"], env=env)
+    assert result.exit_code == 2
+    assert "COMPANION_FORUM_URL is not set" in result.output
