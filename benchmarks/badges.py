@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
 # Run as a script, this folder comes first on sys.path and its matching.py would shadow the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching.badges import DEFAULT_BADGES, Interaction, evaluate  # noqa: E402
+from matching.badges.rules import DEFAULT_BADGES, Interaction, evaluate
 
 
-def synthetic_graph(members: int, interactions: int, seed: int) -> tuple[dict[int, int | None], set[int], list[Interaction]]:
+def synthetic_graph(
+    members: int, interactions: int, seed: int
+) -> tuple[dict[int, int | None], set[int], list[Interaction]]:
     """Members in Zipf-sized organisations and a mix of replies, likes, PMs, meetings and accepted suggestions."""
     rng = np.random.default_rng(seed)
     orgs = 60
@@ -38,7 +40,9 @@ def synthetic_graph(members: int, interactions: int, seed: int) -> tuple[dict[in
         name = kinds[kind[i]]
         at = start + timedelta(minutes=int(minutes[i]))
         if name in ("meeting_attended", "meeting_hosted"):
-            items.append(Interaction(str(name), int(actor[i]), None, at, circle_id=int(circle[i]), meeting_id=int(meeting[i])))
+            items.append(
+                Interaction(str(name), int(actor[i]), None, at, circle_id=int(circle[i]), meeting_id=int(meeting[i]))
+            )
         else:
             items.append(Interaction(str(name), int(actor[i]), int(target[i]), at, post_id=i, url=f"/p/{i}"))
     return organisation, deleted, items
@@ -60,8 +64,10 @@ def main() -> None:
         started = time.perf_counter()
         result = evaluate(list(DEFAULT_BADGES), members, deleted, items)
         times.append(time.perf_counter() - started)
-    print(f"evaluate all {len(DEFAULT_BADGES)} rules: median {sorted(times)[len(times) // 2]:.2f} s over {args.runs} runs "
-          f"(min {min(times):.2f} s, max {max(times):.2f} s); target < 10 s")
+    print(
+        f"evaluate all {len(DEFAULT_BADGES)} rules: median {sorted(times)[len(times) // 2]:.2f} s over {args.runs} runs "
+        f"(min {min(times):.2f} s, max {max(times):.2f} s); target < 10 s"
+    )
     counts: dict[str, int] = {}
     for award in result.awards:
         counts[award.badge_key] = counts.get(award.badge_key, 0) + 1

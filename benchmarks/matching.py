@@ -32,9 +32,9 @@ import scipy.sparse as sp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from matching.profiles import build_profiles  # noqa: E402
-from matching.similarity import OrgMode, top_k  # noqa: E402
-from matching.synthetic import generate_network  # noqa: E402
+from matching.suggestions.profiles import build_profiles  # noqa: E402
+from matching.suggestions.similarity import OrgMode, top_k  # noqa: E402
+from matching.suggestions.synthetic import generate_network  # noqa: E402
 
 TOLERANCE = 1e-5
 
@@ -85,7 +85,9 @@ def child(method: str, data_path: str, k: int, out_path: str) -> None:
     else:
         raise SystemExit(f"unknown method {method}")
     np.savez(out_path, indices=indices, similarities=similarities)
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mb": peak_mb(), "load": os.getloadavg()[0]}))
+    print(
+        json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mb": peak_mb(), "load": os.getloadavg()[0]})
+    )
 
 
 def sklearn_filtered(matrix: sp.csr_matrix, organisations: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +106,11 @@ def sklearn_filtered(matrix: sp.csr_matrix, organisations: np.ndarray, k: int) -
         blocked = same | (rows[:, None] == columns[None, :]) | (similarity <= TOLERANCE)
         similarity[blocked] = -np.inf
         width = min(k, n)
-        part = np.argpartition(-similarity, width - 1, axis=1)[:, :width] if width < n else np.tile(columns, (len(rows), 1))
+        part = (
+            np.argpartition(-similarity, width - 1, axis=1)[:, :width]
+            if width < n
+            else np.tile(columns, (len(rows), 1))
+        )
         for offset, row in enumerate(rows):
             picks = part[offset]
             values = similarity[offset, picks]
@@ -181,7 +187,9 @@ def main() -> None:
     if args.child:
         child(args.child, args.data, args.k, args.out)
         return
-    print(f"top-{args.k} with the other-organisation filter; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"top-{args.k} with the other-organisation filter; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
+    )
     header = f"{'members':>8} {'method':<17} {'seconds':>9} {'CPU s':>8} {'load':>5} {'peak MB':>8} {'ratio':>7} {'recall':>7}"
     print(header)
     for size in (int(s) for s in args.sizes.split(",")):
@@ -216,9 +224,11 @@ def main() -> None:
             if size <= args.skip_baseline_above:
                 baselines["sklearn_filtered"] = run_child("sklearn_filtered", data_path, args.k, workdir)
                 baselines["sklearn_nn"] = run_child("sklearn_nn", data_path, args.k, workdir)
-            print(f"{size:>8} {'ours':<17} {ours['seconds']:>9.2f} {ours['cpu_seconds']:>8.1f} {ours['load']:>5.1f} "
-                  f"{ours['peak_mb']:>8.0f} {'1.00':>7} {sample_recall:>7.4f}"
-                  f"   (sample of {sample.size} rows vs exact NumPy; identical index lists: {exact_rows:.3f})")
+            print(
+                f"{size:>8} {'ours':<17} {ours['seconds']:>9.2f} {ours['cpu_seconds']:>8.1f} {ours['load']:>5.1f} "
+                f"{ours['peak_mb']:>8.0f} {'1.00':>7} {sample_recall:>7.4f}"
+                f"   (sample of {sample.size} rows vs exact NumPy; identical index lists: {exact_rows:.3f})"
+            )
             for name, figures in baselines.items():
                 ratio = figures["seconds"] / ours["seconds"]
                 recall = ""
@@ -227,12 +237,16 @@ def main() -> None:
                         ours["indices"], ours["similarities"], figures["indices"], figures["similarities"], range(size)
                     )
                     recall = f"{full:.4f}"
-                print(f"{size:>8} {name:<17} {figures['seconds']:>9.2f} {figures['cpu_seconds']:>8.1f} {figures['load']:>5.1f} "
-                      f"{figures['peak_mb']:>8.0f} {ratio:>6.1f}x {recall:>7}")
+                print(
+                    f"{size:>8} {name:<17} {figures['seconds']:>9.2f} {figures['cpu_seconds']:>8.1f} {figures['load']:>5.1f} "
+                    f"{figures['peak_mb']:>8.0f} {ratio:>6.1f}x {recall:>7}"
+                )
             if size > args.skip_baseline_above:
                 print(f"{size:>8} (baselines skipped above {args.skip_baseline_above}; use --skip-baseline-above)")
-    print("seconds = wall clock; CPU s = all threads (2 per core-second when both cores are ours); load = 1-min load "
-          "average at the end; ratio = baseline seconds / our seconds; recall of ours against the filtered reference (1.0 = exact)")
+    print(
+        "seconds = wall clock; CPU s = all threads (2 per core-second when both cores are ours); load = 1-min load "
+        "average at the end; ratio = baseline seconds / our seconds; recall of ours against the filtered reference (1.0 = exact)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,9 +25,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching.allocation import allocate, with_reverse_candidates  # noqa: E402
-from matching.engine import EngineResult, Suggestion, exclusion_reason, pair_factors, run_matching  # noqa: E402
-from matching.metrics import (  # noqa: E402
+from matching.suggestions.allocation import allocate, with_reverse_candidates
+from matching.suggestions.engine import EngineResult, Suggestion, exclusion_reason, pair_factors, run_matching
+from matching.suggestions.metrics import (
     coverage,
     cross_org_share,
     exposure_counts,
@@ -36,17 +36,18 @@ from matching.metrics import (  # noqa: E402
     max_exposure,
     precision_at_k,
 )
-from matching.profiles import build_profiles  # noqa: E402
-from matching.rules import RuleSet, default_rules  # noqa: E402
-from matching.similarity import OrgMode, TopK  # noqa: E402
-from matching.synthetic import SyntheticNetwork, generate_network  # noqa: E402
+from matching.suggestions.profiles import build_profiles
+from matching.suggestions.rules import RuleSet, default_rules
+from matching.suggestions.similarity import OrgMode, TopK
+from matching.suggestions.synthetic import SyntheticNetwork, generate_network
 
 
 def random_result(network: SyntheticNetwork, rules: RuleSet, seed: int) -> EngineResult:
     """Random allowed partners under the same eligibility, exclusions, organisation rule and hub cap."""
     today = network.today
     eligible = [
-        p for p in network.profiles
+        p
+        for p in network.profiles
         if exclusion_reason(p.member_id, network.statuses.get(p.member_id), rules, today) is None
     ]
     built = build_profiles(eligible, rules.block_weights(), rules.cold_start())
@@ -123,12 +124,19 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=12)
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--org-mode", default="prefer_other", choices=["any", "prefer_other", "require_other"])
-    parser.add_argument("--hub-cap", type=int, default=None, help="How often one member may be suggested per run (default: the rule default).")
+    parser.add_argument(
+        "--hub-cap",
+        type=int,
+        default=None,
+        help="How often one member may be suggested per run (default: the rule default).",
+    )
     parser.add_argument(
         "--other-org-bonus", type=float, default=None, help="Bonus for other organisations (default: the rule default)."
     )
     parser.add_argument(
-        "--allocation-sizes", default="", help="Also time allocation alone on skewed random candidates, e.g. 3000,100000."
+        "--allocation-sizes",
+        default="",
+        help="Also time allocation alone on skewed random candidates, e.g. 3000,100000.",
     )
     args = parser.parse_args()
     overrides: dict[str, object] = {"org_mode": args.org_mode}
@@ -138,8 +146,13 @@ def main() -> None:
         overrides["other_org_bonus"] = args.other_org_bonus
     rules = default_rules().replace(**overrides)
     tags_only = rules.replace(
-        weight_text=0.0, weight_fields=0.0, weight_interests=0.0, weight_categories=0.0, weight_titles=0.0,
-        weight_liked_tags=0.0, cold_start_org_weight=0.0,
+        weight_text=0.0,
+        weight_fields=0.0,
+        weight_interests=0.0,
+        weight_categories=0.0,
+        weight_titles=0.0,
+        weight_liked_tags=0.0,
+        cold_start_org_weight=0.0,
     )
     columns = ["precision", "hit_rate", "cross_org", "coverage", "gini", "max_exp", "violations", "repeats"]
     totals: dict[str, list[dict[str, float]]] = {"engine": [], "tags_only": [], "random": []}
@@ -200,6 +213,7 @@ def verdict(column: str, means: dict[str, dict[str, float]], k: int) -> str:
         return f"{column} NOT better than {baseline}"
     return f"{column} {'tie at optimum' if ties else 'better'}"
 
+
 def allocation_timing(size: int, rules: RuleSet) -> str:
     """Seconds for one allocation on skewed random candidates (popularity ~ 1/rank), plain and with reverse lists."""
     rng = np.random.default_rng(size)
@@ -233,6 +247,7 @@ def first_seen_unique(values: np.ndarray, exclude: int) -> np.ndarray:
     _, first = np.unique(values, return_index=True)
     ordered = values[np.sort(first)]
     return ordered[ordered != exclude]
+
 
 if __name__ == "__main__":
     main()

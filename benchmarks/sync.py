@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sync.client import ForumClient  # noqa: E402
-from sync.readers import ForumReader  # noqa: E402
-from sync.sandbox import SandboxSettings, run_sandbox_server  # noqa: E402
+from sandbox import SandboxSettings, run_sandbox_server
+from sync.client import ForumClient
+from sync.readers import ForumReader
 
 DEFAULT_BUDGET = 60
 
@@ -59,8 +59,10 @@ def main() -> None:
     parser.add_argument("--members", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--scale", type=int, default=100, help="multiply the 60/min admin budget of sandbox and pacer")
     args = parser.parse_args()
-    print(f"admin budget {DEFAULT_BUDGET}/min x scale {args.scale} = {DEFAULT_BUDGET * args.scale}/min "
-          f"(pacer at 80 % of it); Data Explorer runs unscaled at 2 per 10 s")
+    print(
+        f"admin budget {DEFAULT_BUDGET}/min x scale {args.scale} = {DEFAULT_BUDGET * args.scale}/min "
+        f"(pacer at 80 % of it); Data Explorer runs unscaled at 2 per 10 s"
+    )
     header = f"{'members':>8} {'path':>10} {'requests':>9} {'req/member':>11} {'wall s':>8} {'429s':>5} {'target':>8}"
     print(header)
     for members in args.members:
@@ -69,8 +71,11 @@ def main() -> None:
             target = 0.02 if bulk else 1.1
             ok = "ok" if r["per_member"] <= target and r["client_429"] == 0 else "MISSED"
             path = "bulk" if r["used_bulk"] else "per-member"
-            print(f"{r['members']:>8} {path:>10} {r['requests']:>9} {r['per_member']:>11.4f} "
-                  f"{r['wall_s']:>8.1f} {r['client_429']:>5} {ok:>8}", flush=True)
+            print(
+                f"{r['members']:>8} {path:>10} {r['requests']:>9} {r['per_member']:>11.4f} "
+                f"{r['wall_s']:>8.1f} {r['client_429']:>5} {ok:>8}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.forum import build_forum_client
+from companion.forum.connection import build_forum_client
 from companion.settings import Settings, load_settings
-from companion.store.db import Store, open_store
 from companion.store import migrate
+from companion.store.db import Store, open_store
 
 
 @dataclass
@@ -21,7 +21,7 @@ class Context:
     _forum: Any = field(default=None, repr=False)
 
     @classmethod
-    def from_environment(cls, *, check_schema: bool = True) -> "Context":
+    def from_environment(cls, *, check_schema: bool = True) -> Context:
         """Load settings, open the store and (unless told otherwise) check its schema is current."""
         settings = load_settings()
         logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from companion.errors import CompanionError
 
 PREFIX = "COMPANION_"
 
 
-class SettingsError(ValueError):
+class SettingsError(CompanionError, ValueError):
     """A setting has a value the companion cannot use."""
 
 
@@ -125,26 +128,101 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("INSTANCE_PATH", "instance", "Folder for the embedded database and runtime files; created on first use.", _parse_str),
-    Setting("DATABASE_URL", "", "SQLAlchemy URL of the store; empty means SQLite in the instance folder. Production: postgresql://user@host/db.", _parse_database_url),
-    Setting("BASE_URL", "http://127.0.0.1:5000", "Public URL of the companion's web pages, used in links inside forum messages.", _parse_url),
+    Setting(
+        "INSTANCE_PATH",
+        "instance",
+        "Folder for the embedded database and runtime files; created on first use.",
+        _parse_str,
+    ),
+    Setting(
+        "DATABASE_URL",
+        "",
+        "SQLAlchemy URL of the store; empty means SQLite in the instance folder. Production: postgresql://user@host/db.",
+        _parse_database_url,
+    ),
+    Setting(
+        "BASE_URL",
+        "http://127.0.0.1:5000",
+        "Public URL of the companion's web pages, used in links inside forum messages.",
+        _parse_url,
+    ),
     Setting("FORUM_URL", "", "Base URL of the Discourse forum, e.g. https://forum.example.org.", _parse_url),
     Setting("FORUM_API_KEY", "", "Admin API key of the forum's bot user (secret).", _parse_optional_str, secret=True),
-    Setting("FORUM_API_USERNAME", "system", "Forum user the companion acts as (author of its messages, grantor of badges).", _parse_str),
-    Setting("FORUM_REQUESTS_PER_MINUTE", "60", "The forum's admin API budget (Discourse's max_admin_api_reqs_per_minute).", _int_between(1, 100_000)),
-    Setting("FORUM_HEADROOM", "0.8", "Share of the forum's API budget the companion may use; the rest stays for other admin tools.", _float_between(0.05, 1.0)),
+    Setting(
+        "FORUM_API_USERNAME",
+        "system",
+        "Forum user the companion acts as (author of its messages, grantor of badges).",
+        _parse_str,
+    ),
+    Setting(
+        "FORUM_REQUESTS_PER_MINUTE",
+        "60",
+        "The forum's admin API budget (Discourse's max_admin_api_reqs_per_minute).",
+        _int_between(1, 100_000),
+    ),
+    Setting(
+        "FORUM_HEADROOM",
+        "0.8",
+        "Share of the forum's API budget the companion may use; the rest stays for other admin tools.",
+        _float_between(0.05, 1.0),
+    ),
     Setting("FORUM_TIMEOUT", "15", "Seconds to wait for one forum request.", _float_between(0.5, 300)),
-    Setting("FORUM_BULK", "auto", "Read members in bulk through the Data Explorer: auto (when enabled in the forum), on, off.", _parse_choice("auto", "on", "off")),
-    Setting("WEBHOOK_SECRET", "", "Secret of the forum's webhook to the companion (at least 12 characters; secret).", _parse_optional_str, secret=True),
-    Setting("WEBHOOK_MAX_BYTES", "1048576", "Largest webhook body accepted, in bytes.", _int_between(1024, 64 * 1024 * 1024)),
-    Setting("CONNECT_SECRET", "", "DiscourseConnect provider secret shared with the forum (secret).", _parse_optional_str, secret=True),
-    Setting("SECRET_KEY", "", "Key that signs the companion's session cookies (secret; required for the web pages).", _parse_optional_str, secret=True),
-    Setting("ADMIN_GROUP", "", "Forum group whose members are companion admins besides the forum's admins.", _parse_optional_str),
+    Setting(
+        "FORUM_BULK",
+        "auto",
+        "Read members in bulk through the Data Explorer: auto (when enabled in the forum), on, off.",
+        _parse_choice("auto", "on", "off"),
+    ),
+    Setting(
+        "WEBHOOK_SECRET",
+        "",
+        "Secret of the forum's webhook to the companion (at least 12 characters; secret).",
+        _parse_optional_str,
+        secret=True,
+    ),
+    Setting(
+        "WEBHOOK_MAX_BYTES", "1048576", "Largest webhook body accepted, in bytes.", _int_between(1024, 64 * 1024 * 1024)
+    ),
+    Setting(
+        "CONNECT_SECRET",
+        "",
+        "DiscourseConnect provider secret shared with the forum (secret).",
+        _parse_optional_str,
+        secret=True,
+    ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Key that signs the companion's session cookies (secret; required for the web pages).",
+        _parse_optional_str,
+        secret=True,
+    ),
+    Setting(
+        "ADMIN_GROUP",
+        "",
+        "Forum group whose members are companion admins besides the forum's admins.",
+        _parse_optional_str,
+    ),
     Setting("SESSION_COOKIE_SECURE", "true", "Send the session cookie over HTTPS only.", _parse_bool),
     Setting("NIGHTLY_AT", "03:00", "Local time of day of the nightly run, as HH:MM.", _parse_time),
-    Setting("TIMEZONE", "Europe/Berlin", "Time zone of the network: nightly run, meeting dates, calendar feeds.", _parse_timezone),
-    Setting("HOLIDAY_STATE", "NW", "German state whose public holidays meetings skip (ISO code without DE-, e.g. NW, BY).", _parse_choice("bb", "be", "bw", "by", "hb", "he", "hh", "mv", "ni", "nw", "rp", "sh", "sl", "sn", "st", "th")),
-    Setting("DEFAULT_LOCALE", "de", "Language of pages and messages when a member's forum locale is unknown.", _parse_choice("de", "en")),
+    Setting(
+        "TIMEZONE",
+        "Europe/Berlin",
+        "Time zone of the network: nightly run, meeting dates, calendar feeds.",
+        _parse_timezone,
+    ),
+    Setting(
+        "HOLIDAY_STATE",
+        "NW",
+        "German state whose public holidays meetings skip (ISO code without DE-, e.g. NW, BY).",
+        _parse_choice("bb", "be", "bw", "by", "hb", "he", "hh", "mv", "ni", "nw", "rp", "sh", "sl", "sn", "st", "th"),
+    ),
+    Setting(
+        "DEFAULT_LOCALE",
+        "de",
+        "Language of pages and messages when a member's forum locale is unknown.",
+        _parse_choice("de", "en"),
+    ),
     Setting("LOG_LEVEL", "info", "Logging level.", _parse_choice("debug", "info", "warning", "error")),
 )
 
@@ -177,7 +255,7 @@ class Settings:
     def holiday_state(self) -> str:
         return self.values["HOLIDAY_STATE"].upper()
 
-    def replace(self, **overrides: Any) -> "Settings":
+    def replace(self, **overrides: Any) -> Settings:
         """A copy with some values replaced (already parsed), marked as set by code."""
         values = dict(self.values)
         sources = dict(self.sources)

@@ -2,33 +2,33 @@
 
 Suggestions ("find your fellow rebel"):
 
-- ``matching.profiles``: ``MemberProfileInput`` (bio, user fields, interests, tags, categories,
+- ``matching.suggestions.profiles``: ``MemberProfileInput`` (bio, user fields, interests, tags, categories,
   topic titles, liked tags, locale, organisation) -> ``build_profiles(inputs, BlockWeights, ColdStart)``
   -> ``Profiles`` (L2-normalised CSR rows sorted by member id, per-block TF-IDF with German stems
   and compound parts, tags as their own block, thin profiles topped up from their organisation).
-- ``matching.text``: tokenizer, German/English stop words (``matching/data``), Snowball stems,
+- ``matching.text.analysis``: tokenizer, German/English stop words (``matching/data``), Snowball stems,
   corpus-based compound splitting (``TermAnalyzer``), ``tag_key`` for spelling-tolerant tags.
-- ``matching.similarity``: ``top_k(matrix, k, organisation_ids, OrgMode, other_org_bonus, min_score,
+- ``matching.suggestions.similarity``: ``top_k(matrix, k, organisation_ids, OrgMode, other_org_bonus, min_score,
   PairFactors) -> TopK``: exact top-k (numba, parallel) with the organisation rule and pair
   exclusions/discounts applied inside the kernel; ties rank the lower row first.
   ``top_k_reference`` gives the same result by brute force for tests and benchmarks. The compiled
-  kernels live in ``matching.similarity_kernels`` (each pair computed once, per-thread lists merged).
-- ``matching.rules``: ``RULES`` catalogue (``RuleSpec``: type, range, default, German/English label
+  kernels live in ``matching.suggestions.kernels`` (each pair computed once, per-thread lists merged).
+- ``matching.suggestions.rules``: ``RULES`` catalogue (``RuleSpec``: type, range, default, German/English label
   and help), ``RuleSet``, ``validate_rules(dict) -> RuleSet`` raising ``RuleError`` with one
   ``RuleProblem`` per bad rule, ``diff_rules``, ``default_rules``, ``RULES_SCHEMA_VERSION``.
-- ``matching.allocation``: ``allocate(TopK, k, hub_cap, exploration, seed, spread=True) -> Allocation``:
+- ``matching.suggestions.allocation``: ``allocate(TopK, k, hub_cap, exploration, seed, spread=True) -> Allocation``:
   a degree-constrained matching: greedy by (explored) score with at most k exposures per member, then
   augmenting reassignments fill members short of k, raising the limit towards the hub cap only where
   nothing else works. ``with_reverse_candidates`` makes candidate lists symmetric first.
-- ``matching.explain``: ``shared_terms(profiles, row, other, limit)`` and ``explanation_text``.
-- ``matching.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
+- ``matching.suggestions.explain``: ``shared_terms(profiles, row, other, limit)`` and ``explanation_text``.
+- ``matching.suggestions.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
   with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``
   (score = cosine similarity after feedback discount, without the organisation bonus);
   eligibility from ``MemberStatus`` (``exclusion_reason``, ``EXCLUSION_REASONS``), feedback and
   cooldown from ``PairHistory``.
-- ``matching.metrics``: precision@k, hit rate, cross-organisation share, coverage, exposure Gini,
+- ``matching.suggestions.metrics``: precision@k, hit rate, cross-organisation share, coverage, exposure Gini,
   maximum exposure, ``summarise(result)`` and ``diff_results(before, after)`` for dry runs.
-- ``matching.synthetic``: ``generate_network(n_members, seed, ...)`` with latent interest groups.
+- ``matching.suggestions.synthetic``: ``generate_network(n_members, seed, ...)`` with latent interest groups.
 
 Circles, meeting dates and badges live in their own modules of this package.
 """

@@ -26,7 +26,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -76,7 +76,7 @@ class Redirect:
 class _RoutedDiscourseClient(DiscourseClient):
     """pydiscourse's client with its transport replaced by the ForumClient's."""
 
-    def __init__(self, forum: "ForumClient") -> None:
+    def __init__(self, forum: ForumClient) -> None:
         super().__init__(forum.base_url, forum.api_username, forum.api_key, timeout=forum.timeout)
         self._forum = forum
 
@@ -188,7 +188,9 @@ class ForumClient:
                 error = ForumTimeout(f"{method} {path}: no answer within {self.timeout}s", ambiguous=not repeatable)
                 cause = exc
             except requests.exceptions.ConnectionError as exc:
-                error = ForumUnavailable(f"{method} {path}: connection failed: {exc}", ambiguous=not repeatable and _maybe_sent(exc))
+                error = ForumUnavailable(
+                    f"{method} {path}: connection failed: {exc}", ambiguous=not repeatable and _maybe_sent(exc)
+                )
                 cause = exc
             else:
                 if response.status_code == 429:
@@ -265,8 +267,8 @@ def rate_limit_wait_seconds(response: requests.Response, default: float = DEFAUL
                 when = None
             if when is not None:
                 if when.tzinfo is None:
-                    when = when.replace(tzinfo=timezone.utc)
-                return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+                    when = when.replace(tzinfo=UTC)
+                return max(0.0, (when - datetime.now(UTC)).total_seconds())
     return default
 
 

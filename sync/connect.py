@@ -102,8 +102,12 @@ class ConnectProvider:
 
     def verify(self, sso: str, sig: str) -> ConnectIdentity:
         """Check the signature and the nonce (once), then return the identity the forum vouches for."""
-        if not sso or not sig or not hmac.compare_digest(
-            sign(self.secret, sso).encode("ascii"), sig.strip().lower().encode("utf-8", "replace")
+        if (
+            not sso
+            or not sig
+            or not hmac.compare_digest(
+                sign(self.secret, sso).encode("ascii"), sig.strip().lower().encode("utf-8", "replace")
+            )
         ):
             raise ConnectSignatureInvalid("DiscourseConnect signature does not match")
         try:

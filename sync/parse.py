@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.records import (
@@ -26,7 +26,7 @@ def parse_datetime(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     text = str(value).strip().replace("Z", "+00:00")
     if " " in text and "T" not in text:
         text = text.replace(" ", "T", 1)
@@ -34,7 +34,7 @@ def parse_datetime(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def as_bool(value: Any) -> bool:
@@ -135,14 +135,14 @@ def _suspended(item: Mapping[str, Any]) -> bool:
     if "suspended" in item:
         return as_bool(item["suspended"])
     until = parse_datetime(item.get("suspended_till"))
-    return until is not None and until > datetime.now(timezone.utc)
+    return until is not None and until > datetime.now(UTC)
 
 
 def _silenced(item: Mapping[str, Any]) -> bool:
     if "silenced" in item:
         return as_bool(item["silenced"])
     until = parse_datetime(item.get("silenced_till"))
-    return until is not None and until > datetime.now(timezone.utc)
+    return until is not None and until > datetime.now(UTC)
 
 
 def user_summary(item: Mapping[str, Any]) -> ForumUser:

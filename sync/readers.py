@@ -143,7 +143,10 @@ class ForumReader:
             owners = {int(o["id"]) for o in answer.get("owners") or [] if "id" in o}
             for item in members:
                 yield GroupMember(
-                    group_name=name, user_id=int(item["id"]), username=str(item["username"]), owner=int(item["id"]) in owners
+                    group_name=name,
+                    user_id=int(item["id"]),
+                    username=str(item["username"]),
+                    owner=int(item["id"]) in owners,
                 )
             total = parse.as_int((answer.get("meta") or {}).get("total"))
             offset += len(members)
@@ -205,7 +208,9 @@ class ForumReader:
         """Yield the likes a member gave (one request per page of user actions: expensive)."""
         offset = 0
         while True:
-            answer = self.client.get("/user_actions.json", username=username, filter=USER_ACTION_LIKE, offset=offset) or {}
+            answer = (
+                self.client.get("/user_actions.json", username=username, filter=USER_ACTION_LIKE, offset=offset) or {}
+            )
             items = answer.get("user_actions") or []
             if not items:
                 return
@@ -221,8 +226,11 @@ class ForumReader:
             try:
                 rows = self.data_explorer.rows(LIKES_QUERY)
                 return [
-                    ForumLike(post_id=int(r["post_id"]), username=str(r["username"]),
-                              created_at=parse.parse_datetime(r.get("created_at")))
+                    ForumLike(
+                        post_id=int(r["post_id"]),
+                        username=str(r["username"]),
+                        created_at=parse.parse_datetime(r.get("created_at")),
+                    )
                     for r in rows
                 ], True
             except DataExplorerUnavailable as exc:
@@ -231,7 +239,9 @@ class ForumReader:
 
     # --- whole syncs -------------------------------------------------------------
 
-    def read_all(self, *, prefer_bulk: bool = True, include_likes: bool = False, include_activity: bool = True) -> ForumSnapshot:
+    def read_all(
+        self, *, prefer_bulk: bool = True, include_likes: bool = False, include_activity: bool = True
+    ) -> ForumSnapshot:
         """Read everything for a full sync."""
         definitions = self.read_user_fields()
         members, used_bulk = self.read_members(prefer_bulk=prefer_bulk)
@@ -266,5 +276,6 @@ class ForumReader:
                     break
                 new_members.append(self.read_member(summary.username, summary) if member_details else summary)
         newest = max((p.id for p in posts), default=since_post_id)
-        return ForumChanges(posts=tuple(posts), topics=tuple(topics), new_members=tuple(new_members), newest_post_id=newest)
-
+        return ForumChanges(
+            posts=tuple(posts), topics=tuple(topics), new_members=tuple(new_members), newest_post_id=newest
+        )

@@ -22,9 +22,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sync import parse
 from sync.client import ForumClient, Redirect
@@ -85,7 +85,7 @@ class ForumWriter:
         client: ForumClient,
         *,
         max_attempts: int = 3,
-        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.client = client
         self.max_attempts = max_attempts
@@ -118,7 +118,9 @@ class ForumWriter:
 
         return self._create_once(body, lookup, check_first=not first_attempt)
 
-    def find_sent_private_message(self, title: str, idempotency_key: str, *, since: datetime | None = None) -> SentPost | None:
+    def find_sent_private_message(
+        self, title: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> SentPost | None:
         """Find a PM the API user already sent for this key, or None."""
         marker = idempotency_marker(idempotency_key)
         candidates: list[tuple[int, datetime | None]] = []
@@ -135,7 +137,7 @@ class ForumWriter:
             if len(topics) == 0 or not (answer.get("topic_list") or {}).get("more_topics_url"):
                 break
         # Newest first: a retry looks for what it just sent.
-        candidates.sort(key=lambda c: (c[1] or datetime.min.replace(tzinfo=timezone.utc), c[0]), reverse=True)
+        candidates.sort(key=lambda c: (c[1] or datetime.min.replace(tzinfo=UTC), c[0]), reverse=True)
         for topic_id, _ in candidates[:LOOKUP_CANDIDATES]:
             first = self._first_post(topic_id)
             if first is not None and marker in str(first.get("raw") or ""):
@@ -179,7 +181,9 @@ class ForumWriter:
         tag_list = list(tags)
         if tag_list:
             body["tags"] = tag_list
-        return self._create_once(body, lambda: self.find_topic_by_external_id(external_id), check_first=not first_attempt)
+        return self._create_once(
+            body, lambda: self.find_topic_by_external_id(external_id), check_first=not first_attempt
+        )
 
     def find_topic_by_external_id(self, external_id: str) -> SentPost | None:
         """Find the topic created with this external_id, or None."""
@@ -203,7 +207,9 @@ class ForumWriter:
 
     # --- the shared create-once loop --------------------------------------------
 
-    def _create_once(self, body: dict[str, Any], lookup: Callable[[], SentPost | None], *, check_first: bool) -> SentPost:
+    def _create_once(
+        self, body: dict[str, Any], lookup: Callable[[], SentPost | None], *, check_first: bool
+    ) -> SentPost:
         if check_first:
             found = lookup()
             if found is not None:

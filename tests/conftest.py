@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from pathlib import Path
@@ -14,39 +13,9 @@ from companion.settings import Settings, load_settings
 from companion.store import migrate
 from companion.store.db import Store
 from companion.store.models import Base
+from tests.support.env import PG_SKIP_REASON, postgres_base_url, skip_or_fail
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-PG_ENV = "COMPANION_TEST_DATABASE_URL"
-PG_SKIP_REASON = f"{PG_ENV} is not set: PostgreSQL tests need a server (.ci/run sets it)"
-
-
-STRICT = os.environ.get("COMPANION_TEST_STRICT") == "1"
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip with the reason, or fail in CI (COMPANION_TEST_STRICT=1) where every test must run."""
-    if STRICT:
-        pytest.fail(f"CI must run this test, but: {reason}")
-    pytest.skip(reason)
-
-
-def shared_path(*parts: str) -> Path:
-    """A path inside ../shared, skipping the test with a reason when that folder is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the shared Discourse contract is not beside this checkout")
-    return path
-
-
-def postgres_base_url() -> str | None:
-    """The PostgreSQL URL for tests, normalised to the psycopg 3 driver, or None."""
-    url = os.environ.get(PG_ENV)
-    if not url:
-        return None
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return url
+pytest_plugins = ["tests.support.circles_fixtures", "tests.support.web_fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -132,58 +101,3 @@ def settings(tmp_path) -> Settings:
 
 
 # --- live servers over real HTTP -------------------------------------------------------
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    """A WSGI app served by werkzeug in a background thread on loopback."""
-
-    def __init__(self, app, port: int | None = None) -> None:
-        import threading
-
-        from werkzeug.serving import make_server
-
-        self.port = port or free_port()
-        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
-
-
-def companion_context(settings: Settings, store: Store, forum_url: str, **overrides):
-    """A Context for tests whose forum client talks to forum_url without pacing delays."""
-    from companion.context import Context
-    from companion.forum import forum_from_client
-    from sync.client import ForumClient
-
-    settings = settings.replace(forum_url=forum_url, forum_api_key="sandbox-api-key", **overrides)
-    context = Context(settings=settings, store=store)
-    context.forum = forum_from_client(
-        ForumClient(forum_url, "sandbox-api-key", "system", requests_per_minute=100_000, headroom=1.0, timeout=10)
-    )
-    return context
-
-
-def companion_subprocess_env(store: Store, settings: Settings, forum_url: str, requests_per_minute: int = 240) -> dict:
-    """Environment for a `python -m companion ...` subprocess sharing the test's store and sandbox forum."""
-    return {
-        **os.environ,
-        "COMPANION_DATABASE_URL": store.url,
-        "COMPANION_INSTANCE_PATH": str(settings.instance_path),
-        "COMPANION_FORUM_URL": forum_url,
-        "COMPANION_FORUM_API_KEY": "sandbox-api-key",
-        "COMPANION_FORUM_REQUESTS_PER_MINUTE": str(requests_per_minute),
-        "COMPANION_FORUM_HEADROOM": "1.0",
-    }

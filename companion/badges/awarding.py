@@ -17,8 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching import badges as rules
-
 from companion.badges.catalogue import (
     all_badges,
     badge_create_payload,
@@ -30,9 +28,10 @@ from companion.badges.catalogue import (
 )
 from companion.badges.graph import build_graph, organisation_labels
 from companion.jobs.locks import job_lock
-from companion.jobs.outbox import enqueue
+from companion.outbox.delivery import enqueue
 from companion.store.models import Badge, BadgeGrant, Member, OutboxItem
 from companion.store.types import utcnow
+from matching.badges import rules
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +195,12 @@ def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, n
             # The n-th grant of a repeatable badge: the writer grants until the member holds it n times.
             payload["times"] = grant.number
         enqueue(
-            session, key=grant.idempotency_key, kind="badge_grant", payload=payload, member_id=grant.member_id, run_id=run_id
+            session,
+            key=grant.idempotency_key,
+            kind="badge_grant",
+            payload=payload,
+            member_id=grant.member_id,
+            run_id=run_id,
         )
         session.add(
             BadgeGrant(

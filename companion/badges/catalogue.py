@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching import badges as rules
-
 from companion.badges.errors import BadgeInvalid, BadgeNotFound
 from companion.store.models import Badge, BadgeGrant, Member
 from companion.store.types import utcnow
+from matching.badges import rules
 
 BADGE_TYPES = ("gold", "silver", "bronze")
 # Discourse's badge_type_id values.

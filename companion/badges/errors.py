@@ -1,15 +1,17 @@
-"""Errors of the badge service, importable without the rule engine (the CLI registers them at start-up)."""
+"""Errors of the badge service."""
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+
+from companion.errors import CompanionError
 
 
-class BadgeNotFound(LookupError):
+class BadgeNotFound(CompanionError, LookupError):
     """No badge with that key in the catalogue."""
 
 
-class BadgeInvalid(ValueError):
+class BadgeInvalid(CompanionError, ValueError):
     """An admin's change to a badge cannot be saved; the message says what to fix."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:
@@ -17,5 +19,5 @@ class BadgeInvalid(ValueError):
         super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
 
 
-class MemberNotFound(LookupError):
+class MemberNotFound(CompanionError, LookupError):
     """No member with that username."""

@@ -18,14 +18,12 @@ Members who left the forum (inactive or staged rows) are reported as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
-
-from matching.badges import Interaction
 
 from companion.store.models import (
     Like,
@@ -38,10 +36,11 @@ from companion.store.models import (
     Suggestion,
 )
 from companion.store.types import utcnow
+from matching.badges.rules import Interaction
 
 ACCEPTED_SUGGESTION_STATUSES = ("contacted", "talked")
 # Interactions without a timestamp sort first, so they never hide a dated one as "the first".
-_UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,7 @@ def organisation_labels(session: Session) -> dict[int, str]:
     rows = session.execute(select(Organisation.id, Organisation.key, Organisation.name)).all()
     names = [name for _id, _key, name in rows]
     return {
-        organisation_id: name if names.count(name) == 1 else f"{name} ({key})"
-        for organisation_id, key, name in rows
+        organisation_id: name if names.count(name) == 1 else f"{name} ({key})" for organisation_id, key, name in rows
     }
 
 
@@ -106,7 +104,9 @@ def reply_interactions(session: Session, forum_url: str | None) -> Iterable[Inte
 def like_interactions(session: Session, forum_url: str | None) -> Iterable[Interaction]:
     """One interaction per like of another member's post."""
     rows = session.execute(
-        select(Like.member_id, Like.created_at, Post.id, Post.topic_id, Post.post_number, Post.member_id, Post.created_at)
+        select(
+            Like.member_id, Like.created_at, Post.id, Post.topic_id, Post.post_number, Post.member_id, Post.created_at
+        )
         .join(Post, Post.id == Like.post_id)
         .where(Post.member_id.is_not(None))
         .where(Post.member_id != Like.member_id)

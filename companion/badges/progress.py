@@ -8,12 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching import badges as rules
-
 from companion.badges.catalogue import all_badges, definition_of, grant_state
-from companion.badges.graph import build_graph
 from companion.badges.errors import MemberNotFound
+from companion.badges.graph import build_graph
 from companion.store.models import Badge, BadgeGrant, Member
+from matching.badges import rules
 
 
 @dataclass(frozen=True)
@@ -66,9 +65,7 @@ def member_badges(
     by_key = {p.badge_key: p for p in progress.get(member_id, [])}
     grants = {
         g.badge_id: g
-        for g in session.scalars(
-            select(BadgeGrant).where(BadgeGrant.member_id == member_id).order_by(BadgeGrant.id)
-        )
+        for g in session.scalars(select(BadgeGrant).where(BadgeGrant.member_id == member_id).order_by(BadgeGrant.id))
     }
     statuses: list[BadgeStatus] = []
     for badge in badges:

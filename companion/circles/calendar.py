@@ -26,19 +26,31 @@ def current_token(session: Session, *, member: Member | None = None, circle: Cir
     if (member is None) == (circle is None):
         raise ValueError("a calendar token belongs to exactly one member or one circle")
     query = select(CalendarToken).where(CalendarToken.revoked_at.is_(None))
-    query = query.where(CalendarToken.member_id == member.id) if member else query.where(CalendarToken.circle_id == circle.id)
+    query = (
+        query.where(CalendarToken.member_id == member.id)
+        if member
+        else query.where(CalendarToken.circle_id == circle.id)
+    )
     token = session.scalar(query.order_by(CalendarToken.created_at.desc()))
     if token is None:
-        token = CalendarToken(token=new_token(), member_id=member.id if member else None, circle_id=circle.id if circle else None)
+        token = CalendarToken(
+            token=new_token(), member_id=member.id if member else None, circle_id=circle.id if circle else None
+        )
         session.add(token)
         session.flush()
     return token
 
 
-def revoke_tokens(session: Session, *, now: datetime, member: Member | None = None, circle: Circle | None = None) -> int:
+def revoke_tokens(
+    session: Session, *, now: datetime, member: Member | None = None, circle: Circle | None = None
+) -> int:
     """Revoke the owner's active tokens (their URLs answer 404 from now on); returns how many."""
     query = select(CalendarToken).where(CalendarToken.revoked_at.is_(None))
-    query = query.where(CalendarToken.member_id == member.id) if member else query.where(CalendarToken.circle_id == circle.id)
+    query = (
+        query.where(CalendarToken.member_id == member.id)
+        if member
+        else query.where(CalendarToken.circle_id == circle.id)
+    )
     tokens = session.scalars(query).all()
     for token in tokens:
         token.revoked_at = now
@@ -46,7 +58,9 @@ def revoke_tokens(session: Session, *, now: datetime, member: Member | None = No
     return len(tokens)
 
 
-def renew_token(session: Session, *, now: datetime, member: Member | None = None, circle: Circle | None = None) -> CalendarToken:
+def renew_token(
+    session: Session, *, now: datetime, member: Member | None = None, circle: Circle | None = None
+) -> CalendarToken:
     """Revoke the owner's tokens and issue a new one."""
     revoke_tokens(session, now=now, member=member, circle=circle)
     return current_token(session, member=member, circle=circle)
@@ -57,7 +71,11 @@ def feed_meetings(session: Session, token: str) -> tuple[str, list[tuple[Meeting
     row = session.get(CalendarToken, token)
     if row is None or row.revoked_at is not None:
         return None
-    query = select(Meeting, Circle).join(Circle, Circle.id == Meeting.circle_id).where(Circle.status.in_(("published", "closed")))
+    query = (
+        select(Meeting, Circle)
+        .join(Circle, Circle.id == Meeting.circle_id)
+        .where(Circle.status.in_(("published", "closed")))
+    )
     if row.circle_id is not None:
         circle = session.get(Circle, row.circle_id)
         name = f"{circle.name} · {circle.season.name}"

@@ -13,7 +13,7 @@ from companion.circles.errors import CirclesError
 from companion.circles.links import circle_url
 from companion.circles.outbox import pm, queue
 from companion.circles.publishing import meeting_line
-from companion.store.models import Circle, CircleMember, Meeting, Member, MeetupRegistration
+from companion.store.models import Circle, CircleMember, Meeting, MeetupRegistration, Member
 
 
 def move_meeting(
@@ -23,7 +23,9 @@ def move_meeting(
     if starts_at.tzinfo is None:
         raise CirclesError("the new start must carry a time zone", "Der neue Beginn braucht eine Zeitzone.")
     if meeting.status == "cancelled":
-        raise CirclesError("a cancelled meeting cannot be moved", "Ein abgesagtes Treffen kann nicht verschoben werden.")
+        raise CirclesError(
+            "a cancelled meeting cannot be moved", "Ein abgesagtes Treffen kann nicht verschoben werden."
+        )
     starts_at = starts_at.astimezone(UTC)
     new_location = meeting.location if location is None else location
     if starts_at == meeting.starts_at and new_location == meeting.location:
@@ -34,7 +36,13 @@ def move_meeting(
     meeting.sequence += 1
     session.flush()
     _announce(session, meeting, settings, previous)
-    audit(session, actor, "circles.meeting.move", f"meeting:{meeting.id}", {"starts_at": starts_at.isoformat(), "location": new_location})
+    audit(
+        session,
+        actor,
+        "circles.meeting.move",
+        f"meeting:{meeting.id}",
+        {"starts_at": starts_at.isoformat(), "location": new_location},
+    )
     return True
 
 
@@ -54,7 +62,9 @@ def _announce(session: Session, meeting: Meeting, settings, previous) -> None:
     circle = session.get(Circle, meeting.circle_id)
     if circle.status != "published":
         return  # nobody has seen a preview, so there is nothing to announce
-    title, raw = messages.meeting_changed(circle.name, meeting_line(session, meeting, settings), previous, circle_url(settings, circle.id))
+    title, raw = messages.meeting_changed(
+        circle.name, meeting_line(session, meeting, settings), previous, circle_url(settings, circle.id)
+    )
     pm(session, f"circles:meeting:{meeting.id}:changed:{meeting.sequence}", [circle.forum_group_name], title, raw)
 
 
@@ -82,7 +92,7 @@ def handle_member_departure(
     session: Session, member: Member, *, now: datetime, actor: str = "system", settings=None
 ) -> int:
     """Before a member's account goes (deleted, deactivated): leave every circle and free their meetup seats."""
-    from companion.circles.meetups import cancel_registration
+    from companion.meetups.registration import cancel_registration
 
     left = 0
     memberships = session.scalars(

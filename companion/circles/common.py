@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, time
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from companion.audit import record
+from companion.audit.entries import record
 from companion.store.models import Season
-from matching.circles_model import Slot
-from matching.meetings import TimeBlock
+from matching.circles.meetings import TimeBlock
+from matching.circles.model import Slot
 
 DEFAULT_WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKDAY_NAMES_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from companion.errors import CompanionError
 
-class CirclesError(ValueError):
+
+class CirclesError(CompanionError, ValueError):
     """A circle action cannot be done; the message says why in plain words (English, with a German version)."""
 
     def __init__(self, message: str, de: str | None = None) -> None:

@@ -23,11 +23,10 @@ from companion.store.models import (
     SignUp,
     WaitingEntry,
 )
-from matching import circles as circle_matching
-from matching.circles_model import Formation, FormationSettings, QualityFigures, Slot, Waiting
-from matching.circles_model import SignUp as MatchingSignUp
-from matching.circles_model import WAITING_REASONS
-from matching.meetings import UnplacedMeeting, meeting_start_in_block, plan_meetings
+from matching.circles import formation as circle_matching
+from matching.circles.meetings import UnplacedMeeting, meeting_start_in_block, plan_meetings
+from matching.circles.model import WAITING_REASONS, Formation, FormationSettings, QualityFigures, Slot, Waiting
+from matching.circles.model import SignUp as MatchingSignUp
 
 # Reasons the companion adds to matching's waiting reasons: the sign-up was not eligible at formation time.
 EXTRA_REASONS = {
@@ -160,7 +159,10 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
     session.flush()
     figures = formation.figures
     audit(
-        session, actor, "circles.season.form", f"season:{season.id}",
+        session,
+        actor,
+        "circles.season.form",
+        f"season:{season.id}",
         {"circles": figures.circles, "placed": figures.placed, "waiting": figures.waiting + len(excluded)},
     )
     return outcome

@@ -44,7 +44,9 @@ def _meeting_list(lines: list[MeetingLine], locale: str) -> str:
     return "\n".join(rows)
 
 
-def welcome(circle_name: str, season_name: str, usernames: list[str], lines: list[MeetingLine], page_url: str) -> tuple[str, str]:
+def welcome(
+    circle_name: str, season_name: str, usernames: list[str], lines: list[MeetingLine], page_url: str
+) -> tuple[str, str]:
     """Title and body of the welcome message to a new circle's group."""
     people = ", ".join(f"@{u}" for u in usernames)
     title = f"Willkommen im {circle_name} ({season_name}) / Welcome to {circle_name}"
@@ -95,7 +97,9 @@ def reminder(circle_name: str, line: MeetingLine, days: int, links: dict[str, st
     return title, de + SEPARATOR + en
 
 
-def meeting_changed(circle_name: str, line: MeetingLine, previous: MeetingLine | None, page_url: str) -> tuple[str, str]:
+def meeting_changed(
+    circle_name: str, line: MeetingLine, previous: MeetingLine | None, page_url: str
+) -> tuple[str, str]:
     """Title and body announcing a moved or cancelled meeting."""
     if line.cancelled:
         title = f"{circle_name}: Treffen {line.number} abgesagt / meeting {line.number} cancelled"
@@ -122,7 +126,9 @@ def member_left(circle_name: str, username: str | None) -> tuple[str, str]:
     return title, de + SEPARATOR + en
 
 
-def meetup_offer(title_of_meetup: str, when_text_de: str, when_text_en: str, until_de: str, until_en: str, url: str) -> tuple[str, str]:
+def meetup_offer(
+    title_of_meetup: str, when_text_de: str, when_text_en: str, until_de: str, until_en: str, url: str
+) -> tuple[str, str]:
     """Title and body offering a freed meetup seat to the next person on the waiting list."""
     title = f"Ein Platz ist frei: {title_of_meetup} / a seat is free"
     de = (

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from companion.jobs.outbox import enqueue_once
+from companion.outbox.delivery import enqueue_once
 
 # Discourse group visibility 2 = only members see the group; messageable 3 = members, moderators and admins.
 GROUP_VISIBILITY_MEMBERS = 2

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from companion.circles import messages
 from companion.circles.common import audit, local
+from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
 from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, pm, queue
-from companion.circles.errors import PublishRefused
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 
 
@@ -76,12 +76,17 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
             f"{messages.SEPARATOR}We could not place you in a circle of “{season.name}”: "
             f"{reason_text(waiting.reason, 'en')} You are on the waiting list and will be asked first when a place frees up."
         )
-        report.count(pm(session, f"circles:season:{season.id}:waiting:{member.id}", [member.username], title, raw, member.id))
+        report.count(
+            pm(session, f"circles:season:{season.id}:waiting:{member.id}", [member.username], title, raw, member.id)
+        )
     first_publish = season.status != "published"
     season.status = "published"
     session.flush()
     audit(
-        session, actor, "circles.season.publish" if first_publish else "circles.season.republish", f"season:{season.id}",
+        session,
+        actor,
+        "circles.season.publish" if first_publish else "circles.season.republish",
+        f"season:{season.id}",
         {"circles": report.circles, "queued": report.queued, "already_queued": report.already_queued},
     )
     return report

@@ -15,7 +15,9 @@ from companion.store.models import Circle, CircleMember, Meeting, Member, Rsvp
 def record_rsvp(session: Session, meeting: Meeting, member: Member, answer: str, *, now: datetime) -> Rsvp:
     """Store or change the member's answer, refusing for cancelled or past meetings and for non-members."""
     if answer not in ANSWERS:
-        raise RsvpRefused(f"answer must be one of {', '.join(ANSWERS)}", "Bitte mit Ja, Nein oder Vielleicht antworten.")
+        raise RsvpRefused(
+            f"answer must be one of {', '.join(ANSWERS)}", "Bitte mit Ja, Nein oder Vielleicht antworten."
+        )
     if meeting.status == "cancelled":
         raise RsvpRefused(
             f"meeting {meeting.number} was cancelled, so no answer is needed",
@@ -64,7 +66,7 @@ def answers_of(session: Session, meeting: Meeting) -> dict[int, str]:
 
 def answer_counts(session: Session, meeting: Meeting) -> dict[str, int]:
     """How many said yes, maybe and no."""
-    counts = {answer: 0 for answer in ANSWERS}
+    counts = dict.fromkeys(ANSWERS, 0)
     for answer in answers_of(session, meeting).values():
         counts[answer] += 1
     return counts

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from companion.circles.common import BLOCK_KEY, DEFAULT_WEEKDAYS, audit, parse_hhmm
 from companion.circles.errors import SeasonInvalid, SeasonNotFound, SeasonOverlap
 from companion.store.models import ClosureDay, Organisation, Season
-from matching.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS
+from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS
 
 DEFAULT_TIME_BLOCKS: tuple[dict[str, Any], ...] = (
     {"key": "vormittag", "start": "09:00", "end": "11:30", "label_de": "Vormittag", "label_en": "Morning"},
@@ -43,7 +44,7 @@ class SeasonSpec:
     seed: int = 1
 
     @classmethod
-    def from_season(cls, season: Season) -> "SeasonSpec":
+    def from_season(cls, season: Season) -> SeasonSpec:
         """The spec of a stored season (for edit forms)."""
         return cls(**{f.name: getattr(season, f.name) for f in fields(cls)})
 
@@ -176,9 +177,9 @@ def update_season(session: Session, season: Season, spec: SeasonSpec, *, actor: 
         changed = {f.name for f in fields(SeasonSpec) if getattr(current, f.name) != getattr(spec, f.name)}
         frozen = changed - EDITABLE_AFTER_FORMING
         if frozen:
-            raise SeasonInvalid([
-                f"after circles are formed these settings can no longer change: {', '.join(sorted(frozen))}"
-            ])
+            raise SeasonInvalid(
+                [f"after circles are formed these settings can no longer change: {', '.join(sorted(frozen))}"]
+            )
     _check(session, spec, exclude_id=season.id)
     changes = {}
     for f in fields(SeasonSpec):
@@ -235,15 +236,16 @@ def set_closure_days(
     """Replace an organisation's closure days for the season."""
     wanted = sorted(set(days))
     session.execute(
-        delete(ClosureDay)
-        .where(ClosureDay.season_id == season.id)
-        .where(ClosureDay.organisation_id == organisation.id)
+        delete(ClosureDay).where(ClosureDay.season_id == season.id).where(ClosureDay.organisation_id == organisation.id)
     )
     for day in wanted:
         session.add(ClosureDay(season_id=season.id, organisation_id=organisation.id, day=day))
     session.flush()
     audit(
-        session, actor, "circles.season.closure_days", f"season:{season.id}",
+        session,
+        actor,
+        "circles.season.closure_days",
+        f"season:{season.id}",
         {"organisation": organisation.key, "days": [d.isoformat() for d in wanted]},
     )
 

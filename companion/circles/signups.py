@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from companion.circles.common import season_slots, unique
 from companion.circles.errors import SignUpRefused
-from companion.store.models import Member, MemberPreferences, Season, SignUp, SignUpAvailability, SignUpInterest, SignUpKeepApart
+from companion.store.models import (
+    Member,
+    MemberPreferences,
+    Season,
+    SignUp,
+    SignUpAvailability,
+    SignUpInterest,
+    SignUpKeepApart,
+)
 
 MAX_INTERESTS = 20
 MAX_KEEP_APART = 20
@@ -61,12 +69,15 @@ def sign_up(session: Session, season: Season, member: Member, form: SignUpForm, 
             f"Die Anmeldung für „{season.name}“ ist nur vom {season.signup_opens_on:%d.%m.%Y} bis {season.signup_closes_on:%d.%m.%Y} offen.",
         )
     if form.mode not in MODES:
-        raise SignUpRefused(f"choose online, on-site or either, not {form.mode!r}", "Bitte online, vor Ort oder beides wählen.")
-    offered = set((slot.weekday, slot.block) for slot in season_slots(season))
+        raise SignUpRefused(
+            f"choose online, on-site or either, not {form.mode!r}", "Bitte online, vor Ort oder beides wählen."
+        )
+    offered = {(slot.weekday, slot.block) for slot in season_slots(season)}
     chosen = set(form.availability)
     if not chosen:
         raise SignUpRefused(
-            "choose at least one weekly time when you can meet", "Bitte wähle mindestens eine wöchentliche Zeit, zu der du kannst."
+            "choose at least one weekly time when you can meet",
+            "Bitte wähle mindestens eine wöchentliche Zeit, zu der du kannst.",
         )
     if chosen - offered:
         raise SignUpRefused(
@@ -94,7 +105,8 @@ def _keep_apart_members(session: Session, member: Member, usernames: list[str]) 
     names = unique(n.strip().lstrip("@") for n in usernames if n and n.strip())
     if len(names) > MAX_KEEP_APART:
         raise SignUpRefused(
-            f"name at most {MAX_KEEP_APART} people to be kept apart from", f"Bitte höchstens {MAX_KEEP_APART} Personen nennen."
+            f"name at most {MAX_KEEP_APART} people to be kept apart from",
+            f"Bitte höchstens {MAX_KEEP_APART} Personen nennen.",
         )
     # Usernames are case-insensitive in Discourse.
     query = select(Member).where(func.lower(Member.username).in_([n.lower() for n in names]))

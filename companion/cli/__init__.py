@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from companion.cli.base import CompanionGroup, pass_context
 from companion.cli import badges, circles, demo, nightly, rules, serve, sync, worker
 from companion.cli import check as check_commands
 from companion.cli import db as db_commands
 from companion.cli import settings as settings_commands
+from companion.cli.base import CompanionGroup, pass_context
 
 
 @click.group(cls=CompanionGroup, context_settings={"help_option_names": ["-h", "--help"]})

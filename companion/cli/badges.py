@@ -6,20 +6,13 @@ import json
 
 import click
 
-from companion.badges.errors import BadgeInvalid, BadgeNotFound, MemberNotFound
-from companion.cli.base import pass_context, register_expected_error
-from companion.jobs.locks import LockHeld
+from companion.audit.entries import record
+from companion.cli.base import pass_context
 
 CLI_ACTOR = "cli"
 
-for _error in (BadgeNotFound, BadgeInvalid, MemberNotFound, LockHeld):
-    register_expected_error(_error)
-
 
 def _audit(session, action: str, subject: str, details: dict) -> None:
-    # The audit module belongs to the web shell; the CLI records through it whenever it is installed.
-    from companion.audit import record
-
     record(session, CLI_ACTOR, action, subject, details)
 
 
@@ -32,7 +25,9 @@ def print_report(report) -> None:
         click.echo(f"badges to create in the forum: {', '.join(report.badges_to_create)}")
     for grant in report.grants:
         evidence = f" ({grant.evidence_url})" if grant.evidence_url else ""
-        click.echo(f"{verb}: {grant.username} <- {grant.badge_name_de} [{grant.badge_key}]: {grant.reason_en}{evidence}")
+        click.echo(
+            f"{verb}: {grant.username} <- {grant.badge_name_de} [{grant.badge_key}]: {grant.reason_en}{evidence}"
+        )
     for skipped in report.skipped:
         click.echo(f"skipped: {skipped.username or skipped.member_id} <- {skipped.badge_key}: {skipped.reason}")
     click.echo(
@@ -119,7 +114,9 @@ def progress(context, username: str) -> None:
     with context.store.transaction() as session:
         member = find_member(session, username)
         for status in member_badges(session, member.id, forum_url=context.settings.forum_url):
-            mark = "earned" if status.earned else ("revoked" if status.revoked else f"{status.current} of {status.target}")
+            mark = (
+                "earned" if status.earned else ("revoked" if status.revoked else f"{status.current} of {status.target}")
+            )
             click.echo(f"{status.badge.key}: {status.badge.name_de} / {status.badge.name_en}: {mark}")
 
 

@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from companion.errors import expected_errors, register_expected_error
+from companion.errors import expected_errors
 
-__all__ = ["CompanionGroup", "pass_context", "register_expected_error"]
+__all__ = ["CompanionGroup", "pass_context"]
 
 
 class CompanionGroup(click.Group):

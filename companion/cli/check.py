@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from companion.diagnostics import run_checks
+from companion.ops.diagnostics import run_checks
 
 
 @click.command()

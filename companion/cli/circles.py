@@ -7,15 +7,10 @@ from datetime import date, datetime
 
 import click
 
-from companion.circles.errors import CirclesError
-from companion.cli.base import pass_context, register_expected_error
-from companion.jobs.locks import LockHeld
+from companion.cli.base import pass_context
 from companion.store.types import utcnow
 
 CLI_ACTOR = "cli"
-
-for _error in (CirclesError, LockHeld):
-    register_expected_error(_error)
 
 
 def _day(_ctx, _param, value):
@@ -50,14 +45,37 @@ def circles() -> None:
 @click.option("--cadence-weeks", default=5, show_default=True, help="Weeks between meetings (4 to 6).")
 @click.option("--meetings", "meetings_count", default=6, show_default=True, help="Number of meetings.")
 @click.option("--meeting-minutes", default=90, show_default=True, help="Length of one meeting.")
-@click.option("--time-blocks", default=None, help='JSON list of blocks, e.g. [{"key":"vormittag","start":"09:00","end":"11:30"}]. Default: morning, midday, afternoon.')
-@click.option("--school-holidays", default="[]", show_default=True, help='JSON list of [start, end] ISO dates to skip, e.g. [["2025-04-14","2025-04-26"]].')
+@click.option(
+    "--time-blocks",
+    default=None,
+    help='JSON list of blocks, e.g. [{"key":"vormittag","start":"09:00","end":"11:30"}]. Default: morning, midday, afternoon.',
+)
+@click.option(
+    "--school-holidays",
+    default="[]",
+    show_default=True,
+    help='JSON list of [start, end] ISO dates to skip, e.g. [["2025-04-14","2025-04-26"]].',
+)
 @click.option("--no-skip-school-holidays", is_flag=True, help="Meet during school holidays too.")
 @click.option("--draft", is_flag=True, help="Create as a draft that members cannot sign up for yet.")
 @pass_context()
-def create_season_command(context, name: str, signup_opens, signup_closes, first_meeting, min_size, target_size, max_size,
-                          cadence_weeks, meetings_count, meeting_minutes, time_blocks, school_holidays,
-                          no_skip_school_holidays, draft) -> None:
+def create_season_command(
+    context,
+    name: str,
+    signup_opens,
+    signup_closes,
+    first_meeting,
+    min_size,
+    target_size,
+    max_size,
+    cadence_weeks,
+    meetings_count,
+    meeting_minutes,
+    time_blocks,
+    school_holidays,
+    no_skip_school_holidays,
+    draft,
+) -> None:
     """Create a season; overlapping sign-up windows or meeting periods are refused.
 
     \b
@@ -74,9 +92,17 @@ def create_season_command(context, name: str, signup_opens, signup_closes, first
     except json.JSONDecodeError as error:
         raise SeasonInvalid([f"--time-blocks and --school-holidays must be JSON: {error}"]) from None
     values = dict(
-        name=name, signup_opens_on=signup_opens, signup_closes_on=signup_closes, first_meeting_on=first_meeting,
-        min_size=min_size, target_size=target_size, max_size=max_size, cadence_weeks=cadence_weeks,
-        meetings_count=meetings_count, meeting_minutes=meeting_minutes, school_holidays=holidays,
+        name=name,
+        signup_opens_on=signup_opens,
+        signup_closes_on=signup_closes,
+        first_meeting_on=first_meeting,
+        min_size=min_size,
+        target_size=target_size,
+        max_size=max_size,
+        cadence_weeks=cadence_weeks,
+        meetings_count=meetings_count,
+        meeting_minutes=meeting_minutes,
+        school_holidays=holidays,
         skip_school_holidays=not no_skip_school_holidays,
     )
     if blocks is not None:
@@ -161,7 +187,9 @@ def _print_formation(session, season, outcome, figures) -> None:
         names = ", ".join(sorted(cm.member.username for cm in circle.members))
         click.echo(f"  {circle.name} – {slot_label(season, circle.slot_weekday, circle.slot_block, 'en')}: {names}")
         for meeting in circle.meetings:
-            click.echo(f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  {meeting.location}  {meeting.note}".rstrip())
+            click.echo(
+                f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  {meeting.location}  {meeting.note}".rstrip()
+            )
         for unplaced in outcome.unplaced.get(circle.number, []):
             click.echo(f"    ! meeting {unplaced.index + 1}: {unplaced.reason_en}")
     for waiting in outcome.formation.waiting:
@@ -206,8 +234,8 @@ def reminders_command(context, at: str | None) -> None:
       companion circles reminders --at 2025-03-04T08:00:00+01:00
     """
     from companion.circles.changes import reconcile_departures
-    from companion.circles.meetups import process_meetup_offers
     from companion.circles.reminders import send_due_reminders
+    from companion.meetups.registration import process_meetup_offers
 
     now = datetime.fromisoformat(at) if at else utcnow()
     if now.tzinfo is None:

@@ -29,7 +29,7 @@ def demo(once: bool, members: int, port: int, forum_port: int) -> None:
       companion demo               run, then keep serving on http://127.0.0.1:5000
       companion demo --once        run one cycle, print the summary, exit
     """
-    from companion.demo import run_cycle, start_servers, summary_text
+    from companion.demo.cycle import run_cycle, start_servers, summary_text
 
     settings = load_settings()
     click.echo(f"Starting the sandbox forum on :{forum_port} and the companion on :{port} …")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from companion.cli.base import pass_context
@@ -28,7 +26,7 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
       companion run-nightly --date 2026-12-01
     """
     from companion.jobs.locks import LockHeld
-    from companion.nightly import run_nightly
+    from companion.jobs.nightly import run_nightly
 
     try:
         report = run_nightly(
@@ -65,21 +63,20 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
       companion match --dry-run
       companion match --dry-run --member anna.schmidt
     """
-    from companion.matching_inputs import load_inputs
-    from companion.nightly import compute_and_queue, local_today
-    from companion.rules import current_rules, figures
-    from matching.engine import EXCLUSION_REASONS, run_matching
-    from matching.explain import explanation_text
+    from companion.suggestions.batch import queue_suggestions
+    from companion.suggestions.planning import network_today, plan_for_day
+    from companion.suggestions.rules import current_rules, figures
+    from matching.suggestions.engine import EXCLUSION_REASONS
+    from matching.suggestions.explain import explanation_text
 
-    today = run_date.date() if run_date else local_today(context)
+    today = run_date.date() if run_date else network_today(context.settings)
     if not dry_run:
-        due, written, queued = compute_and_queue(context, today)
+        due, written, queued = queue_suggestions(context, today)
         click.echo(f"{due} members due, {written} suggestions stored, {queued} messages queued")
         return
     with context.store.transaction() as session:
         _, rules = current_rules(session)
-        inputs = load_inputs(session)
-    result = run_matching(inputs.profiles, inputs.statuses, rules, inputs.history, today=today, seed=today.toordinal())
+        inputs, result = plan_for_day(session, rules, today)
     names = inputs.usernames
     wanted = None
     if member_name:
@@ -94,9 +91,13 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
             continue
         click.echo(names[member_id])
         for pick in picks:
-            click.echo(f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {explanation_text(list(pick.shared_terms), 'en')}")
+            click.echo(
+                f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {explanation_text(list(pick.shared_terms), 'en')}"
+            )
     members, share, exposure = figures(result)
-    click.echo(f"{members} members get suggestions; {share:.0%} cross-organisation; top-exposed member suggested {exposure} times")
+    click.echo(
+        f"{members} members get suggestions; {share:.0%} cross-organisation; top-exposed member suggested {exposure} times"
+    )
 
 
 @click.command("deliver")
@@ -109,9 +110,9 @@ def deliver_command(context, limit: int | None) -> None:
     Example:
       companion deliver --limit 50
     """
-    from companion.jobs.handlers import HANDLERS
     from companion.jobs.locks import job_lock
-    from companion.jobs.outbox import deliver_pending
+    from companion.outbox.delivery import deliver_pending
+    from companion.outbox.handlers import HANDLERS
 
     with job_lock(context.store, "deliver"):
         report = deliver_pending(context.store, context.forum, HANDLERS, limit=limit, max_wait_seconds=120)

@@ -30,8 +30,8 @@ def show(context) -> None:
     Example:
       companion rules show
     """
-    from companion.rules import current_rules
-    from matching.rules import RULES
+    from companion.suggestions.rules import current_rules
+    from matching.suggestions.rules import RULES
 
     with context.store.transaction() as session:
         version, current = current_rules(session)
@@ -67,13 +67,13 @@ def set_rules(context, assignments: tuple[str, ...], dry_run: bool, comment: str
       companion rules set org_mode=require_other other_org_bonus=0.3 --dry-run
       companion rules set excluded_groups=staff,bots --comment "no staff suggestions"
     """
-    from companion.nightly import local_today
-    from companion.rules import RuleError, preview, save_rules
+    from companion.suggestions.planning import network_today
+    from companion.suggestions.rules import RuleError, preview, save_rules
 
     values = _parse_assignments(assignments)
     try:
         if dry_run:
-            result = preview(context.store, values, local_today(context))
+            result = preview(context.store, values, network_today(context.settings))
             for rule, before, after in result.changes:
                 click.echo(f"{rule}: {before!r} -> {after!r}")
             click.echo(
@@ -119,7 +119,7 @@ def rollback_command(context, version_id: int, actor: str) -> None:
     Example:
       companion rules rollback 3
     """
-    from companion.rules import rollback
+    from companion.suggestions.rules import rollback
 
     with context.store.transaction() as session:
         try:

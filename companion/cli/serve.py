@@ -28,12 +28,18 @@ def serve(context, host: str, port: int) -> None:
 @click.option("--port", default=4200, show_default=True)
 @click.option("--members", default=300, show_default=True, help="Size of the seeded network.")
 @click.option("--seed", default=1, show_default=True, help="Seed of the generated network.")
-@click.option("--webhook-url", help="Where the sandbox sends signed webhooks (e.g. http://127.0.0.1:5000/webhooks/discourse).")
+@click.option(
+    "--webhook-url", help="Where the sandbox sends signed webhooks (e.g. http://127.0.0.1:5000/webhooks/discourse)."
+)
 @click.option("--webhook-secret", envvar="COMPANION_WEBHOOK_SECRET", help="Secret that signs the webhooks.")
-@click.option("--connect-secret", envvar="COMPANION_CONNECT_SECRET", default="sandbox-connect-secret", show_default=True)
+@click.option(
+    "--connect-secret", envvar="COMPANION_CONNECT_SECRET", default="sandbox-connect-secret", show_default=True
+)
 @click.option("--data-explorer/--no-data-explorer", default=False, help="Offer the Data Explorer bulk path.")
 @click.option("--requests-per-minute", default=60, show_default=True, help="Admin API budget (0 = unlimited).")
-def sandbox(host, port, members, seed, webhook_url, webhook_secret, connect_secret, data_explorer, requests_per_minute) -> None:
+def sandbox(
+    host, port, members, seed, webhook_url, webhook_secret, connect_secret, data_explorer, requests_per_minute
+) -> None:
     """Serve the sandbox forum alone: a small Discourse stand-in with a seeded network.
 
     Its API key is "sandbox-api-key" for user "system". Pages: /sandbox/
@@ -43,7 +49,7 @@ def sandbox(host, port, members, seed, webhook_url, webhook_secret, connect_secr
     Example:
       companion sandbox --members 500 --webhook-url http://127.0.0.1:5000/webhooks/discourse
     """
-    from sync.sandbox import SandboxSettings, serve_forever
+    from sandbox import SandboxSettings, serve_forever
 
     settings = SandboxSettings(
         members=members,

@@ -36,7 +36,7 @@ def sync(context, full: bool) -> None:
       companion sync            incremental (full the first time)
       companion sync --full     read all members and activity again
     """
-    from companion.syncing import run_sync
+    from companion.forum.reading import run_sync
 
     summary = run_sync(context, full=full or None, progress=_progress_printer())
     kind = "full" if summary.full else "incremental"

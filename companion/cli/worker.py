@@ -23,7 +23,7 @@ def worker(context, run_nightly_now: bool) -> None:
       companion worker
       COMPANION_NIGHTLY_AT=02:30 companion worker --run-nightly-now
     """
-    from companion.worker import Worker
+    from companion.jobs.worker import Worker
 
     context.forum  # refuse to start (one clear line) when the forum is not configured, instead of failing every minute
     click.echo(f"worker started: nightly at {context.settings.nightly_at:%H:%M} {context.settings.timezone}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Callable, Iterator
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from companion.errors import CompanionError
 from companion.store.db import Store
 from companion.store.models import JobLock
 from companion.store.types import utcnow
@@ -21,7 +22,7 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class LockHeld(RuntimeError):
+class LockHeld(CompanionError, RuntimeError):
     """Another process holds the lock."""
 
 
@@ -94,7 +95,9 @@ class Lease:
 
 
 @contextmanager
-def job_lock(store: Store, name: str, holder: str | None = None, ttl: timedelta = timedelta(minutes=15)) -> Iterator[Lease]:
+def job_lock(
+    store: Store, name: str, holder: str | None = None, ttl: timedelta = timedelta(minutes=15)
+) -> Iterator[Lease]:
     """Hold the lease for the duration of the block, raising LockHeld when another process has it."""
     holder = holder or default_holder()
     if not acquire(store, name, holder, ttl):

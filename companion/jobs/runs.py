@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, Iterator
+from typing import Any
 
 from companion.store.db import Store
 from companion.store.models import JobRun, JobStep

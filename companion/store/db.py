@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from companion.errors import CompanionError
 
-class StoreError(RuntimeError):
+
+class StoreError(CompanionError, RuntimeError):
     """The store cannot be used: unreachable, or its schema does not match the code."""
 
 

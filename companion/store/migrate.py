@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 
 from companion.store.db import Store, StoreError
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(store: Store) -> Config:
@@ -73,6 +73,5 @@ def check_up_to_date(store: Store) -> None:
     head = head_revision()
     if current != head:
         raise StoreError(
-            f"the database schema is at revision {current or 'none'}, the code needs {head}: "
-            "run `companion db upgrade`"
+            f"the database schema is at revision {current or 'none'}, the code needs {head}: run `companion db upgrade`"
         )

@@ -56,7 +56,7 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    aliases: Mapped[list["OrganisationAlias"]] = relationship(
+    aliases: Mapped[list[OrganisationAlias]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
 
@@ -88,9 +88,7 @@ class Member(Base):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     organisation_source: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(10))
     bio: Mapped[str] = mapped_column(Text, default="")
@@ -106,11 +104,11 @@ class Member(Base):
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
-    preferences: Mapped["MemberPreferences | None"] = relationship(
+    preferences: Mapped[MemberPreferences | None] = relationship(
         back_populates="member", cascade="all, delete-orphan", uselist=False
     )
-    fields: Mapped[list["MemberField"]] = relationship(cascade="all, delete-orphan")
-    group_memberships: Mapped[list["GroupMembership"]] = relationship(cascade="all, delete-orphan")
+    fields: Mapped[list[MemberField]] = relationship(cascade="all, delete-orphan")
+    group_memberships: Mapped[list[GroupMembership]] = relationship(cascade="all, delete-orphan")
 
 
 class MemberField(Base):
@@ -160,9 +158,7 @@ class MemberPreferences(Base):
     """A member's consent and cadence choices."""
 
     __tablename__ = "member_preferences"
-    __table_args__ = (
-        CheckConstraint("cadence in ('weekly', 'biweekly', 'monthly', 'paused')", name="cadence"),
-    )
+    __table_args__ = (CheckConstraint("cadence in ('weekly', 'biweekly', 'monthly', 'paused')", name="cadence"),)
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), primary_key=True)
     matching_consent: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -256,9 +252,7 @@ class Post(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete=CASCADE), index=True)
     post_number: Mapped[int] = mapped_column(Integer, default=1)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete=CASCADE))
-    reply_to_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL"), index=True
-    )
+    reply_to_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     reply_to_post_number: Mapped[int | None] = mapped_column(Integer)
     raw: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime | None]
@@ -366,7 +360,7 @@ class JobRun(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
 
-    steps: Mapped[list["JobStep"]] = relationship(cascade="all, delete-orphan", order_by="JobStep.id")
+    steps: Mapped[list[JobStep]] = relationship(cascade="all, delete-orphan", order_by="JobStep.id")
 
 
 class JobStep(Base):
@@ -425,9 +419,7 @@ class Suggestion(Base):
         UniqueConstraint("member_id", "suggested_member_id", "run_date", name="uq_suggestions_pair_run"),
         Index("ix_suggestions_pair", "member_id", "suggested_member_id"),
         Index("ix_suggestions_suggested_pair", "suggested_member_id", "member_id"),
-        CheckConstraint(
-            "status in ('new', 'contacted', 'rejected', 'talked', 'ignored')", name="status"
-        ),
+        CheckConstraint("status in ('new', 'contacted', 'rejected', 'talked', 'ignored')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -504,8 +496,8 @@ class Season(Base):
     seed: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    circles: Mapped[list["Circle"]] = relationship(back_populates="season", cascade="all, delete-orphan")
-    signups: Mapped[list["SignUp"]] = relationship(back_populates="season", cascade="all, delete-orphan")
+    circles: Mapped[list[Circle]] = relationship(back_populates="season", cascade="all, delete-orphan")
+    signups: Mapped[list[SignUp]] = relationship(back_populates="season", cascade="all, delete-orphan")
 
 
 class ClosureDay(Base):
@@ -536,9 +528,9 @@ class SignUp(Base):
 
     season: Mapped[Season] = relationship(back_populates="signups")
     member: Mapped[Member] = relationship()
-    interests: Mapped[list["SignUpInterest"]] = relationship(cascade="all, delete-orphan")
-    availability: Mapped[list["SignUpAvailability"]] = relationship(cascade="all, delete-orphan")
-    keep_apart: Mapped[list["SignUpKeepApart"]] = relationship(cascade="all, delete-orphan")
+    interests: Mapped[list[SignUpInterest]] = relationship(cascade="all, delete-orphan")
+    availability: Mapped[list[SignUpAvailability]] = relationship(cascade="all, delete-orphan")
+    keep_apart: Mapped[list[SignUpKeepApart]] = relationship(cascade="all, delete-orphan")
 
 
 class SignUpInterest(Base):
@@ -586,8 +578,8 @@ class Circle(Base):
     status: Mapped[str] = mapped_column(String(20), default="preview")
 
     season: Mapped[Season] = relationship(back_populates="circles")
-    members: Mapped[list["CircleMember"]] = relationship(cascade="all, delete-orphan")
-    meetings: Mapped[list["Meeting"]] = relationship(cascade="all, delete-orphan", order_by="Meeting.number")
+    members: Mapped[list[CircleMember]] = relationship(cascade="all, delete-orphan")
+    meetings: Mapped[list[Meeting]] = relationship(cascade="all, delete-orphan", order_by="Meeting.number")
 
 
 class CircleMember(Base):
@@ -635,7 +627,7 @@ class Meeting(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    rsvps: Mapped[list["Rsvp"]] = relationship(cascade="all, delete-orphan")
+    rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan")
 
 
 class Rsvp(Base):
@@ -655,9 +647,7 @@ class CalendarToken(Base):
     """An unguessable, revocable token behind an ICS feed of a member or a circle."""
 
     __tablename__ = "calendar_tokens"
-    __table_args__ = (
-        CheckConstraint("(member_id is null) <> (circle_id is null)", name="one_owner"),
-    )
+    __table_args__ = (CheckConstraint("(member_id is null) <> (circle_id is null)", name="one_owner"),)
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)

@@ -1,13 +1,12 @@
 """The companion's web pages: the Flask app factory that wires settings, store, login, security and languages.
 
-Areas add pages as blueprints: a module `companion/web/<area>.py` named in
-BLUEPRINT_MODULES exposes `bp = Blueprint(...)` and, optionally,
-`NAV_LINKS = [NavLink(endpoint, label, admin=False)]` for the main menu.
+Each feature's pages are a blueprint in `companion/web/<feature>.py` (admin pages in
+`companion/web/admin/`), listed once in `_blueprint_modules`; a module may add
+`NAV_LINKS = [NavLink(endpoint, label, admin=False)]` to the main menu.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,25 +24,6 @@ from companion.store.db import Store, open_store
 log = logging.getLogger(__name__)
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-
-# Order matters only for the menu; "webhooks" is exempt from CSRF (the forum signs its calls instead).
-BLUEPRINT_MODULES = [
-    "i18n",
-    "auth",
-    "member",
-    "suggestions",
-    "circles",
-    "badges",
-    "admin",
-    "admin_rules",
-    "admin_organisations",
-    "admin_templates",
-    "admin_runs",
-    "admin_dashboard",
-    "webhooks",
-    "health",
-]
-CSRF_EXEMPT_MODULES = {"webhooks"}
 
 
 @dataclass(frozen=True)
@@ -75,8 +55,27 @@ def _build_context(context: Context | None, settings: Settings | None, store: St
     return context
 
 
-def _area_modules(areas: list[str] | None) -> list[str]:
-    return list(areas if areas is not None else BLUEPRINT_MODULES)
+def _blueprint_modules() -> list[Any]:
+    """Every module with pages, in menu order; "webhooks" is exempt from CSRF (the forum signs its calls instead)."""
+    from companion.web import auth, badges, circles, health, i18n, member, suggestions, webhooks
+    from companion.web.admin import audit, dashboard, organisations, rules, runs, templates
+
+    return [
+        i18n,
+        auth,
+        member,
+        suggestions,
+        circles,
+        badges,
+        audit,
+        rules,
+        organisations,
+        templates,
+        runs,
+        dashboard,
+        webhooks,
+        health,
+    ]
 
 
 def create_app(
@@ -85,14 +84,9 @@ def create_app(
     settings: Settings | None = None,
     store: Store | None = None,
     forum: Any = None,
-    areas: list[str] | None = None,
 ) -> Flask:
-    """Build the web app around a Context (or settings/store/forum from which one is made).
-
-    `areas` limits the blueprint modules (default: every module of BLUEPRINT_MODULES);
-    "i18n", "auth" and "member" are always loaded because the layout links to them.
-    """
-    from companion.web import auth, i18n, security
+    """Build the web app around a Context (or settings/store/forum from which one is made)."""
+    from companion.web import auth, i18n, security, webhooks
 
     context = _build_context(context, settings, store, forum)
     settings = context.settings
@@ -117,16 +111,10 @@ def create_app(
     app.jinja_env.add_extension("jinja2.ext.do")
 
     nav_links: list[NavLink] = []
-    if areas is not None:
-        areas = ["i18n", "auth", "member"] + [name for name in areas if name not in ("i18n", "auth", "member")]
-    for name in _area_modules(areas):
-        module = importlib.import_module(f"companion.web.{name}")
-        blueprint = getattr(module, "bp", None)
-        if blueprint is None:
-            continue
-        app.register_blueprint(blueprint)
-        if name in CSRF_EXEMPT_MODULES:
-            security.csrf.exempt(blueprint)
+    for module in _blueprint_modules():
+        app.register_blueprint(module.bp)
+        if module is webhooks:
+            security.csrf.exempt(module.bp)
         nav_links.extend(getattr(module, "NAV_LINKS", []))
     app.extensions["companion_nav"] = nav_links
 
@@ -188,7 +176,7 @@ def _install_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if request.blueprint in CSRF_EXEMPT_MODULES or request.path.startswith("/static/"):
+        if request.blueprint == "webhooks" or request.path.startswith("/static/"):
             return error
         code = error.code or 500
         title = ERROR_TITLES.get(code, error.name)

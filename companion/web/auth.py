@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -34,19 +34,17 @@ class DatabaseNonceStore:
 
     def put(self, nonce: str, expires_at: float) -> None:
         """Remember a nonce until expires_at (seconds since the epoch) and drop expired ones."""
-        moment = datetime.fromtimestamp(expires_at, timezone.utc)
-        now = datetime.now(timezone.utc)
+        moment = datetime.fromtimestamp(expires_at, UTC)
+        now = datetime.now(UTC)
         with self.store.transaction() as db:
             db.execute(delete(ConnectNonce).where(ConnectNonce.expires_at <= now))
             db.add(ConnectNonce(nonce=nonce, expires_at=moment))
 
     def take(self, nonce: str) -> bool:
         """Use the nonce up: True exactly once while it is unexpired (one atomic delete decides)."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self.store.transaction() as db:
-            result = db.execute(
-                delete(ConnectNonce).where(ConnectNonce.nonce == nonce, ConnectNonce.expires_at > now)
-            )
+            result = db.execute(delete(ConnectNonce).where(ConnectNonce.nonce == nonce, ConnectNonce.expires_at > now))
             return result.rowcount == 1
 
 
@@ -98,7 +96,9 @@ def _replace_groups(db: Session, member: Member, group_names: tuple[str, ...]) -
         groups[name] = ForumGroup(name=name)
         db.add(groups[name])
     db.flush()
-    current = {row.group_id: row for row in db.scalars(select(GroupMembership).where(GroupMembership.member_id == member.id))}
+    current = {
+        row.group_id: row for row in db.scalars(select(GroupMembership).where(GroupMembership.member_id == member.id))
+    }
     wanted_ids = {group.id for group in groups.values()}
     for group_id, row in current.items():
         if group_id not in wanted_ids:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
-from flask_babel import get_locale
 from sqlalchemy import select
 
-from companion.audit import record as audit
+from companion.audit.entries import record as audit
 from companion.badges.errors import BadgeInvalid, BadgeNotFound
 from companion.store.models import Badge, BadgeGrant, Member
 from companion.web import NavLink, get_context
@@ -25,6 +24,7 @@ def _service():
     from companion.badges import catalogue, progress
 
     return catalogue, progress
+
 
 NAV_LINKS = [
     NavLink("badges.mine", lazy_gettext("Badges")),
@@ -93,8 +93,9 @@ def _revoked_grants(session) -> list[tuple[BadgeGrant, Member, Badge]]:
     return [tuple(row) for row in rows]
 
 
-def _render_admin(session, *, errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None,
-                  status: int = 200):
+def _render_admin(
+    session, *, errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None, status: int = 200
+):
     catalogue, _progress = _service()
     page = render_template(
         "badges/admin.html",
@@ -149,7 +150,9 @@ def edit(badge_key: str):
             abort(404)
         if errors:
             session.rollback()
-            return _render_admin(session, errors={badge_key: errors}, values={badge_key: dict(request.form)}, status=422)
+            return _render_admin(
+                session, errors={badge_key: errors}, values={badge_key: dict(request.form)}, status=422
+            )
         try:
             changed = catalogue.update_badge(session, badge_key, changes)
         except BadgeInvalid as error:
@@ -180,8 +183,13 @@ def toggle(badge_key: str):
         except BadgeNotFound:
             abort(404)
         if changed:
-            audit(session, _actor(), "badge.enable" if enabled else "badge.disable", f"badge:{badge_key}",
-                  {"enabled": enabled})
+            audit(
+                session,
+                _actor(),
+                "badge.enable" if enabled else "badge.disable",
+                f"badge:{badge_key}",
+                {"enabled": enabled},
+            )
     flash(_("The badge is enabled.") if enabled else _("The badge is disabled."), "success")
     return redirect(url_for("badges.admin") + f"#badge-{badge_key}")
 

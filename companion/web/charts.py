@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from markupsafe import Markup, escape
 
@@ -29,7 +29,9 @@ def _nice_max(value: float) -> float:
     return float(10 * magnitude)
 
 
-def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *, width: int = 640, height: int = 260) -> Markup:
+def bar_chart(
+    title: str, categories: Sequence[str], series: Sequence[Series], *, width: int = 640, height: int = 260
+) -> Markup:
     """Grouped bars, one group per category, with a legend, axis labels and the values as tooltips."""
     left, right, top, bottom = 40, 10, 30, 40
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -43,7 +45,9 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d5dbe3"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#55606e">{_fmt(peak * fraction)}</text>')
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#55606e">{_fmt(peak * fraction)}</text>'
+        )
     for c, category in enumerate(categories):
         x0 = left + c * group_w + group_w * 0.1
         for s, one in enumerate(series):
@@ -78,7 +82,9 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float]]
     ]
     for i, label in enumerate(labels):
         short = escape(label if len(label) <= 22 else label[:21] + "…")
-        parts.append(f'<text x="{left - 6}" y="{top + i * cell + cell / 2 + 4:.1f}" font-size="11" text-anchor="end" fill="#1d2430">{short}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{top + i * cell + cell / 2 + 4:.1f}" font-size="11" text-anchor="end" fill="#1d2430">{short}</text>'
+        )
         cx = left + i * cell + cell / 2
         parts.append(
             f'<text x="{cx:.1f}" y="{top - 6}" font-size="11" fill="#1d2430" transform="rotate(-50 {cx:.1f} {top - 6})">{short}</text>'
@@ -94,7 +100,9 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float]]
                 f"<title>{escape(labels[i])} – {escape(labels[j])}: {_fmt(value)}</title></rect>"
             )
             if value:
-                parts.append(f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="10" text-anchor="middle" fill="{ink}">{_fmt(value)}</text>')
+                parts.append(
+                    f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="10" text-anchor="middle" fill="{ink}">{_fmt(value)}</text>'
+                )
     parts.append("</svg>")
     return Markup("".join(parts))
 

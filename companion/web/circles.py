@@ -6,13 +6,11 @@ import json
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from companion.circles import calendar as feeds
-from companion.circles import meetups as meetup_service
 from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, block_weekdays, local, time_blocks, zone
 from companion.circles.errors import CirclesError
 from companion.circles.formation import form_season, reason_text, stored_figures
@@ -21,6 +19,7 @@ from companion.circles.publishing import publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
 from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, update_season
 from companion.circles.signups import SignUpForm, form_of, has_circles_consent, sign_up, signup_of, withdraw
+from companion.meetups import registration as meetup_service
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
 from companion.web import NavLink, get_context
@@ -95,19 +94,27 @@ def index():
         seasons = open_seasons(session, _today())
         signed = {s.id for s in seasons if signup_of(session, s, me) is not None}
         memberships = session.scalars(
-            select(Circle).join(CircleMember, CircleMember.circle_id == Circle.id)
-            .where(CircleMember.member_id == me.id).where(CircleMember.left_at.is_(None))
+            select(Circle)
+            .join(CircleMember, CircleMember.circle_id == Circle.id)
+            .where(CircleMember.member_id == me.id)
+            .where(CircleMember.left_at.is_(None))
             .where(Circle.status == "published")
         ).all()
         waiting = session.scalars(select(WaitingEntry).where(WaitingEntry.member_id == me.id)).all()
         waiting_rows = [
             (session.get(Season, w.season_id).name, reason_text(w.reason, _locale()))
-            for w in waiting if session.get(Season, w.season_id).status == "published"
+            for w in waiting
+            if session.get(Season, w.season_id).status == "published"
         ]
         meetups = meetup_service.upcoming_meetups(session, _now())
         return render_template(
-            "circles/index.html", seasons=seasons, signed=signed, circles=memberships, waiting=waiting_rows,
-            meetups=meetups, seats={m.id: meetup_service.seats_left(session, m) for m in meetups},
+            "circles/index.html",
+            seasons=seasons,
+            signed=signed,
+            circles=memberships,
+            waiting=waiting_rows,
+            meetups=meetups,
+            seats={m.id: meetup_service.seats_left(session, m) for m in meetups},
         )
 
 
@@ -115,8 +122,15 @@ def _grid(season: Season) -> list[dict]:
     blocks = {entry["key"]: entry for entry in season.time_blocks}
     rows = []
     for block in time_blocks(season):
-        rows.append({"key": block.key, "label": _block_label(block), "start": block.start, "end": block.end,
-                     "weekdays": block_weekdays(blocks[block.key])})
+        rows.append(
+            {
+                "key": block.key,
+                "label": _block_label(block),
+                "start": block.start,
+                "end": block.end,
+                "weekdays": block_weekdays(blocks[block.key]),
+            }
+        )
     return rows
 
 
@@ -147,9 +161,14 @@ def signup(season_id: int):
                 except CirclesError as error:
                     _error(error)
         return render_template(
-            "circles/signup.html", season=season, form=form, grid=(grid := _grid(season)), existing=existing is not None,
+            "circles/signup.html",
+            season=season,
+            form=form,
+            grid=(grid := _grid(season)),
+            existing=existing is not None,
             days=sorted({day for row in grid for day in row["weekdays"]}),
-            consent=has_circles_consent(session, member), modes=MODE_LABELS,
+            consent=has_circles_consent(session, member),
+            modes=MODE_LABELS,
         ), (400 if request.method == "POST" else 200)
 
 
@@ -185,12 +204,24 @@ def circle(circle_id: int):
         for meeting in found.meetings:
             host = session.get(Organisation, meeting.host_organisation_id) if meeting.host_organisation_id else None
             answers = answers_of(session, meeting)
-            meetings.append({"meeting": meeting, "host": host.name if host else None, "mine": answers.get(me.id),
-                             "yes": sum(1 for a in answers.values() if a == "yes"), "past": meeting.ends_at <= _now()})
+            meetings.append(
+                {
+                    "meeting": meeting,
+                    "host": host.name if host else None,
+                    "mine": answers.get(me.id),
+                    "yes": sum(1 for a in answers.values() if a == "yes"),
+                    "past": meeting.ends_at <= _now(),
+                }
+            )
         token = feeds.current_token(session, member=session.get(Member, me.id)).token
         return render_template(
-            "circles/circle.html", circle=found, season=found.season, members=members, meetings=meetings,
-            answers=ANSWER_LABELS, feed_url=calendar_url(get_context().settings, token),
+            "circles/circle.html",
+            circle=found,
+            season=found.season,
+            members=members,
+            meetings=meetings,
+            answers=ANSWER_LABELS,
+            feed_url=calendar_url(get_context().settings, token),
             orgs={o.id: o.name for o in session.scalars(select(Organisation))},
         )
 
@@ -218,7 +249,7 @@ def rsvp_link(token: str, answer: str):
         abort(404)
     with _store().transaction() as session:
         try:
-            meeting_id, member_id = read_rsvp_token(settings, token)
+            meeting_id, _member_id = read_rsvp_token(settings, token)
         except CirclesError:
             abort(404)
         meeting = session.get(Meeting, meeting_id) or abort(404)
@@ -226,12 +257,22 @@ def rsvp_link(token: str, answer: str):
             try:
                 rsvp_from_token(session, settings, token, answer, now=_now(), logged_in=current_member())
                 flash(_("Your answer is saved."), "success")
-                return render_template("circles/rsvp_done.html", meeting=meeting, circle=session.get(Circle, meeting.circle_id),
-                                       answer=ANSWER_LABELS[answer])
+                return render_template(
+                    "circles/rsvp_done.html",
+                    meeting=meeting,
+                    circle=session.get(Circle, meeting.circle_id),
+                    answer=ANSWER_LABELS[answer],
+                )
             except CirclesError as error:
                 _error(error)
-        return render_template("circles/rsvp_link.html", meeting=meeting, circle=session.get(Circle, meeting.circle_id),
-                               answer=ANSWER_LABELS[answer], token=token, answer_key=answer)
+        return render_template(
+            "circles/rsvp_link.html",
+            meeting=meeting,
+            circle=session.get(Circle, meeting.circle_id),
+            answer=ANSWER_LABELS[answer],
+            token=token,
+            answer_key=answer,
+        )
 
 
 @bp.post("/calendar/<action>")
@@ -291,7 +332,9 @@ def meetup(meetup_id: int):
             except CirclesError as error:
                 _error(error)
         return render_template(
-            "circles/meetup.html", meetup=found, registration=registration,
+            "circles/meetup.html",
+            meetup=found,
+            registration=registration,
             seats=meetup_service.seats_left(session, found),
             position=meetup_service.waiting_position(session, registration) if registration else None,
         )
@@ -306,8 +349,11 @@ def admin_index():
     """Seasons and meetups for admins."""
     with _store().transaction() as session:
         seasons = list_seasons(session)
-        return render_template("circles/admin_index.html", seasons=seasons,
-                               meetups=session.scalars(select(Meetup).order_by(Meetup.starts_at.desc())).all())
+        return render_template(
+            "circles/admin_index.html",
+            seasons=seasons,
+            meetups=session.scalars(select(Meetup).order_by(Meetup.starts_at.desc())).all(),
+        )
 
 
 def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
@@ -319,9 +365,12 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
             signup_opens_on=date.fromisoformat(form.get("signup_opens_on", "")),
             signup_closes_on=date.fromisoformat(form.get("signup_closes_on", "")),
             first_meeting_on=date.fromisoformat(form.get("first_meeting_on", "")),
-            min_size=int(form.get("min_size", 4)), target_size=int(form.get("target_size", 6)),
-            max_size=int(form.get("max_size", 8)), cadence_weeks=int(form.get("cadence_weeks", 5)),
-            meetings_count=int(form.get("meetings_count", 6)), meeting_minutes=int(form.get("meeting_minutes", 90)),
+            min_size=int(form.get("min_size", 4)),
+            target_size=int(form.get("target_size", 6)),
+            max_size=int(form.get("max_size", 8)),
+            cadence_weeks=int(form.get("cadence_weeks", 5)),
+            meetings_count=int(form.get("meetings_count", 6)),
+            meeting_minutes=int(form.get("meeting_minutes", 90)),
             time_blocks=json.loads(form.get("time_blocks") or "[]"),
             school_holidays=json.loads(form.get("school_holidays") or "[]"),
             skip_school_holidays=form.get("skip_school_holidays") == "on",
@@ -364,8 +413,14 @@ def admin_season_form(season_id: int | None = None):
             blocks, holidays = json.dumps(list(DEFAULT_TIME_BLOCKS), ensure_ascii=False), "[]"
         else:
             blocks, holidays = json.dumps(spec.time_blocks, ensure_ascii=False), json.dumps(spec.school_holidays)
-        return render_template("circles/admin_season_form.html", season=season, spec=spec, problems=problems,
-                               blocks=blocks, holidays=holidays), (400 if problems else 200)
+        return render_template(
+            "circles/admin_season_form.html",
+            season=season,
+            spec=spec,
+            problems=problems,
+            blocks=blocks,
+            holidays=holidays,
+        ), (400 if problems else 200)
 
 
 @bp.get("/admin/seasons/<int:season_id>")
@@ -375,13 +430,22 @@ def admin_season(season_id: int):
     with _store().transaction() as session:
         season = session.get(Season, season_id) or abort(404)
         figures = stored_figures(session, season) if season.circles else None
-        waiting = [(session.get(Member, w.member_id), reason_text(w.reason, _locale()))
-                   for w in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id))]
+        waiting = [
+            (session.get(Member, w.member_id), reason_text(w.reason, _locale()))
+            for w in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id))
+        ]
         circles = sorted(season.circles, key=lambda c: c.number)
         blocks = {b.key: b for b in time_blocks(season)}
-        return render_template("circles/admin_season.html", season=season, figures=figures, circles=circles,
-                               waiting=waiting, blocks=blocks, block_label=_block_label,
-                               orgs={o.id: o.name for o in session.scalars(select(Organisation))})
+        return render_template(
+            "circles/admin_season.html",
+            season=season,
+            figures=figures,
+            circles=circles,
+            waiting=waiting,
+            blocks=blocks,
+            block_label=_block_label,
+            orgs={o.id: o.name for o in session.scalars(select(Organisation))},
+        )
 
 
 @bp.post("/admin/seasons/<int:season_id>/<action>")
@@ -395,12 +459,23 @@ def admin_season_action(season_id: int, action: str):
         try:
             if action == "form":
                 outcome = form_season(session, season, settings, actor=me.username)
-                flash(_("Circles formed as a preview: %(count)s circles. Check them, then publish.",
-                        count=len(outcome.formation.circles)), "success")
+                flash(
+                    _(
+                        "Circles formed as a preview: %(count)s circles. Check them, then publish.",
+                        count=len(outcome.formation.circles),
+                    ),
+                    "success",
+                )
             elif action == "publish":
                 report = publish_season(session, season, settings, actor=me.username)
-                flash(_("Published: %(queued)s forum writes queued, %(again)s were queued before and are not repeated.",
-                        queued=report.queued, again=report.already_queued), "success")
+                flash(
+                    _(
+                        "Published: %(queued)s forum writes queued, %(again)s were queued before and are not repeated.",
+                        queued=report.queued,
+                        again=report.already_queued,
+                    ),
+                    "success",
+                )
             else:
                 abort(404)
         except CirclesError as error:
@@ -419,10 +494,13 @@ def admin_meetup_form():
         try:
             tz = zone(get_context().settings)
             spec = meetup_service.MeetupSpec(
-                title=form.get("title", ""), description=form.get("description", ""), location=form.get("location", ""),
+                title=form.get("title", ""),
+                description=form.get("description", ""),
+                location=form.get("location", ""),
                 starts_at=datetime.fromisoformat(form.get("starts_at", "")).replace(tzinfo=tz),
                 ends_at=datetime.fromisoformat(form.get("ends_at", "")).replace(tzinfo=tz),
-                capacity=int(form.get("capacity", 24)), confirm_hours=int(form.get("confirm_hours", 48)),
+                capacity=int(form.get("capacity", 24)),
+                confirm_hours=int(form.get("confirm_hours", 48)),
             )
         except (ValueError, TypeError):
             problems = [_("Please fill in start and end as date and time, capacity and hours as whole numbers.")]

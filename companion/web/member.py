@@ -6,13 +6,14 @@ import json
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext
+from flask_babel import get_locale, lazy_gettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from companion import consent, interests, privacy
-from companion.store.models import Circle, CircleMember, Meeting, Member, MemberPreferences, Organisation
+from companion.members import consent, interests, privacy
+from companion.store.models import Circle, CircleMember, Meeting, MemberPreferences, Organisation
 from companion.store.types import utcnow
-from companion.suggestions import suggestions_for
+from companion.suggestions.feedback import suggestions_for
 from companion.web import NavLink, get_context, get_store
 from companion.web.auth import current_member, login_required
 
@@ -70,7 +71,9 @@ def home():
     with get_store().session() as db:
         preferences = db.get(MemberPreferences, member.id)
         upcoming = _next_meeting(db, member.id)
-        newest = [s for s in suggestions_for(db, member.id, settings.forum_url or "", page_locale()) if s.status == "new"]
+        newest = [
+            s for s in suggestions_for(db, member.id, settings.forum_url or "", page_locale()) if s.status == "new"
+        ]
     return render_template(
         "member/home.html",
         preferences=preferences,

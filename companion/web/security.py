@@ -6,7 +6,7 @@ import functools
 import threading
 import time
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
-from companion import suggestions as service
 from companion.store.models import MemberPreferences
+from companion.suggestions import feedback as service
 from companion.web import NavLink, get_context, get_store
 from companion.web.auth import current_member, login_required
 from companion.web.member import page_locale

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from companion.forum.events import apply_event, user_field_names
 from companion.web import get_context
 from companion.web.security import rate_limited
-from companion.webhook_events import apply_event, user_field_names
 from sync.errors import WebhookError, WebhookTooLarge
 from sync.webhooks import parse_event
 
@@ -29,7 +29,9 @@ def discourse():
         return jsonify(error=str(WebhookTooLarge(f"body of {request.content_length} bytes exceeds {limit}"))), 413
     raw = request.stream.read(limit + 1)
     try:
-        event = parse_event(request.headers, raw, limit, secret=secret, user_field_names=user_field_names(context.store))
+        event = parse_event(
+            request.headers, raw, limit, secret=secret, user_field_names=user_field_names(context.store)
+        )
     except WebhookError as error:
         return jsonify(error=str(error)), error.http_status
     outcome = apply_event(context.store, event)

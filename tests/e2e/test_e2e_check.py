@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from companion.cli import main
-from sync.sandbox import SandboxSettings, run_sandbox_server
+from sandbox import SandboxSettings, run_sandbox_server
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import free_port
+from tests.support.env import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -19,8 +19,19 @@ def figure(output: str, pattern: str) -> tuple[int, ...]:
 
 def test_demo_once_prints_a_consistent_summary(tmp_path):
     process = subprocess.run(
-        [sys.executable, "-m", "companion", "demo", "--once", "--members", "120",
-         "--port", str(free_port()), "--forum-port", str(free_port())],
+        [
+            sys.executable,
+            "-m",
+            "companion",
+            "demo",
+            "--once",
+            "--members",
+            "120",
+            "--port",
+            str(free_port()),
+            "--forum-port",
+            str(free_port()),
+        ],
         cwd=tmp_path,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
         capture_output=True,

@@ -9,45 +9,13 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from companion.consent import set_consent
-from companion.nightly import run_nightly
-from companion.rules import save_rules
-from companion.store.models import Member, OutboxItem, Suggestion
-from companion.syncing import run_sync
-from sync.sandbox import SandboxSettings, run_sandbox_server
-from tests.conftest import companion_context, companion_subprocess_env
+from companion.jobs.nightly import run_nightly
+from companion.store.models import OutboxItem
+from sandbox import SandboxSettings, run_sandbox_server
+from tests.support.env import companion_context, companion_subprocess_env
+from tests.support.nightly import TITLES, due_usernames, prepare, suggestion_pms
 
 pytestmark = pytest.mark.e2e
-
-TITLES = {"Finde deine Mitrebell*innen: neue Vorschläge", "Find your fellow rebels: new suggestions"}
-
-
-def suggestion_pms(state) -> Counter:
-    """How many suggestion PMs each member has in the sandbox inbox."""
-    counts = Counter()
-    for user in state.users.values():
-        if user.id > 0:
-            counts[user.username] = sum(1 for message in state.inbox(user.username) if message.title in TITLES)
-    return counts
-
-
-def prepare(context):
-    run_sync(context, full=True)
-    with context.store.transaction() as session:
-        # The sandbox's seeded activity is dated in the past; count everyone as recently active.
-        save_rules(session, "test", {"active_within_days": "0"})
-        for member in session.scalars(select(Member)):
-            set_consent(session, member.id, "matching", True)
-
-
-def due_usernames(context):
-    with context.store.transaction() as session:
-        return {
-            username
-            for (username,) in session.execute(
-                select(Member.username).join(Suggestion, Suggestion.member_id == Member.id).distinct()
-            )
-        }
 
 
 @pytest.fixture
@@ -64,7 +32,7 @@ def test_nightly_sends_one_pm_per_due_member_with_valid_links(forum, store, sett
     assert report.messages_queued == len(due) > 0
     counts = suggestion_pms(forum.state)
     assert {name for name, n in counts.items() if n} == due
-    assert set(counts[name] for name in due) == {1}
+    assert {counts[name] for name in due} == {1}
     message = next(m for m in forum.state.inbox(sorted(due)[0]) if m.title in TITLES)
     assert f"{forum.url}/u/" in message.raw
     assert f"{settings.base_url}/suggestions" in message.raw
@@ -89,7 +57,7 @@ def test_rate_limits_and_outages_delay_but_lose_nothing(forum, store, settings):
     due = due_usernames(context)
     counts = suggestion_pms(forum.state)
     assert {name for name, n in counts.items() if n} == due
-    assert set(counts[name] for name in due) == {1}
+    assert {counts[name] for name in due} == {1}
 
 
 @pytest.mark.slow
@@ -112,7 +80,7 @@ def test_killed_mid_delivery_and_restarted_every_member_gets_exactly_one_pm(foru
     assert second.returncode == 0, second.stderr
     counts = suggestion_pms(forum.state)
     assert {name for name, n in counts.items() if n} == due
-    assert set(counts[name] for name in due) == {1}
+    assert {counts[name] for name in due} == {1}
     with context.store.transaction() as session:
         statuses = Counter(
             item.status

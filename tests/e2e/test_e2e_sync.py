@@ -5,11 +5,11 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from companion.forum.reading import run_sync
 from companion.store.models import Like, Member, Organisation, Post, Topic, WebhookEvent
-from companion.syncing import run_sync
 from companion.web import create_app
-from sync.sandbox import SandboxSettings, run_sandbox_server
-from tests.conftest import LiveServer, companion_context, free_port
+from sandbox import SandboxSettings, run_sandbox_server
+from tests.support.env import LiveServer, companion_context, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,11 @@ def test_full_sync_stores_all_members_organisations_and_activity(network):
     assert summary.members == len(expected_members) == count(context.store, Member)
     assert count(context.store, Organisation) == 12
     assert count(context.store, Member, Member.organisation_id.is_(None)) == 0
-    public_posts = [p for p in state.posts.values() if p.deleted_at is None and state.find_topic(p.topic_id).archetype != "private_message"]
+    public_posts = [
+        p
+        for p in state.posts.values()
+        if p.deleted_at is None and state.find_topic(p.topic_id).archetype != "private_message"
+    ]
     assert count(context.store, Post) == len(public_posts)
     assert count(context.store, Topic) == len({p.topic_id for p in public_posts})
     assert summary.rate_limited == 0
@@ -65,8 +69,15 @@ def test_changes_arrive_by_webhook_and_by_incremental_sync(network):
     forum, context = network
     run_sync(context, full=True)
     posts_before = count(context.store, Post)
-    author = next(u for u in forum.state.users.values() if u.id > 0 and u.active and not u.staged and not u.suspended_till)
-    created = forum.state.create_post(author.username, "Wir führen gerade die E-Akte in allen Fachbereichen ein.", title="E-Akte: Erfahrungen aus der Einführung", tags=["e-akte"])
+    author = next(
+        u for u in forum.state.users.values() if u.id > 0 and u.active and not u.staged and not u.suspended_till
+    )
+    created = forum.state.create_post(
+        author.username,
+        "Wir führen gerade die E-Akte in allen Fachbereichen ein.",
+        title="E-Akte: Erfahrungen aus der Einführung",
+        tags=["e-akte"],
+    )
     assert wait_for(lambda: count(context.store, Post) == posts_before + 1), "post_created webhook did not arrive"
     with context.store.transaction() as session:
         stored = session.get(Post, created.id)
@@ -74,7 +85,9 @@ def test_changes_arrive_by_webhook_and_by_incremental_sync(network):
         assert session.get(Topic, created.topic_id).title.startswith("E-Akte")
     # A post made while webhooks are lost still arrives with the next incremental sync.
     forum.state.webhooks = None
-    reply = forum.state.create_post(author.username, "Nachtrag: die Schulungen laufen ab Januar.", topic_id=created.topic_id)
+    reply = forum.state.create_post(
+        author.username, "Nachtrag: die Schulungen laufen ab Januar.", topic_id=created.topic_id
+    )
     summary = run_sync(context)
     assert not summary.full
     assert summary.posts >= 1
@@ -87,14 +100,20 @@ def test_user_destroyed_webhook_deletes_everything_about_the_member(network):
     forum, context = network
     run_sync(context, full=True)
     victim = next(
-        u for u in forum.state.users.values()
+        u
+        for u in forum.state.users.values()
         if u.id > 0 and u.active and not u.staged and any(p.user_id == u.id for p in forum.state.posts.values())
     )
     assert count(context.store, Member, Member.username == victim.username) == 1
     forum.state.destroy_user(victim.username)
     assert wait_for(lambda: count(context.store, Member, Member.username == victim.username) == 0)
     with context.store.transaction() as session:
-        member_posts = session.scalar(select(func.count()).select_from(Post).join(Member, Member.id == Post.member_id).where(Member.username == victim.username))
+        member_posts = session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .join(Member, Member.id == Post.member_id)
+            .where(Member.username == victim.username)
+        )
     assert member_posts == 0
     assert count(context.store, WebhookEvent) >= 1
 
@@ -118,7 +137,14 @@ def test_bulk_path_reads_members_and_likes_in_a_few_requests(store, settings):
     assert summary.used_bulk_path
     assert summary.members == count(context.store, Member) > 450
     with context.store.transaction() as session:
-        stored = set(map(tuple, session.execute(select(Like.post_id, Member.forum_user_id).join(Member, Member.id == Like.member_id)).all()))
+        stored = set(
+            map(
+                tuple,
+                session.execute(
+                    select(Like.post_id, Member.forum_user_id).join(Member, Member.id == Like.member_id)
+                ).all(),
+            )
+        )
     public = {
         (like.post_id, like.user_id)
         for like in state.likes

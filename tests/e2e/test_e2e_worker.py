@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from sync.sandbox import SandboxSettings, run_sandbox_server
-from tests.conftest import companion_context, companion_subprocess_env
-from tests.e2e.test_e2e_nightly import due_usernames, prepare, suggestion_pms
+from sandbox import SandboxSettings, run_sandbox_server
+from tests.support.env import companion_context, companion_subprocess_env
+from tests.support.nightly import due_usernames, prepare, suggestion_pms
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -46,12 +46,12 @@ def test_worker_killed_mid_delivery_resumes_and_stops_cleanly_on_sigterm(store, 
 
         counts = suggestion_pms(forum.state)
         assert {name for name, n in counts.items() if n} == due
-        assert set(counts[name] for name in due) == {1}
+        assert {counts[name] for name in due} == {1}
 
 
 def test_second_worker_idles_while_the_first_holds_the_nightly_lock(store, settings):
     from companion.jobs.locks import job_lock
-    from companion.worker import Worker
+    from companion.jobs.worker import Worker
 
     with run_sandbox_server(SandboxSettings(members=20, admin_requests_per_minute=0)) as forum:
         context = companion_context(settings, store, forum.url)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sandbox_kit import API_HEADERS, make_client
 
-from sync.sandbox import ForumState, SandboxSettings, create_app
+from sandbox import ForumState, SandboxSettings, create_app
+from tests.support.sandbox import API_HEADERS, make_client
 
 H = API_HEADERS
 NOT_PERMITTED = {"errors": ["You are not permitted to view the requested resource."], "error_type": "invalid_access"}
@@ -20,13 +20,22 @@ def client():
 
 
 def _regular_member(forum, skip=()):
-    return next(u for u in forum.users.values() if u.id > 0 and not u.staged and not u.staff
-                and u.suspended_till is None and u.username not in skip)
+    return next(
+        u
+        for u in forum.users.values()
+        if u.id > 0 and not u.staged and not u.staff and u.suspended_till is None and u.username not in skip
+    )
 
 
-@pytest.mark.parametrize("headers", [{}, {"Api-Key": "wrong", "Api-Username": "system"},
-                                     {"Api-Key": "sandbox-api-key", "Api-Username": "nobody-here"},
-                                     {"Api-Key": "sandbox-api-key"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Api-Key": "wrong", "Api-Username": "system"},
+        {"Api-Key": "sandbox-api-key", "Api-Username": "nobody-here"},
+        {"Api-Key": "sandbox-api-key"},
+    ],
+)
 def test_missing_or_wrong_credentials_get_discourses_403(client, headers):
     response = client.get("/site.json", headers=headers)
     assert response.status_code == 403
@@ -49,8 +58,14 @@ def test_non_staff_user_cannot_use_admin_endpoints(client):
 
 def test_unknown_things_get_discourses_404(client):
     expected = {"errors": ["The requested URL or resource could not be found."], "error_type": "not_found"}
-    for url in ("/u/nobody-here.json", "/t/999999.json", "/groups/nope.json", "/no/such/route.json",
-                "/t/external_id/never-used.json", "/user-badges/nobody-here.json"):
+    for url in (
+        "/u/nobody-here.json",
+        "/t/999999.json",
+        "/groups/nope.json",
+        "/no/such/route.json",
+        "/t/external_id/never-used.json",
+        "/user-badges/nobody-here.json",
+    ):
         response = client.get(url, headers=H)
         assert response.status_code == 404, url
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
@@ -132,8 +147,9 @@ def test_posts_json_is_50_newest_public_posts_with_inclusive_before(client):
     assert len(newest) == 50
     ids = [p["id"] for p in newest]
     assert ids == sorted(ids, reverse=True)
-    public = [p.id for p in forum.posts.values()
-              if p.deleted_at is None and not forum.topics[p.topic_id].is_private_message]
+    public = [
+        p.id for p in forum.posts.values() if p.deleted_at is None and not forum.topics[p.topic_id].is_private_message
+    ]
     assert ids == sorted(public, reverse=True)[:50]
     before = ids[10]
     page = client.get(f"/posts.json?before={before}", headers=H).get_json()["latest_posts"]
@@ -171,8 +187,9 @@ def test_likes_given_through_user_actions(client):
     collected = []
     offset = 0
     while True:
-        body = client.get(f"/user_actions.json?username={liker.username}&filter=1&offset={offset}&limit=7",
-                          headers=H).get_json()["user_actions"]
+        body = client.get(
+            f"/user_actions.json?username={liker.username}&filter=1&offset={offset}&limit=7", headers=H
+        ).get_json()["user_actions"]
         collected.extend(a["post_id"] for a in body)
         if len(body) < 7:
             break
@@ -186,9 +203,16 @@ def test_private_message_with_target_recipients_lands_in_the_inbox(client):
     forum = client.forum
     member = _regular_member(forum)
     org_group = next(g for g in forum.groups.values() if member.id in g.members)
-    response = client.post("/posts.json", headers=H, data={
-        "title": "Dein Rebellen-Vorschlag", "raw": "Hallo, das ist ein Test. https://companion.example/v/1",
-        "archetype": "private_message", "target_recipients": f"{member.username},{org_group.name}"})
+    response = client.post(
+        "/posts.json",
+        headers=H,
+        data={
+            "title": "Dein Rebellen-Vorschlag",
+            "raw": "Hallo, das ist ein Test. https://companion.example/v/1",
+            "archetype": "private_message",
+            "target_recipients": f"{member.username},{org_group.name}",
+        },
+    )
     assert response.status_code == 200
     topic_id = response.get_json()["topic_id"]
     inbox = forum.inbox(member.username)
@@ -203,25 +227,45 @@ def test_private_message_with_target_recipients_lands_in_the_inbox(client):
 
 def test_private_message_rules(client):
     member = _regular_member(client.forum)
-    old_style = client.post("/posts.json", headers=H, data={
-        "title": "Alt", "raw": "Alter Parameter", "archetype": "private_message", "target_usernames": member.username})
+    old_style = client.post(
+        "/posts.json",
+        headers=H,
+        data={
+            "title": "Alt",
+            "raw": "Alter Parameter",
+            "archetype": "private_message",
+            "target_usernames": member.username,
+        },
+    )
     assert old_style.status_code == 422
-    unknown = client.post("/posts.json", headers=H, data={
-        "title": "Niemand", "raw": "An niemanden", "archetype": "private_message", "target_recipients": "nobody-x"})
+    unknown = client.post(
+        "/posts.json",
+        headers=H,
+        data={
+            "title": "Niemand",
+            "raw": "An niemanden",
+            "archetype": "private_message",
+            "target_recipients": "nobody-x",
+        },
+    )
     assert unknown.status_code == 422
     assert unknown.get_json()["errors"]
 
 
 def test_identical_posts_within_120_seconds_are_rejected():
-    moment = [datetime(2030, 1, 1, tzinfo=timezone.utc)]
+    moment = [datetime(2030, 1, 1, tzinfo=UTC)]
     forum = ForumState(SandboxSettings(members=20, admin_requests_per_minute=0), clock=lambda: moment[0])
-    from sync.sandbox.seed import seed_network
+    from sandbox.seed import seed_network
 
     seed_network(forum, 20, 4, 1)
     client = create_app(state=forum).test_client()
     member = _regular_member(forum)
-    body = {"title": "Hallo", "raw": "Gleicher Text", "archetype": "private_message",
-            "target_recipients": member.username}
+    body = {
+        "title": "Hallo",
+        "raw": "Gleicher Text",
+        "archetype": "private_message",
+        "target_recipients": member.username,
+    }
     assert client.post("/posts.json", headers=H, data=body).status_code == 200
     moment[0] += timedelta(seconds=119)
     duplicate = client.post("/posts.json", headers=H, data=body)
@@ -232,16 +276,27 @@ def test_identical_posts_within_120_seconds_are_rejected():
 
 
 def test_topic_with_external_id_redirects(client):
-    created = client.post("/posts.json", headers=H, json={
-        "title": "Zirkel Herbst: Treffen 1", "raw": "Wir treffen uns in Essen.", "category": 4,
-        "tags": ["zirkel"], "external_id": "season-3-circle-1"}).get_json()
+    created = client.post(
+        "/posts.json",
+        headers=H,
+        json={
+            "title": "Zirkel Herbst: Treffen 1",
+            "raw": "Wir treffen uns in Essen.",
+            "category": 4,
+            "tags": ["zirkel"],
+            "external_id": "season-3-circle-1",
+        },
+    ).get_json()
     response = client.get("/t/external_id/season-3-circle-1.json", headers=H)
     assert response.status_code == 301
     assert response.headers["Location"].endswith(f"/t/{created['topic_slug']}/{created['topic_id']}.json")
     followed = client.get(response.headers["Location"], headers=H).get_json()
     assert followed["id"] == created["topic_id"] and followed["tags"][0]["name"] == "zirkel"
-    again = client.post("/posts.json", headers=H, json={"title": "Nochmal", "raw": "anderer Text",
-                                                        "category": 4, "external_id": "season-3-circle-1"})
+    again = client.post(
+        "/posts.json",
+        headers=H,
+        json={"title": "Nochmal", "raw": "anderer Text", "category": 4, "external_id": "season-3-circle-1"},
+    )
     assert again.status_code == 422
 
 
@@ -255,8 +310,7 @@ def test_group_membership_changes(client):
     assert again.get_json()["errors"] == [f"{a} is already a member of this group."]
     added = client.put(f"/groups/{group_id}/members.json", headers=H, data={"usernames": f"{a},{b}"}).get_json()
     assert added["usernames"] == [b]
-    removed = client.delete(f"/groups/{group_id}/members.json", headers=H,
-                            data={"usernames": f"{b},{b}"}).get_json()
+    removed = client.delete(f"/groups/{group_id}/members.json", headers=H, data={"usernames": f"{b},{b}"}).get_json()
     assert removed["usernames"] == [b]
     duplicate_name = client.post("/admin/groups.json", headers=H, json={"group": {"name": "zirkel-test"}})
     assert duplicate_name.status_code == 422
@@ -267,18 +321,27 @@ def test_group_membership_changes(client):
 def test_badge_grant_and_revoke(client):
     forum = client.forum
     member = _regular_member(forum)
-    badge = client.post("/admin/badges.json", headers=H, json={"name": "Zirkel-Pionier:in", "badge_type_id": 2,
-                                                                 "description": "Erster Zirkel"}).get_json()["badge"]
+    badge = client.post(
+        "/admin/badges.json",
+        headers=H,
+        json={"name": "Zirkel-Pionier:in", "badge_type_id": 2, "description": "Erster Zirkel"},
+    ).get_json()["badge"]
     assert badge["id"] >= 100
     duplicate = client.post("/admin/badges.json", headers=H, json={"name": "Zirkel-Pionier:in", "badge_type_id": 2})
     assert duplicate.status_code == 422
     topic = next(t for t in forum.topics.values() if not t.is_private_message)
-    grant = client.post("/user_badges.json", headers=H, data={
-        "username": member.username, "badge_id": badge["id"], "reason": f"/t/{topic.slug}/{topic.id}"})
+    grant = client.post(
+        "/user_badges.json",
+        headers=H,
+        data={"username": member.username, "badge_id": badge["id"], "reason": f"/t/{topic.slug}/{topic.id}"},
+    )
     assert grant.status_code == 200
     assert [g.badge.name for g in forum.badges_of(member.username)][-1] == "Zirkel-Pionier:in"
-    bad_reason = client.post("/user_badges.json", headers=H, data={
-        "username": member.username, "badge_id": badge["id"], "reason": "https://elsewhere.example/page"})
+    bad_reason = client.post(
+        "/user_badges.json",
+        headers=H,
+        data={"username": member.username, "badge_id": badge["id"], "reason": "https://elsewhere.example/page"},
+    )
     assert bad_reason.status_code == 422
     user_badge_id = grant.get_json()["user_badge"]["id"]
     assert client.delete(f"/user_badges/{user_badge_id}.json", headers=H).status_code == 200
@@ -303,8 +366,9 @@ def test_shared_admin_rate_limit_answers_json_429():
 
 def test_rate_limit_window_slides_with_the_clock():
     now = [1000.0]
-    forum = ForumState(SandboxSettings(members=0, organisations=0, admin_requests_per_minute=2),
-                       monotonic=lambda: now[0])
+    forum = ForumState(
+        SandboxSettings(members=0, organisations=0, admin_requests_per_minute=2), monotonic=lambda: now[0]
+    )
     client = create_app(state=forum).test_client()
     assert client.get("/site.json", headers=H).status_code == 200
     now[0] += 30
@@ -333,7 +397,7 @@ def test_fault_injection_fail_rate_limit_and_slow():
     as_json = client.get("/site.json", headers=H)
     assert as_json.get_json()["extras"]["wait_seconds"] == 4
     sleeps = []
-    import sync.sandbox.api as api_module
+    import sandbox.api as api_module
 
     original = api_module.time.sleep
     api_module.time.sleep = sleeps.append
@@ -350,8 +414,9 @@ def test_fault_injection_fail_rate_limit_and_slow():
 
 def test_faults_over_http():
     client = make_client(members=10)
-    planned = client.post("/sandbox/faults", json={"fail_next": {"n": 1, "status": 500},
-                                                   "rate_limit_next": {"n": 1, "shape": "json"}})
+    planned = client.post(
+        "/sandbox/faults", json={"fail_next": {"n": 1, "status": 500}, "rate_limit_next": {"n": 1, "shape": "json"}}
+    )
     assert planned.get_json()["pending"]["fail"] == 1
     assert client.get("/site.json", headers=H).status_code == 500
     assert client.get("/site.json", headers=H).status_code == 429
@@ -371,49 +436,66 @@ def test_data_explorer_runs_the_companions_queries():
     from sync import bulk_queries
 
     now = [0.0]
-    forum = ForumState(SandboxSettings(members=60, data_explorer=True, admin_requests_per_minute=0),
-                       monotonic=lambda: now[0])
-    from sync.sandbox.seed import seed_network
+    forum = ForumState(
+        SandboxSettings(members=60, data_explorer=True, admin_requests_per_minute=0), monotonic=lambda: now[0]
+    )
+    from sandbox.seed import seed_network
 
     seed_network(forum, 60, 5, 2)
     client = create_app(state=forum).test_client()
     base = "/admin/plugins/discourse-data-explorer"
     ids = {}
     for query in bulk_queries.ALL_QUERIES:
-        saved = client.post(f"{base}/queries.json", headers=H, json={"query": {
-            "name": query.name, "description": query.description, "sql": query.sql}}).get_json()
+        saved = client.post(
+            f"{base}/queries.json",
+            headers=H,
+            json={"query": {"name": query.name, "description": query.description, "sql": query.sql}},
+        ).get_json()
         ids[query.name] = saved["query"]["id"]
     listed = client.get(f"{base}/queries.json", headers=H).get_json()["queries"]
     assert {q["name"] for q in listed} == set(ids)
 
-    members = client.post(f"{base}/queries/{ids[bulk_queries.MEMBERS_QUERY.name]}/run.json", headers=H,
-                          json={"params": json.dumps({"offset": "0"}), "limit": 10000}).get_json()
+    members = client.post(
+        f"{base}/queries/{ids[bulk_queries.MEMBERS_QUERY.name]}/run.json",
+        headers=H,
+        json={"params": json.dumps({"offset": "0"}), "limit": 10000},
+    ).get_json()
     assert members["success"] is True
     assert members["columns"] == list(bulk_queries.MEMBERS_QUERY.columns)
     rows = [dict(zip(members["columns"], row)) for row in members["rows"]]
     assert [r["user_id"] for r in rows] == sorted(u.id for u in forum.users.values() if u.id > 0)
-    someone = next(u for u in forum.users.values() if u.ignored_user_ids or u.id > 0 and u.user_fields.get("1"))
+    someone = next(u for u in forum.users.values() if u.ignored_user_ids or (u.id > 0 and u.user_fields.get("1")))
     row = next(r for r in rows if r["user_id"] == someone.id)
     assert json.loads(row["user_fields"]).get("1") == someone.user_fields.get("1")
     assert row["email"] == someone.email
 
     now[0] += 1
-    page = client.post(f"{base}/queries/{ids[bulk_queries.MEMBERS_QUERY.name]}/run.json", headers=H,
-                       data={"params": json.dumps({"offset": "50"}), "limit": "10000"}).get_json()
+    page = client.post(
+        f"{base}/queries/{ids[bulk_queries.MEMBERS_QUERY.name]}/run.json",
+        headers=H,
+        data={"params": json.dumps({"offset": "50"}), "limit": "10000"},
+    ).get_json()
     assert [r[0] for r in page["rows"]] == [r["user_id"] for r in rows][50:]
     # A third run within 10 s is over Data Explorer's limit of 2 per 10 s.
-    limited = client.post(f"{base}/queries/{ids[bulk_queries.LIKES_QUERY.name]}/run.json", headers=H,
-                          json={"params": "{}"})
+    limited = client.post(
+        f"{base}/queries/{ids[bulk_queries.LIKES_QUERY.name]}/run.json", headers=H, json={"params": "{}"}
+    )
     assert limited.status_code == 429 and limited.get_json()["error_type"] == "rate_limit"
 
     now[0] += 20
-    likes = client.post(f"{base}/queries/{ids[bulk_queries.LIKES_QUERY.name]}/run.json", headers=H,
-                        json={"params": "{}", "limit": 10000}).get_json()
+    likes = client.post(
+        f"{base}/queries/{ids[bulk_queries.LIKES_QUERY.name]}/run.json",
+        headers=H,
+        json={"params": "{}", "limit": 10000},
+    ).get_json()
     assert likes["columns"] == list(bulk_queries.LIKES_QUERY.columns)
     assert len(likes["rows"]) == len(forum.likes)
 
-    unknown = client.post(f"{base}/queries.json", headers=H, json={"query": {
-        "name": "something else", "description": "", "sql": "SELECT 1"}}).get_json()["query"]["id"]
+    unknown = client.post(
+        f"{base}/queries.json",
+        headers=H,
+        json={"query": {"name": "something else", "description": "", "sql": "SELECT 1"}},
+    ).get_json()["query"]["id"]
     now[0] += 20
     rejected = client.post(f"{base}/queries/{unknown}/run.json", headers=H, json={"params": "{}"})
     assert rejected.status_code == 422 and rejected.get_json()["success"] is False

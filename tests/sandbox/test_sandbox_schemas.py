@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from sandbox_kit import (API_HEADERS, ENDPOINT_SCHEMAS, UNPUBLISHED, WIDENINGS, _openapi, assert_valid,
-                         make_client, shared_folder, validation_errors)
+
+from tests.support.sandbox import (
+    API_HEADERS,
+    ENDPOINT_SCHEMAS,
+    UNPUBLISHED,
+    WIDENINGS,
+    _openapi,
+    assert_valid,
+    make_client,
+    shared_folder,
+    validation_errors,
+)
 
 H = API_HEADERS
 
@@ -23,7 +33,8 @@ def _template(rule: str) -> str:
 
 def test_every_api_route_is_mapped_to_a_schema_or_listed_as_unpublished(client):
     mapped = {(m, _template(re.sub(r"\{[a-z_]+\}", "<x>", r))) for m, r in ENDPOINT_SCHEMAS} | {
-        (m, _template(re.sub(r"\{[a-z_]+\}", "<x>", r))) for m, r in UNPUBLISHED}
+        (m, _template(re.sub(r"\{[a-z_]+\}", "<x>", r))) for m, r in UNPUBLISHED
+    }
     served = set()
     for rule in client.application.url_map.iter_rules():
         if rule.rule.startswith(("/sandbox", "/static", "/session")):
@@ -124,8 +135,9 @@ def test_user_actions(client):
     checked = 0
     for username in [u.username for u in client.forum.users.values()][:40]:
         for filters in ("1", "4,5"):
-            body = client.get(f"/user_actions.json?username={username}&filter={filters}&offset=0&limit=50",
-                              headers=H).get_json()
+            body = client.get(
+                f"/user_actions.json?username={username}&filter={filters}&offset=0&limit=50", headers=H
+            ).get_json()
             assert_valid("GET", "/user_actions.json", body)
             checked += len(body["user_actions"])
     assert checked > 0
@@ -140,39 +152,74 @@ def test_private_message_lists(client):
 
 def test_writes(client):
     forum = client.forum
-    member = next(u for u in forum.users.values() if u.id > 0 and not u.staged and not u.staff
-                  and u.suspended_till is None)
-    topic = client.post("/posts.json", headers=H, json={
-        "title": "Lean Coffee im Mai", "raw": "Wer macht beim nächsten Lean Coffee mit?", "category": 2,
-        "tags": ["lean-coffee"], "external_id": "circle-7"})
+    member = next(
+        u for u in forum.users.values() if u.id > 0 and not u.staged and not u.staff and u.suspended_till is None
+    )
+    topic = client.post(
+        "/posts.json",
+        headers=H,
+        json={
+            "title": "Lean Coffee im Mai",
+            "raw": "Wer macht beim nächsten Lean Coffee mit?",
+            "category": 2,
+            "tags": ["lean-coffee"],
+            "external_id": "circle-7",
+        },
+    )
     assert topic.status_code == 200
     assert_valid("POST", "/posts.json", topic.get_json())
-    reply = client.post("/posts.json", headers=H, json={"topic_id": topic.get_json()["topic_id"],
-                                                       "raw": "Ich bin dabei!", "reply_to_post_number": 1})
+    reply = client.post(
+        "/posts.json",
+        headers=H,
+        json={"topic_id": topic.get_json()["topic_id"], "raw": "Ich bin dabei!", "reply_to_post_number": 1},
+    )
     assert_valid("POST", "/posts.json", reply.get_json())
-    pm = client.post("/posts.json", headers=H, data={
-        "title": "Dein Vorschlag der Woche", "raw": "Hallo! Schau mal: https://example.org/x",
-        "archetype": "private_message", "target_recipients": member.username})
+    pm = client.post(
+        "/posts.json",
+        headers=H,
+        data={
+            "title": "Dein Vorschlag der Woche",
+            "raw": "Hallo! Schau mal: https://example.org/x",
+            "archetype": "private_message",
+            "target_recipients": member.username,
+        },
+    )
     assert_valid("POST", "/posts.json", pm.get_json())
     pm_topic = client.get(f"/t/{pm.get_json()['topic_id']}.json", headers=H)
     assert_valid("GET", "/t/{id}.json", pm_topic.get_json())
     shown = client.get(f"/posts/{pm.get_json()['id']}.json", headers=H)
     assert shown.status_code == 200 and shown.get_json()["raw"].startswith("Hallo!")
     assert_valid("GET", "/posts/{id}.json", shown.get_json())
-    outsider = next(u for u in forum.users.values() if u.id > 0 and u.username != member.username and not u.staff
-                    and not u.staged and u.suspended_till is None)
+    outsider = next(
+        u
+        for u in forum.users.values()
+        if u.id > 0 and u.username != member.username and not u.staff and not u.staged and u.suspended_till is None
+    )
     hidden = client.get(f"/posts/{pm.get_json()['id']}.json", headers={**H, "Api-Username": outsider.username})
     assert hidden.status_code == 403
     edited = client.put(f"/posts/{reply.get_json()['id']}.json", headers=H, json={"post": {"raw": "Dabei!!"}})
     assert_valid("PUT", "/posts/{id}.json", edited.get_json())
-    liked = client.post("/post_actions.json", headers={**H, "Api-Username": member.username},
-                        data={"id": reply.get_json()["id"], "post_action_type_id": 2})
+    liked = client.post(
+        "/post_actions.json",
+        headers={**H, "Api-Username": member.username},
+        data={"id": reply.get_json()["id"], "post_action_type_id": 2},
+    )
     assert liked.status_code == 200
     assert_valid("POST", "/post_actions.json", liked.get_json())
 
-    created = client.post("/admin/groups.json", headers=H, json={"group": {
-        "name": "zirkel-7", "full_name": "Zirkel 7", "usernames": member.username, "visibility_level": 0,
-        "messageable_level": 99}})
+    created = client.post(
+        "/admin/groups.json",
+        headers=H,
+        json={
+            "group": {
+                "name": "zirkel-7",
+                "full_name": "Zirkel 7",
+                "usernames": member.username,
+                "visibility_level": 0,
+                "messageable_level": 99,
+            }
+        },
+    )
     assert created.status_code == 200
     assert_valid("POST", "/admin/groups.json", created.get_json())
     group_id = created.get_json()["basic_group"]["id"]
@@ -184,15 +231,31 @@ def test_writes(client):
     removed = client.delete(f"/groups/{group_id}/members.json", headers=H, data={"usernames": other.username})
     assert_valid("DELETE", "/groups/{id}/members.json", removed.get_json())
 
-    badge = client.post("/admin/badges.json", headers=H, data={
-        "name": "Brückenbauer:in", "badge_type_id": 3, "description": "Hat drei Verwaltungen verbunden",
-        "icon": "fa-bridge", "multiple_grant": "false", "listable": "true", "allow_title": "false"})
+    badge = client.post(
+        "/admin/badges.json",
+        headers=H,
+        data={
+            "name": "Brückenbauer:in",
+            "badge_type_id": 3,
+            "description": "Hat drei Verwaltungen verbunden",
+            "icon": "fa-bridge",
+            "multiple_grant": "false",
+            "listable": "true",
+            "allow_title": "false",
+        },
+    )
     assert badge.status_code == 200
     assert_valid("POST", "/admin/badges.json", badge.get_json())
     assert_valid("GET", "/admin/badges.json", client.get("/admin/badges.json", headers=H).get_json())
-    grant = client.post("/user_badges.json", headers=H, data={
-        "username": member.username, "badge_id": badge.get_json()["badge"]["id"],
-        "reason": f"http://localhost/t/{topic.get_json()['topic_slug']}/{topic.get_json()['topic_id']}"})
+    grant = client.post(
+        "/user_badges.json",
+        headers=H,
+        data={
+            "username": member.username,
+            "badge_id": badge.get_json()["badge"]["id"],
+            "reason": f"http://localhost/t/{topic.get_json()['topic_slug']}/{topic.get_json()['topic_id']}",
+        },
+    )
     assert grant.status_code == 200
     shown = client.get(f"/user-badges/{member.username}.json", headers=H)
     assert_valid("GET", "/user-badges/{username}.json", shown.get_json())

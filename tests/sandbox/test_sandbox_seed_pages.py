@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from sync.sandbox import ForumState, SandboxSettings, create_app
-from sync.sandbox.seed import seed_network
+from sandbox import ForumState, SandboxSettings, create_app
+from sandbox.seed import seed_network
 
 
 def _seeded(members: int = 300, organisations: int = 12, seed: int = 1) -> ForumState:
@@ -19,9 +19,23 @@ def _seeded(members: int = 300, organisations: int = 12, seed: int = 1) -> Forum
 
 def _snapshot(state: ForumState) -> tuple:
     return (
-        [(u.id, u.username, u.name, u.email, u.bio_raw, tuple(sorted(u.user_fields.items())), u.staged,
-          u.admin, u.moderator, u.suspended_till, tuple(u.ignored_user_ids), tuple(u.muted_user_ids))
-         for u in state.users.values()],
+        [
+            (
+                u.id,
+                u.username,
+                u.name,
+                u.email,
+                u.bio_raw,
+                tuple(sorted(u.user_fields.items())),
+                u.staged,
+                u.admin,
+                u.moderator,
+                u.suspended_till,
+                tuple(u.ignored_user_ids),
+                tuple(u.muted_user_ids),
+            )
+            for u in state.users.values()
+        ],
         [(p.id, p.topic_id, p.user_id, p.raw, p.created_at, tuple(p.likes)) for p in state.posts.values()],
         [(t.id, t.title, t.category_id, tuple(t.tags)) for t in state.topics.values()],
         [(g.name, tuple(g.members)) for g in state.groups.values()],
@@ -96,9 +110,13 @@ def test_activity_follows_interest_groups_across_administrations(network):
     assert replies > 300
     assert same_interest / replies > 0.6
     assert cross_org / replies > 0.5
-    liked_same = sum(bool(set(interests[network.user_by_id(like.user_id).username])
-                          & set(interests[network.user_by_id(network.posts[like.post_id].user_id).username]))
-                     for like in network.likes)
+    liked_same = sum(
+        bool(
+            set(interests[network.user_by_id(like.user_id).username])
+            & set(interests[network.user_by_id(network.posts[like.post_id].user_id).username])
+        )
+        for like in network.likes
+    )
     assert len(network.likes) > 300 and liked_same / len(network.likes) > 0.5
     tags = Counter(tag for t in network.topics.values() for tag in t.tags)
     assert len(tags) > 20
@@ -118,6 +136,7 @@ def test_more_organisations_than_the_sample_list():
 
 
 # ---- HTML views --------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def pages():
@@ -140,8 +159,13 @@ def test_index_lists_searches_and_pages_members(pages):
 def test_inbox_shows_escaped_text_with_clickable_links(pages):
     forum = pages.forum
     member = next(u for u in forum.users.values() if u.id > 0 and not u.staged and not u.staff)
-    forum.create_post("system", "Hallo <b>du</b>! Hier dein Vorschlag: https://companion.example/v/1?a=1&b=2",
-                      title="Dein Vorschlag", archetype="private_message", target_recipients=member.username)
+    forum.create_post(
+        "system",
+        "Hallo <b>du</b>! Hier dein Vorschlag: https://companion.example/v/1?a=1&b=2",
+        title="Dein Vorschlag",
+        archetype="private_message",
+        target_recipients=member.username,
+    )
     html = pages.get(f"/sandbox/inbox/{member.username}").get_data(as_text=True)
     assert "Dein Vorschlag" in html
     assert "&lt;b&gt;du&lt;/b&gt;" in html and "<b>du</b>" not in html

@@ -6,7 +6,7 @@ import pytest
 from pydiscourse import DiscourseClient
 from pydiscourse.exceptions import DiscourseClientError, DiscourseRateLimitedError
 
-from sync.sandbox import SandboxSettings, run_sandbox_server
+from sandbox import SandboxSettings, run_sandbox_server
 
 
 @pytest.fixture(scope="module")
@@ -17,13 +17,18 @@ def server():
 
 def test_pydiscourse_reads_and_writes(server):
     client = DiscourseClient(server.url, api_username="system", api_key="sandbox-api-key", timeout=5)
-    member = next(u for u in server.state.users.values() if u.id > 0 and not u.staged and not u.staff
-                  and u.suspended_till is None)
+    member = next(
+        u for u in server.state.users.values() if u.id > 0 and not u.staged and not u.staff and u.suspended_till is None
+    )
     profile = client.user(member.username)
     assert profile["username"] == member.username and profile["user_fields"]["1"] == member.user_fields["1"]
     assert client.latest_topics()
-    sent = client.create_post("Hallo, hier ist dein Vorschlag der Woche.", title="Vorschlag der Woche",
-                              archetype="private_message", target_recipients=member.username)
+    sent = client.create_post(
+        "Hallo, hier ist dein Vorschlag der Woche.",
+        title="Vorschlag der Woche",
+        archetype="private_message",
+        target_recipients=member.username,
+    )
     assert server.state.inbox(member.username)[0].topic_id == sent["topic_id"]
     with pytest.raises(DiscourseClientError):
         client.user("nobody-here")
@@ -43,6 +48,6 @@ def test_pydiscourse_sees_the_rate_limit(server, monkeypatch):
 
 
 def test_serve_forever_is_offered():
-    from sync.sandbox import serve_forever
+    from sandbox import serve_forever
 
     assert callable(serve_forever)

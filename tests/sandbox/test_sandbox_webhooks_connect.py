@@ -14,9 +14,9 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from sync.sandbox import SandboxSettings, run_sandbox_server
-from sync.sandbox.connect import decode_payload, encode_payload, sign
-from sync.sandbox.webhooks import sign as sign_webhook
+from sandbox import SandboxSettings, run_sandbox_server
+from sandbox.connect import decode_payload, encode_payload, sign
+from sandbox.webhooks import sign as sign_webhook
 
 H = {"Api-Key": "sandbox-api-key", "Api-Username": "system"}
 SECRET = "my_lovely_secret_for_web_hook"
@@ -59,17 +59,22 @@ def receiver():
 
 def test_webhook_signature_matches_the_facts_test_vector():
     assert sign_webhook(SECRET, b'{"ping":"OK"}') == (
-        "sha256=162f107f6b5022353274eb1a7197885cfd35744d8d08e5bcea025d309386b7d6")
+        "sha256=162f107f6b5022353274eb1a7197885cfd35744d8d08e5bcea025d309386b7d6"
+    )
 
 
 def test_state_changes_are_posted_signed_with_real_headers(receiver):
-    settings = SandboxSettings(members=40, webhook_url=receiver.url, webhook_secret=SECRET,
-                               admin_requests_per_minute=0)
+    settings = SandboxSettings(members=40, webhook_url=receiver.url, webhook_secret=SECRET, admin_requests_per_minute=0)
     with run_sandbox_server(settings) as server:
         forum = server.state
         user = forum.create_user("neu.mitglied", "Neu Mitglied", "neu.mitglied@essen.de", bio_raw="Hallo")
-        post = forum.create_post("neu.mitglied", "Mein erster Beitrag zu Open Data", title="Open Data in Essen",
-                                 category="Austausch", tags=["open-data"])
+        post = forum.create_post(
+            "neu.mitglied",
+            "Mein erster Beitrag zu Open Data",
+            title="Open Data in Essen",
+            category="Austausch",
+            tags=["open-data"],
+        )
         forum.edit_post(post.id, "Mein erster Beitrag zu Open Data (bearbeitet)")
         forum.edit_topic(post.topic_id, title="Open Data in der Stadt Essen")
         liker = next(u for u in forum.users.values() if u.id > 0 and u.id != user.id and not u.staged)
@@ -82,9 +87,19 @@ def test_state_changes_are_posted_signed_with_real_headers(receiver):
         forum.destroy_user("neu.mitglied")
         assert forum.webhooks.wait_idle(10)
     assert receiver.events() == [
-        "user_created", "user_added_to_group", "topic_created", "post_created", "post_edited", "topic_edited",
-        "post_liked", "user_updated", "user_badge_granted", "user_badge_revoked", "post_destroyed",
-        "user_destroyed"]
+        "user_created",
+        "user_added_to_group",
+        "topic_created",
+        "post_created",
+        "post_edited",
+        "topic_edited",
+        "post_liked",
+        "user_updated",
+        "user_badge_granted",
+        "user_badge_revoked",
+        "post_destroyed",
+        "user_destroyed",
+    ]
     types = [h["X-Discourse-Event-Type"] for h, _ in receiver.received]
     assert types[:4] == ["user", "group_user", "topic", "post"] and "like" in types and "user_badge" in types
     ids = [int(h["X-Discourse-Event-Id"]) for h, _ in receiver.received]
@@ -107,9 +122,17 @@ def test_http_writes_fire_webhooks_and_the_log_records_attempts(receiver):
     settings = SandboxSettings(members=20, webhook_url=receiver.url, webhook_secret=SECRET)
     with run_sandbox_server(settings) as server:
         member = next(u for u in server.state.users.values() if u.id > 0 and not u.staged)
-        response = requests.post(f"{server.url}/posts.json", headers=H, timeout=5, data={
-            "title": "Vorschlag", "raw": "Hallo!", "archetype": "private_message",
-            "target_recipients": member.username})
+        response = requests.post(
+            f"{server.url}/posts.json",
+            headers=H,
+            timeout=5,
+            data={
+                "title": "Vorschlag",
+                "raw": "Hallo!",
+                "archetype": "private_message",
+                "target_recipients": member.username,
+            },
+        )
         assert response.status_code == 200
         assert server.state.webhooks.wait_idle(10)
         log = requests.get(f"{server.url}/sandbox/webhooks.json", timeout=5).json()["deliveries"]
@@ -120,16 +143,20 @@ def test_http_writes_fire_webhooks_and_the_log_records_attempts(receiver):
 def test_failed_deliveries_are_retried_with_the_same_event_id():
     receiver = Receiver(failures=2)
     try:
-        settings = SandboxSettings(members=10, webhook_url=receiver.url, webhook_secret=SECRET,
-                                   webhook_retry_delays=(0.01, 0.01, 0.01))
+        settings = SandboxSettings(
+            members=10, webhook_url=receiver.url, webhook_secret=SECRET, webhook_retry_delays=(0.01, 0.01, 0.01)
+        )
         with run_sandbox_server(settings) as server:
             event_id = server.state.webhooks.ping()
             assert server.state.webhooks.wait_idle(10)
             log = list(server.state.webhook_deliveries)
     finally:
         receiver.stop()
-    assert [(d.event_id, d.attempt, d.status) for d in log] == [(event_id, 1, 500), (event_id, 2, 500),
-                                                                (event_id, 3, 200)]
+    assert [(d.event_id, d.attempt, d.status) for d in log] == [
+        (event_id, 1, 500),
+        (event_id, 2, 500),
+        (event_id, 3, 200),
+    ]
     assert [h["X-Discourse-Event-Id"] for h, _ in receiver.received] == [str(event_id)] * 3
     assert receiver.received[0][1] == b'{"ping":"OK"}'
 
@@ -178,11 +205,18 @@ def sandbox():
 
 
 def test_connect_round_trip_with_as_shortcut(sandbox):
-    member = next(u for u in sandbox.state.users.values() if u.id > 0 and not u.staged and not u.staff
-                  and u.suspended_till is None)
+    member = next(
+        u
+        for u in sandbox.state.users.values()
+        if u.id > 0 and not u.staged and not u.staff and u.suspended_till is None
+    )
     params = _request("n-123", "http://companion.test/auth/callback?next=/de/")
-    response = requests.get(f"{sandbox.url}/session/sso_provider", params={**params, "as": member.username},
-                            allow_redirects=False, timeout=5)
+    response = requests.get(
+        f"{sandbox.url}/session/sso_provider",
+        params={**params, "as": member.username},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.startswith("http://companion.test/auth/callback?next=/de/&sso=")
@@ -191,8 +225,7 @@ def test_connect_round_trip_with_as_shortcut(sandbox):
     assert fields["external_id"] == str(member.id) and fields["username"] == member.username
     assert fields["email"] == member.email and fields["admin"] == "false" and fields["moderator"] == "false"
     group_names = fields["groups"].split(",")
-    assert any(g.full_name == member.user_fields["1"] and g.name in group_names
-               for g in sandbox.state.groups.values())
+    assert any(g.full_name == member.user_fields["1"] and g.name in group_names for g in sandbox.state.groups.values())
     assert fields["avatar_url"].startswith(sandbox.url)
 
 
@@ -200,21 +233,34 @@ def test_connect_remembers_the_session_and_prompt_none(sandbox):
     session = requests.Session()
     params = _request("n-1", "http://companion.test/cb", prompt="none")
     failed = session.get(f"{sandbox.url}/session/sso_provider", params=params, allow_redirects=False, timeout=5)
-    assert _answer(failed.headers["Location"]) == {"nonce": "n-1", "return_sso_url": "http://companion.test/cb",
-                                                   "failed": "true"}
+    assert _answer(failed.headers["Location"]) == {
+        "nonce": "n-1",
+        "return_sso_url": "http://companion.test/cb",
+        "failed": "true",
+    }
     admin = next(u for u in sandbox.state.users.values() if u.admin and u.id > 0)
-    first = session.get(f"{sandbox.url}/session/sso_provider",
-                        params={**_request("n-2", "http://companion.test/cb"), "as": admin.username},
-                        allow_redirects=False, timeout=5)
+    first = session.get(
+        f"{sandbox.url}/session/sso_provider",
+        params={**_request("n-2", "http://companion.test/cb"), "as": admin.username},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert _answer(first.headers["Location"])["admin"] == "true"
-    again = session.get(f"{sandbox.url}/session/sso_provider", params=_request("n-3", "http://companion.test/cb",
-                                                                              prompt="none"),
-                        allow_redirects=False, timeout=5)
+    again = session.get(
+        f"{sandbox.url}/session/sso_provider",
+        params=_request("n-3", "http://companion.test/cb", prompt="none"),
+        allow_redirects=False,
+        timeout=5,
+    )
     fields = _answer(again.headers["Location"])
     assert fields["nonce"] == "n-3" and fields["username"] == admin.username and "failed" not in fields
     session.get(f"{sandbox.url}/sandbox/logout", timeout=5)
-    page = session.get(f"{sandbox.url}/session/sso_provider", params=_request("n-4", "http://companion.test/cb"),
-                       allow_redirects=False, timeout=5)
+    page = session.get(
+        f"{sandbox.url}/session/sso_provider",
+        params=_request("n-4", "http://companion.test/cb"),
+        allow_redirects=False,
+        timeout=5,
+    )
     assert page.status_code == 200 and "Anmelden als" in page.text
 
 
@@ -224,8 +270,11 @@ def test_connect_log_in_as_page_lists_and_searches_members(sandbox):
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     admin = next(u for u in sandbox.state.users.values() if u.admin and u.id > 0)
     assert admin.username in page.text and "Admin" in page.text
-    target = next(u for u in sandbox.state.users.values() if u.id > 0 and not u.staged and not u.staff
-                  and u.suspended_till is None)
+    target = next(
+        u
+        for u in sandbox.state.users.values()
+        if u.id > 0 and not u.staged and not u.staff and u.suspended_till is None
+    )
     found = requests.get(f"{sandbox.url}/session/sso_provider", params={**params, "q": target.username}, timeout=5)
     assert target.username in found.text and admin.username not in found.text
 
@@ -257,8 +306,11 @@ def test_connect_accepts_a_payload_whose_line_breaks_a_browser_form_turned_into_
     sso = base64.encodebytes(raw.encode()).decode()
     sig = hmac.new(CONNECT_SECRET.encode(), sso.encode(), hashlib.sha256).hexdigest()
     member = next(u for u in sandbox.state.users.values() if u.id > 0 and not u.staged and u.suspended_till is None)
-    response = requests.get(f"{sandbox.url}/session/sso_provider",
-                            params={"sso": sso.replace("\n", "\r\n"), "sig": sig, "as": member.username},
-                            allow_redirects=False, timeout=5)
+    response = requests.get(
+        f"{sandbox.url}/session/sso_provider",
+        params={"sso": sso.replace("\n", "\r\n"), "sig": sig, "as": member.username},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert response.status_code == 302
     assert _answer(response.headers["Location"])["nonce"] == "n-crlf"

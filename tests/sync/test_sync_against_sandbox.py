@@ -8,14 +8,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import requests
 
+from sandbox import SandboxSettings, run_sandbox_server
 from sync.client import ForumClient
 from sync.errors import ForumAccessDenied
 from sync.probe import probe_forum
 from sync.readers import ForumReader
-from sync.sandbox import SandboxSettings, run_sandbox_server
 from sync.webhooks import parse_event
 from sync.writers import ForumWriter, external_id_for
-from sync_testkit import HAVE_CONTRACT, schema
+from tests.support.synckit import HAVE_CONTRACT, schema
 
 pytestmark = pytest.mark.e2e
 
@@ -53,8 +53,13 @@ def test_full_read_matches_between_per_member_and_bulk_paths(sandbox):
     assert {m.id for m in per_member} == set(by_id)
     for member in per_member:
         other = by_id[member.id]
-        assert (other.username, other.user_fields, set(other.groups), other.ignored_usernames, other.muted_usernames) == (
-            member.username, member.user_fields, set(member.groups), member.ignored_usernames, member.muted_usernames)
+        assert (
+            other.username,
+            other.user_fields,
+            set(other.groups),
+            other.ignored_usernames,
+            other.muted_usernames,
+        ) == (member.username, member.user_fields, set(member.groups), member.ignored_usernames, member.muted_usernames)
     assert any(m.user_fields for m in per_member), "the sandbox seeds user fields; names must resolve"
     assert client.rate_limited_count == 0
 
@@ -66,15 +71,21 @@ def test_snapshot_and_incremental_read(sandbox):
     assert snapshot.members and snapshot.groups and snapshot.posts
     newest = max(p.id for p in snapshot.posts)
     username = snapshot.members[0].username
-    post = server.state.create_post(username, "Ein ganz neuer Beitrag über offene Daten im Kreis.",
-                                    title="Neu: Offene Daten im Kreis und in der Stadt")
+    post = server.state.create_post(
+        username,
+        "Ein ganz neuer Beitrag über offene Daten im Kreis.",
+        title="Neu: Offene Daten im Kreis und in der Stadt",
+    )
     changes = reader.read_changes(since_post_id=newest)
     assert [p.id for p in changes.posts] == [post.id]
 
 
 def some_member(server, settings) -> str:
-    return next(u.username for u in server.state.users.values()
-                if u.id > 0 and not u.admin and u.username != settings.api_username)
+    return next(
+        u.username
+        for u in server.state.users.values()
+        if u.id > 0 and not u.admin and u.username != settings.api_username
+    )
 
 
 def test_pm_retry_after_crash_is_not_sent_twice_against_the_sandbox(sandbox):
@@ -82,8 +93,9 @@ def test_pm_retry_after_crash_is_not_sent_twice_against_the_sandbox(sandbox):
     writer = ForumWriter(client_for(server, settings))
     target = some_member(server, settings)
     sent = writer.send_private_message([target], "Dein Vorschlag für diese Woche", "Hallo, lerne Anna kennen!", "e2e-1")
-    again = writer.send_private_message([target], "Dein Vorschlag für diese Woche", "Hallo, lerne Anna kennen!", "e2e-1",
-                                        first_attempt=False)
+    again = writer.send_private_message(
+        [target], "Dein Vorschlag für diese Woche", "Hallo, lerne Anna kennen!", "e2e-1", first_attempt=False
+    )
     assert again.post_id == sent.post_id and again.already_existed
     inbox = [m for m in server.state.inbox(target) if m.topic_id == sent.topic_id]
     assert len(inbox) == 1 and "<!-- companion:e2e-1 -->" in inbox[0].raw
@@ -149,7 +161,11 @@ def schema_errors(instance, name: str) -> list[str]:
     spec = schema(name)
     problems = []
     for error in jsonschema.validators.validator_for(spec)(spec).iter_errors(instance):
-        if error.validator == "type" and isinstance(error.instance, int) and error.validator_value == ["string", "null"]:
+        if (
+            error.validator == "type"
+            and isinstance(error.instance, int)
+            and error.validator_value == ["string", "null"]
+        ):
             continue
         problems.append(f"{name} at {list(error.absolute_path)}: {error.message}")
     return problems
@@ -165,7 +181,9 @@ def test_sandbox_answers_fit_the_response_schemas(sandbox):
         answer = session.get(server.url + path, timeout=10)
         assert answer.status_code == 200, path
         problems += schema_errors(answer.json(), name)
-    users = session.get(server.url + "/admin/users/list/active.json", params={"page": 1, "show_emails": "true"}, timeout=10)
+    users = session.get(
+        server.url + "/admin/users/list/active.json", params={"page": 1, "show_emails": "true"}, timeout=10
+    )
     problems += schema_errors(users.json(), "admin_user_list_response")
     assert problems == []
 
@@ -174,7 +192,7 @@ def test_webhook_deliveries_verify_and_parse():
     received: list[tuple[dict, bytes]] = []
 
     class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((dict(self.headers), body))
             self.send_response(200)
@@ -187,14 +205,22 @@ def test_webhook_deliveries_verify_and_parse():
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     secret = "companion-webhook-secret"
-    settings = SandboxSettings(members=5, organisations=2, admin_requests_per_minute=0,
-                               webhook_url=f"http://127.0.0.1:{httpd.server_port}/hook", webhook_secret=secret)
+    settings = SandboxSettings(
+        members=5,
+        organisations=2,
+        admin_requests_per_minute=0,
+        webhook_url=f"http://127.0.0.1:{httpd.server_port}/hook",
+        webhook_secret=secret,
+    )
     try:
         with run_sandbox_server(settings) as server:
             username = next(u.username for u in server.state.users.values() if not u.admin and u.id > 0)
             received.clear()
-            server.state.create_post(username, "Ein Beitrag, der einen Webhook auslösen soll, mit Inhalt.",
-                                     title="Webhook-Test: ein neues Thema für alle")
+            server.state.create_post(
+                username,
+                "Ein Beitrag, der einen Webhook auslösen soll, mit Inhalt.",
+                title="Webhook-Test: ein neues Thema für alle",
+            )
             for _ in range(100):
                 if any(h.get("X-Discourse-Event") == "post_created" for h, _ in received):
                     break

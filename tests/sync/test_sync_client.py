@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 
-from sync.client import ForumClient, RetryPolicy, Redirect, rate_limit_wait_seconds
+from sync.client import ForumClient, Redirect, RetryPolicy, rate_limit_wait_seconds
 from sync.errors import (
     ForumAccessDenied,
     ForumNotFound,
@@ -19,7 +19,7 @@ from sync.errors import (
     UnexpectedResponse,
 )
 from sync.pacer import Pacer
-from sync_testkit import BASE_URL, FakeClock
+from tests.support.synckit import BASE_URL, FakeClock
 
 JSON = "application/json; charset=utf-8"
 
@@ -71,8 +71,13 @@ def test_json_429_waits_extras_wait_seconds_then_succeeds(clock):
 @responses.activate
 def test_plain_text_429_uses_retry_after(clock):
     url = f"{BASE_URL}/posts.json"
-    responses.get(url, status=429, body="Too many requests", content_type="text/plain",
-                  headers={"Retry-After": "12", "Discourse-Rate-Limit-Error-Code": "ip_10_secs_limit"})
+    responses.get(
+        url,
+        status=429,
+        body="Too many requests",
+        content_type="text/plain",
+        headers={"Retry-After": "12", "Discourse-Rate-Limit-Error-Code": "ip_10_secs_limit"},
+    )
     responses.get(url, json={"latest_posts": []})
     client = make_client(clock)
     assert client.get("/posts.json") == {"latest_posts": []}
@@ -206,7 +211,9 @@ def test_4xx_map_to_typed_rejections(clock):
         status=403,
         json={"errors": ["You are not permitted to view the requested resource."], "error_type": "invalid_access"},
     )
-    responses.post(f"{BASE_URL}/posts.json", status=422, json={"errors": ["Title is too short"], "action": "create_post"})
+    responses.post(
+        f"{BASE_URL}/posts.json", status=422, json={"errors": ["Title is too short"], "action": "create_post"}
+    )
     client = make_client(clock)
     with pytest.raises(ForumNotFound):
         client.get("/u/nobody.json")

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import parse_qs, urlparse
 
-import base64
 import pytest
 
 from sync.connect import ConnectProvider, InMemoryNonceStore, encode_payload, sign
-from sync.errors import ConnectLoginFailed, ConnectNonceInvalid, ConnectPayloadInvalid, ConnectSignatureInvalid
-from sync_testkit import FakeClock
+from sync.errors import (
+    ConnectLoginFailed,
+    ConnectNonceInvalid,
+    ConnectPayloadInvalid,
+    ConnectSignatureInvalid,
+)
+from tests.support.synckit import FakeClock
 
 SECRET = "sandbox-connect-secret"
 
 
 def provider(clock: FakeClock) -> ConnectProvider:
-    return ConnectProvider("https://forum.example.org/", SECRET, InMemoryNonceStore(clock), clock=clock,
-                           nonce_ttl_seconds=600)
+    return ConnectProvider(
+        "https://forum.example.org/", SECRET, InMemoryNonceStore(clock), clock=clock, nonce_ttl_seconds=600
+    )
 
 
 def start_login(p: ConnectProvider, **kwargs) -> dict[str, str]:
@@ -44,9 +50,19 @@ def test_valid_answer_gives_the_identity_once():
     clock = FakeClock()
     p = provider(clock)
     nonce = start_login(p)["nonce"]
-    sso, sig = forum_answer({"nonce": nonce, "return_sso_url": "https://companion.example.org/auth/callback",
-                             "external_id": "42", "username": "anna", "name": "Anna M", "email": "anna@essen.de",
-                             "admin": "false", "moderator": "true", "groups": "essen,zirkel-1"})
+    sso, sig = forum_answer(
+        {
+            "nonce": nonce,
+            "return_sso_url": "https://companion.example.org/auth/callback",
+            "external_id": "42",
+            "username": "anna",
+            "name": "Anna M",
+            "email": "anna@essen.de",
+            "admin": "false",
+            "moderator": "true",
+            "groups": "essen,zirkel-1",
+        }
+    )
     identity = p.verify(sso, sig)
     assert identity.external_id == 42
     assert identity.username == "anna"

@@ -19,8 +19,15 @@ from sync.client import ForumClient
 from sync.probe import probe_forum
 from sync.readers import ForumReader
 from sync.writers import ForumWriter
-from sync_fakeforum import FakeForum
-from sync_testkit import BASE_URL, FakeClock, needs_contract, openapi, schema, validate
+from tests.support.fakeforum import FakeForum
+from tests.support.synckit import (
+    BASE_URL,
+    FakeClock,
+    needs_contract,
+    openapi,
+    schema,
+    validate,
+)
 
 pytestmark = needs_contract
 
@@ -65,7 +72,7 @@ def match_operation(method: str, path: str) -> tuple[str, dict | None]:
     for template, operations in openapi()["paths"].items():
         if _template_regex(template).match(path) and method.lower() in operations:
             return template, operations[method.lower()]
-    for (m, template) in NOT_IN_SPEC:
+    for m, template in NOT_IN_SPEC:
         if m == method and _template_regex(template).match(path):
             return template, None
     raise AssertionError(f"{method} {path} is neither in openapi.json nor a documented exception")
@@ -85,8 +92,15 @@ def run_everything(rsps, *, data_explorer: bool) -> FakeForum:
     writer.send_private_message(["user1"], "Dein Vorschlag", "Hallo", "k-1", first_attempt=False)
     writer.create_topic("Zirkel", "Willkommen", 5, "k-2", tags=["zirkel"])
     writer.create_topic("Zirkel", "Willkommen", 5, "k-2", first_attempt=False)
-    group = writer.create_group("zirkel-1", full_name="Zirkel 1", bio_raw="Wir", usernames=["user1"],
-                                visibility_level=1, messageable_level=3, automatic_membership_email_domains=["essen.de"])
+    group = writer.create_group(
+        "zirkel-1",
+        full_name="Zirkel 1",
+        bio_raw="Wir",
+        usernames=["user1"],
+        visibility_level=1,
+        messageable_level=3,
+        automatic_membership_email_domains=["essen.de"],
+    )
     writer.update_group(group.id, group.name, full_name="Zirkel Eins")
     writer.add_group_members(group.id, ["user2"])
     writer.remove_group_members(group.id, ["user2"])
@@ -147,8 +161,11 @@ def test_request_bodies_fit_the_request_schemas(calls):
 
 
 def test_pm_uses_target_recipients_not_the_deprecated_field(calls):
-    pm_bodies = [json.loads(r.body) for m, r in calls
-                 if m == "POST" and urlparse(r.url).path == "/posts.json" and b"private_message" in r.body]
+    pm_bodies = [
+        json.loads(r.body)
+        for m, r in calls
+        if m == "POST" and urlparse(r.url).path == "/posts.json" and b"private_message" in r.body
+    ]
     assert pm_bodies
     for body in pm_bodies:
         assert "target_usernames" not in body

@@ -6,8 +6,8 @@ import responses
 
 from sync.client import ForumClient
 from sync.probe import probe_forum
-from sync_fakeforum import FakeForum
-from sync_testkit import BASE_URL, FakeClock
+from tests.support.fakeforum import FakeForum
+from tests.support.synckit import BASE_URL, FakeClock
 
 
 def make_client() -> ForumClient:
@@ -37,8 +37,11 @@ def test_probe_reports_a_refused_key_and_disabled_explorer():
         assert report.connect_provider == "disabled"
     with responses.RequestsMock() as rsps:
         rsps.get(f"{BASE_URL}/site/basic-info.json", json={"title": "F"})
-        rsps.get(f"{BASE_URL}/u/system.json", status=403,
-                 json={"errors": ["You are not permitted to view the requested resource."], "error_type": "invalid_access"})
+        rsps.get(
+            f"{BASE_URL}/u/system.json",
+            status=403,
+            json={"errors": ["You are not permitted to view the requested resource."], "error_type": "invalid_access"},
+        )
         report = probe_forum(make_client())
     assert report.reachable and not report.api_key_valid
     assert report.data_explorer == "unknown"

@@ -8,8 +8,8 @@ import responses
 from sync import parse
 from sync.client import ForumClient
 from sync.readers import ForumReader
-from sync_fakeforum import FakeForum
-from sync_testkit import BASE_URL, FakeClock, fixture
+from tests.support.fakeforum import FakeForum
+from tests.support.synckit import BASE_URL, FakeClock, fixture
 
 
 def make_reader(clock: FakeClock | None = None) -> tuple[ForumReader, ForumClient]:
@@ -26,7 +26,7 @@ def rsps():
 
 def test_members_with_details_resolve_user_fields_by_name(rsps):
     FakeForum(rsps, members=3)
-    reader, client = make_reader()
+    reader, _client = make_reader()
     members = list(reader.iter_members(details=True))
     assert [m.username for m in members] == ["user1", "user2", "user3"]
     second = members[1]
@@ -66,7 +66,7 @@ def test_bulk_path_reads_everything_in_a_few_requests(rsps):
 
 def test_bulk_path_pages_by_offset(rsps):
     FakeForum(rsps, members=25, data_explorer=True)
-    reader, client = make_reader()
+    reader, _client = make_reader()
     reader.data_explorer.page_size = 10
     members, used_bulk = reader.read_members()
     assert used_bulk and [m.id for m in members] == list(range(1, 26))
@@ -74,7 +74,7 @@ def test_bulk_path_pages_by_offset(rsps):
 
 def test_bulk_path_falls_back_when_data_explorer_is_off(rsps):
     FakeForum(rsps, members=3, data_explorer=False)
-    reader, client = make_reader()
+    reader, _client = make_reader()
     members, used_bulk = reader.read_members()
     assert not used_bulk
     assert [m.user_fields["Verwaltung"] for m in members] == ["Stadt Essen", "Kreis Wesel", "Stadt Essen"]
@@ -139,14 +139,14 @@ def test_likes_per_member_and_in_bulk(rsps):
     assert not used_bulk
     assert {(l.post_id, l.username) for l in likes} == {(3, "user1"), (3, "user2")}
     forum.data_explorer = True
-    reader2, client = make_reader()
+    reader2, _client = make_reader()
     likes, used_bulk = reader2.read_likes(["user1", "user2"])
     assert used_bulk and {(l.post_id, l.username) for l in likes} == {(3, "user1"), (3, "user2")}
 
 
 def test_full_sync_snapshot(rsps):
     FakeForum(rsps, members=4)
-    reader, client = make_reader()
+    reader, _client = make_reader()
     snapshot = reader.read_all(prefer_bulk=True, include_likes=False)
     assert len(snapshot.members) == 4 and not snapshot.used_bulk_path
     assert {d.name for d in snapshot.user_fields} == {"Verwaltung", "Interessen"}

@@ -6,8 +6,21 @@ import json
 
 import pytest
 
-from sync.errors import WebhookMalformed, WebhookTooLarge, WebhookUnauthorized, WebhookUnsupported
-from sync.records import ForumLike, ForumPost, ForumTopic, ForumUser, GroupMembershipChange, Ping, UserBadge
+from sync.errors import (
+    WebhookMalformed,
+    WebhookTooLarge,
+    WebhookUnauthorized,
+    WebhookUnsupported,
+)
+from sync.records import (
+    ForumLike,
+    ForumPost,
+    ForumTopic,
+    ForumUser,
+    GroupMembershipChange,
+    Ping,
+    UserBadge,
+)
 from sync.webhooks import parse_event, signature_for, verify_signature
 
 SECRET = "my_lovely_secret_for_web_hook"
@@ -61,16 +74,22 @@ def test_unsigned_delivery_is_401_before_the_body_is_read():
 
 def test_forged_delivery_is_401():
     raw = b'{"ping":"OK"}'
-    headers = {"X-Discourse-Event": "ping", "X-Discourse-Event-Id": "1",
-               "X-Discourse-Event-Signature": signature_for("wrong_secret_123", raw)}
+    headers = {
+        "X-Discourse-Event": "ping",
+        "X-Discourse-Event-Id": "1",
+        "X-Discourse-Event-Signature": signature_for("wrong_secret_123", raw),
+    }
     with pytest.raises(WebhookUnauthorized):
         parse_event(headers, raw, secret=SECRET)
 
 
 def test_oversized_delivery_is_413_even_when_signed():
     raw = json.dumps({"ping": "x" * 2000}).encode()
-    headers = {"X-Discourse-Event": "ping", "X-Discourse-Event-Id": "1",
-               "X-Discourse-Event-Signature": signature_for(SECRET, raw)}
+    headers = {
+        "X-Discourse-Event": "ping",
+        "X-Discourse-Event-Id": "1",
+        "X-Discourse-Event-Signature": signature_for(SECRET, raw),
+    }
     with pytest.raises(WebhookTooLarge) as info:
         parse_event(headers, raw, max_bytes=1000, secret=SECRET)
     assert info.value.http_status == 413
@@ -78,8 +97,11 @@ def test_oversized_delivery_is_413_even_when_signed():
 
 def test_signed_garbage_is_400():
     raw = b"{not json"
-    headers = {"X-Discourse-Event": "ping", "X-Discourse-Event-Id": "1",
-               "X-Discourse-Event-Signature": signature_for(SECRET, raw)}
+    headers = {
+        "X-Discourse-Event": "ping",
+        "X-Discourse-Event-Id": "1",
+        "X-Discourse-Event-Signature": signature_for(SECRET, raw),
+    }
     with pytest.raises(WebhookMalformed) as info:
         parse_event(headers, raw, secret=SECRET)
     assert info.value.http_status == 400
@@ -102,10 +124,21 @@ def test_unknown_event_or_missing_payload_is_422():
 
 
 def test_user_event_resolves_field_names_and_lists():
-    body = {"user": {"id": 7, "username": "anna", "name": "Anna", "email": "anna@essen.de", "admin": False,
-                     "user_fields": {"1": "Stadt Essen", "2": None}, "groups": [{"id": 3, "name": "essen"}],
-                     "ignored_usernames": ["bob"], "muted_usernames": [], "bio_raw": "Digitales",
-                     "something_new": {"nested": True}}}
+    body = {
+        "user": {
+            "id": 7,
+            "username": "anna",
+            "name": "Anna",
+            "email": "anna@essen.de",
+            "admin": False,
+            "user_fields": {"1": "Stadt Essen", "2": None},
+            "groups": [{"id": 3, "name": "essen"}],
+            "ignored_usernames": ["bob"],
+            "muted_usernames": [],
+            "bio_raw": "Digitales",
+            "something_new": {"nested": True},
+        }
+    }
     event = deliver("user_updated", "user", body, user_field_names={"1": "Verwaltung"})
     user = event.payload
     assert isinstance(user, ForumUser)
@@ -117,9 +150,20 @@ def test_user_event_resolves_field_names_and_lists():
 
 
 def test_post_event_marks_private_messages():
-    body = {"post": {"id": 101, "topic_id": 9, "post_number": 2, "username": "anna", "user_id": 7,
-                     "raw": "Hallo", "created_at": "2024-05-01T10:00:00.000Z", "topic_archetype": "private_message",
-                     "reply_to_post_number": 1, "reply_to_user": {"username": "bob"}}}
+    body = {
+        "post": {
+            "id": 101,
+            "topic_id": 9,
+            "post_number": 2,
+            "username": "anna",
+            "user_id": 7,
+            "raw": "Hallo",
+            "created_at": "2024-05-01T10:00:00.000Z",
+            "topic_archetype": "private_message",
+            "reply_to_post_number": 1,
+            "reply_to_user": {"username": "bob"},
+        }
+    }
     event = deliver("post_created", "post", body)
     post = event.payload
     assert isinstance(post, ForumPost)
@@ -128,17 +172,39 @@ def test_post_event_marks_private_messages():
 
 
 def test_topic_group_badge_and_like_events():
-    topic = deliver("topic_created", "topic", {"topic": {"id": 9, "title": "Zirkel", "category_id": 4,
-                                                          "tags": [{"id": 1, "name": "ki", "slug": "ki"}, "open-data"],
-                                                          "created_by": {"username": "anna"}}}).payload
+    topic = deliver(
+        "topic_created",
+        "topic",
+        {
+            "topic": {
+                "id": 9,
+                "title": "Zirkel",
+                "category_id": 4,
+                "tags": [{"id": 1, "name": "ki", "slug": "ki"}, "open-data"],
+                "created_by": {"username": "anna"},
+            }
+        },
+    ).payload
     assert isinstance(topic, ForumTopic) and topic.tags == ("ki", "open-data")
     group = deliver("user_added_to_group", "group_user", {"group_user": {"group_id": 3, "user_id": 7}}).payload
     assert group == GroupMembershipChange(group_id=3, user_id=7, added=True)
-    grant = deliver("user_badge_granted", "user_badge",
-                    {"user_badge": {"id": 55, "badge_id": 101, "user_id": 7, "granted_at": "2024-05-02T08:00:00Z",
-                                    "granted_by_id": -1}}).payload
+    grant = deliver(
+        "user_badge_granted",
+        "user_badge",
+        {
+            "user_badge": {
+                "id": 55,
+                "badge_id": 101,
+                "user_id": 7,
+                "granted_at": "2024-05-02T08:00:00Z",
+                "granted_by_id": -1,
+            }
+        },
+    ).payload
     assert isinstance(grant, UserBadge) and (grant.badge_id, grant.user_id) == (101, 7)
-    like = deliver("post_liked", "like", {"like": {"post": {"id": 101, "topic_id": 9}, "user": {"username": "bob"}}}).payload
+    like = deliver(
+        "post_liked", "like", {"like": {"post": {"id": 101, "topic_id": 9}, "user": {"username": "bob"}}}
+    ).payload
     assert like == ForumLike(post_id=101, username="bob", created_at=None, topic_id=9)
 
 

@@ -9,8 +9,8 @@ import responses
 from sync.client import ForumClient
 from sync.errors import ForumRejected, ForumUnavailable
 from sync.writers import ForumWriter, external_id_for, idempotency_marker, with_marker
-from sync_fakeforum import FakeForum
-from sync_testkit import BASE_URL, FakeClock
+from tests.support.fakeforum import FakeForum
+from tests.support.synckit import BASE_URL, FakeClock
 
 TIMEOUT = requests.exceptions.ReadTimeout("no answer")
 
@@ -38,7 +38,7 @@ def pms(forum: FakeForum) -> list[dict]:
 def test_marker_is_invisible_comment_and_safe_for_odd_keys():
     assert with_marker("Hallo\n", "suggestion:42:2024-05-01") == "Hallo\n\n<!-- companion:suggestion:42:2024-05-01 -->"
     odd = idempotency_marker("a b-->c")
-    assert "-->" not in odd[len("<!-- companion:"):-4] and odd.startswith("<!-- companion:")
+    assert "-->" not in odd[len("<!-- companion:") : -4] and odd.startswith("<!-- companion:")
     assert len(external_id_for("x" * 500)) <= 50
     assert external_id_for("k1") != external_id_for("k2")
 
@@ -79,7 +79,7 @@ def test_pm_lost_before_it_landed_is_sent_again_once(rsps):
 
 
 def test_pm_retry_after_crash_looks_up_before_sending(rsps):
-    forum = FakeForum(rsps)
+    FakeForum(rsps)
     writer, _ = make_writer()
     first = writer.send_private_message(["user1"], "Dein Vorschlag", "Hallo!", "s-1")
     again = writer.send_private_message(["user1"], "Dein Vorschlag", "Hallo!", "s-1", first_attempt=False)
@@ -130,7 +130,7 @@ def test_topic_carries_external_id_and_tags_and_is_found_after_a_timeout(rsps):
 
 
 def test_topic_retry_after_crash_finds_it_by_external_id(rsps):
-    forum = FakeForum(rsps)
+    FakeForum(rsps)
     writer, _ = make_writer()
     first = writer.create_topic("Zirkel Herbst", "Willkommen", 5, "circle-7")
     again = writer.create_topic("Zirkel Herbst", "Willkommen", 5, "circle-7", first_attempt=False)
@@ -141,8 +141,14 @@ def test_topic_retry_after_crash_finds_it_by_external_id(rsps):
 def test_group_create_is_idempotent_by_name(rsps):
     forum = FakeForum(rsps)
     writer, _ = make_writer()
-    group = writer.create_group("zirkel-1", full_name="Zirkel 1", usernames=["user1"], visibility_level=2,
-                                messageable_level=3, automatic_membership_email_domains=["essen.de"])
+    group = writer.create_group(
+        "zirkel-1",
+        full_name="Zirkel 1",
+        usernames=["user1"],
+        visibility_level=2,
+        messageable_level=3,
+        automatic_membership_email_domains=["essen.de"],
+    )
     again = writer.create_group("zirkel-1")
     assert group.id == again.id
     assert sum(1 for g in forum.groups if g["name"] == "zirkel-1") == 1

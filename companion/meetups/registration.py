@@ -1,0 +1,246 @@
+"""Meetups: open events with a capacity and a first-come waiting list; a freed seat is offered to the next person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from companion.circles import messages
+from companion.circles.common import audit, local
+from companion.circles.errors import MeetupRefused
+from companion.circles.links import meetup_url
+from companion.circles.outbox import pm
+from companion.store.models import Meetup, MeetupRegistration, Member
+
+HOLDING = ("confirmed", "offered")
+
+
+@dataclass(frozen=True)
+class MeetupSpec:
+    """What an admin enters for a meetup."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int = 24
+    location: str = ""
+    description: str = ""
+    confirm_hours: int = 48
+
+
+def _validate(spec: MeetupSpec) -> list[str]:
+    problems = []
+    if not spec.title.strip():
+        problems.append("the meetup needs a title")
+    if spec.starts_at.tzinfo is None or spec.ends_at.tzinfo is None:
+        problems.append("start and end need a time zone")
+    elif spec.ends_at <= spec.starts_at:
+        problems.append("the meetup must end after it starts")
+    if not 1 <= spec.capacity <= 10_000:
+        problems.append("capacity must be 1 to 10000")
+    if not 1 <= spec.confirm_hours <= 24 * 14:
+        problems.append("the confirmation window must be 1 hour to 14 days")
+    return problems
+
+
+def create_meetup(session: Session, spec: MeetupSpec, *, actor: str) -> Meetup:
+    """Validate and store a meetup."""
+    problems = _validate(spec)
+    if problems:
+        raise MeetupRefused("; ".join(problems))
+    meetup = Meetup(
+        title=spec.title.strip(),
+        description=spec.description,
+        starts_at=spec.starts_at,
+        ends_at=spec.ends_at,
+        location=spec.location,
+        capacity=spec.capacity,
+        confirm_hours=spec.confirm_hours,
+    )
+    session.add(meetup)
+    session.flush()
+    audit(
+        session,
+        actor,
+        "circles.meetup.create",
+        f"meetup:{meetup.id}",
+        {"title": meetup.title, "capacity": meetup.capacity},
+    )
+    return meetup
+
+
+def seats_taken(session: Session, meetup: Meetup) -> int:
+    """Seats held by confirmed members and by open offers."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(MeetupRegistration)
+            .where(MeetupRegistration.meetup_id == meetup.id)
+            .where(MeetupRegistration.status.in_(HOLDING))
+        )
+        or 0
+    )
+
+
+def seats_left(session: Session, meetup: Meetup) -> int:
+    """Free seats."""
+    return max(0, meetup.capacity - seats_taken(session, meetup))
+
+
+def waiting_position(session: Session, registration: MeetupRegistration) -> int | None:
+    """1-based position on the waiting list, or None when not waiting."""
+    if registration.status != "waiting":
+        return None
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(MeetupRegistration)
+        .where(MeetupRegistration.meetup_id == registration.meetup_id)
+        .where(MeetupRegistration.status == "waiting")
+        .where(
+            (MeetupRegistration.registered_at < registration.registered_at)
+            | (
+                (MeetupRegistration.registered_at == registration.registered_at)
+                & (MeetupRegistration.id < registration.id)
+            )
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def registration_of(session: Session, meetup: Meetup, member: Member) -> MeetupRegistration | None:
+    """The member's registration for the meetup, if any."""
+    return session.scalar(
+        select(MeetupRegistration).where(
+            MeetupRegistration.meetup_id == meetup.id, MeetupRegistration.member_id == member.id
+        )
+    )
+
+
+def register(session: Session, meetup: Meetup, member: Member, *, now: datetime) -> MeetupRegistration:
+    """A seat when one is free, else a place at the end of the waiting list; registering again changes nothing."""
+    if now >= meetup.starts_at:
+        raise MeetupRefused("this meetup has already started", "Dieses Meetup hat schon begonnen.")
+    registration = registration_of(session, meetup, member)
+    if registration is not None and registration.status in ("confirmed", "waiting", "offered"):
+        return registration
+    # Lock the meetup row so two concurrent registrations cannot both take the last seat (PostgreSQL).
+    session.execute(select(Meetup.id).where(Meetup.id == meetup.id).with_for_update())
+    status = "confirmed" if seats_left(session, meetup) > 0 and not _anyone_waiting(session, meetup) else "waiting"
+    if registration is None:
+        registration = MeetupRegistration(meetup_id=meetup.id, member_id=member.id, status=status, registered_at=now)
+        session.add(registration)
+    else:
+        registration.status, registration.registered_at, registration.offered_until = status, now, None
+    session.flush()
+    return registration
+
+
+def _anyone_waiting(session: Session, meetup: Meetup) -> bool:
+    return (
+        session.scalar(
+            select(MeetupRegistration.id)
+            .where(MeetupRegistration.meetup_id == meetup.id)
+            .where(MeetupRegistration.status == "waiting")
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def cancel_registration(session: Session, registration: MeetupRegistration, *, now: datetime, settings=None) -> bool:
+    """Give up a seat, offer or waiting place; a freed seat goes to the next person. False when nothing was held."""
+    if registration.status not in ("confirmed", "waiting", "offered"):
+        return False
+    freed = registration.status in HOLDING
+    registration.status = "cancelled"
+    registration.offered_until = None
+    session.flush()
+    if freed:
+        offer_free_seats(session, session.get(Meetup, registration.meetup_id), now=now, settings=settings)
+    return True
+
+
+def confirm_offer(session: Session, registration: MeetupRegistration, *, now: datetime) -> MeetupRegistration:
+    """Take an offered seat within its confirmation window."""
+    if registration.status == "confirmed":
+        return registration
+    if registration.status != "offered":
+        raise MeetupRefused("there is no open offer to confirm", "Es gibt kein offenes Platzangebot.")
+    if registration.offered_until is not None and now > registration.offered_until:
+        raise MeetupRefused(
+            "the offer has expired and moved on to the next person",
+            "Das Angebot ist abgelaufen und ging an die nächste Person.",
+        )
+    registration.status = "confirmed"
+    registration.offered_until = None
+    session.flush()
+    return registration
+
+
+def offer_free_seats(session: Session, meetup: Meetup, *, now: datetime, settings=None) -> list[MeetupRegistration]:
+    """Offer each free seat to the next person waiting, with a confirmation window; they are told by PM."""
+    offered = []
+    while seats_left(session, meetup) > 0 and now < meetup.starts_at:
+        nxt = session.scalar(
+            select(MeetupRegistration)
+            .where(MeetupRegistration.meetup_id == meetup.id)
+            .where(MeetupRegistration.status == "waiting")
+            .order_by(MeetupRegistration.registered_at, MeetupRegistration.id)
+            .limit(1)
+        )
+        if nxt is None:
+            break
+        # The window never runs past the start: an offer must be decidable before the meetup.
+        nxt.status = "offered"
+        nxt.offered_until = min(now + timedelta(hours=meetup.confirm_hours), meetup.starts_at)
+        session.flush()
+        offered.append(nxt)
+        if settings is not None:
+            _tell(session, meetup, nxt, settings)
+    return offered
+
+
+def _tell(session: Session, meetup: Meetup, registration: MeetupRegistration, settings) -> None:
+    member = session.get(Member, registration.member_id)
+    start, end, until = (local(t, settings) for t in (meetup.starts_at, meetup.ends_at, registration.offered_until))
+    title, raw = messages.meetup_offer(
+        meetup.title,
+        messages.when_de(start, end),
+        messages.when_en(start, end),
+        f"{until:%d.%m.%Y %H:%M} Uhr",
+        f"{until:%Y-%m-%d %H:%M}",
+        meetup_url(settings, meetup.id),
+    )
+    key = f"circles:meetup:{meetup.id}:offer:{registration.id}:{registration.offered_until.isoformat()}"
+    pm(session, key, [member.username], title, raw, member.id)
+
+
+def expire_offers(session: Session, *, now: datetime, settings=None) -> int:
+    """Expire offers whose window passed and move their seats on to the next person; returns how many expired."""
+    expired = session.scalars(
+        select(MeetupRegistration)
+        .where(MeetupRegistration.status == "offered")
+        .where(MeetupRegistration.offered_until < now)
+    ).all()
+    meetups = {}
+    for registration in expired:
+        registration.status = "expired"
+        meetups[registration.meetup_id] = session.get(Meetup, registration.meetup_id)
+    session.flush()
+    for meetup in meetups.values():
+        offer_free_seats(session, meetup, now=now, settings=settings)
+    return len(expired)
+
+
+def process_meetup_offers(context, now: datetime) -> int:
+    """The worker's job: expire stale offers and pass the seats on."""
+    with context.store.transaction() as session:
+        return expire_offers(session, now=now, settings=context.settings)
+
+
+def upcoming_meetups(session: Session, now: datetime) -> list[Meetup]:
+    """Meetups that have not ended, soonest first."""
+    return list(session.scalars(select(Meetup).where(Meetup.ends_at > now).order_by(Meetup.starts_at)))

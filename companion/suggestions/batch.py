@@ -1,0 +1,71 @@
+"""The nightly batch of suggestions: who gets a PM tonight, written with the suggestions in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from companion.context import Context
+from companion.messages.templates import render_message
+from companion.outbox.delivery import enqueue
+from companion.store.models import Member, Suggestion
+from companion.suggestions.feedback import member_locale, message_values, suggestion_key
+from companion.suggestions.planning import due_members, plan_for_day
+from companion.suggestions.rules import current_rules
+
+
+def queue_suggestions(context: Context, today: date, run_id: int | None = None) -> tuple[int, int, int]:
+    """Match, then write suggestions and one outbox PM per due member in one transaction.
+
+    Members who already have suggestions for this run date (a restarted run)
+    are left as they are, so a re-run queues nothing twice.
+    """
+    with context.store.transaction() as session:
+        due = due_members(session, today)
+        already = set(session.scalars(select(Suggestion.member_id).where(Suggestion.run_date == today)))
+        version, rules = current_rules(session)
+        todo = due - already
+        if not todo:
+            return len(due), 0, 0
+        _, result = plan_for_day(session, rules, today)
+    by_member = result.by_member()
+    forum_url = context.settings.forum_url or ""
+    base_url = context.settings.base_url
+    written = queued = 0
+    with context.store.transaction() as session:
+        for member_id in sorted(todo):
+            picks = by_member.get(member_id, [])
+            if not picks:
+                continue
+            rows = []
+            for pick in picks:
+                row = Suggestion(
+                    run_id=run_id,
+                    run_date=today,
+                    member_id=member_id,
+                    suggested_member_id=pick.suggested_id,
+                    rank=pick.rank,
+                    score=pick.score,
+                    shared_terms=list(pick.shared_terms),
+                    rule_version_id=version.id if version else None,
+                )
+                session.add(row)
+                rows.append(row)
+            session.flush()
+            member = session.get(Member, member_id)
+            locale = member_locale(member, context.settings.default_locale)
+            title, raw = render_message(
+                session, "suggestions", locale, message_values(member, rows, locale, forum_url, base_url)
+            )
+            enqueue(
+                session,
+                key=suggestion_key(member_id, today),
+                kind="pm",
+                payload={"recipients": [member.username], "title": title, "raw": raw},
+                member_id=member_id,
+                run_id=run_id,
+            )
+            written += len(rows)
+            queued += 1
+    return len(due), written, queued

@@ -1,0 +1,222 @@
+"""Suggestions for members: the PM content, "Kontakt aufnehmen", "Passt nicht" and what came of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from companion.errors import CompanionError
+from companion.messages.templates import example_values, render_message
+from companion.outbox.delivery import enqueue
+from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
+from companion.store.types import utcnow
+from matching.suggestions.explain import explanation_text
+
+STATUS_LABELS = {
+    "new": ("Neu", "New"),
+    "contacted": ("Kontakt aufgenommen", "Introduced"),
+    "rejected": ("Passt nicht", "Not a fit"),
+    "talked": ("Ihr habt euch ausgetauscht", "You talked"),
+    "ignored": ("Nichts daraus geworden", "Nothing came of it"),
+}
+
+
+class SuggestionNotYours(CompanionError, PermissionError):
+    """A member tried to act on someone else's suggestion."""
+
+
+def member_locale(member: Member, default: str = "de") -> str:
+    """The language for messages to a member: their chosen one, their forum locale, or the default."""
+    chosen = member.preferences.locale if member.preferences and member.preferences.locale else None
+    locale = (chosen or member.locale or default or "de").lower()
+    return "en" if locale.startswith("en") else "de"
+
+
+def display_name(member: Member) -> str:
+    return member.name or member.username
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """One suggestion as a member page shows it."""
+
+    id: int
+    run_date: date
+    username: str
+    name: str
+    organisation: str | None
+    shared_terms: list[str]
+    explanation: str
+    profile_url: str
+    status: str
+    status_label: str
+    feedback_at: datetime | None
+
+
+def suggestions_for(session: Session, member_id: int, forum_url: str, locale: str = "de") -> list[SuggestionView]:
+    """The member's suggestions, newest run first; only what the forum shows anyway about the others."""
+    rows = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.member_id == member_id)
+        .options(selectinload(Suggestion.suggested).selectinload(Member.organisation))
+        .order_by(Suggestion.run_date.desc(), Suggestion.rank)
+    )
+    index = 0 if locale == "de" else 1
+    return [
+        SuggestionView(
+            id=s.id,
+            run_date=s.run_date,
+            username=s.suggested.username,
+            name=display_name(s.suggested),
+            organisation=s.suggested.organisation.name if s.suggested.organisation else None,
+            shared_terms=list(s.shared_terms or []),
+            explanation=explanation_text(list(s.shared_terms or []), locale),
+            profile_url=f"{forum_url}/u/{s.suggested.username}",
+            status=s.status,
+            status_label=STATUS_LABELS[s.status][index],
+            feedback_at=s.feedback_at,
+        )
+        for s in rows
+    ]
+
+
+def _own(session: Session, suggestion_id: int, member_id: int) -> Suggestion:
+    suggestion = session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.member_id != member_id:
+        raise SuggestionNotYours("this suggestion does not belong to you")
+    return suggestion
+
+
+def suggestion_key(member_id: int, run_date: date) -> str:
+    """The idempotency key of one member's suggestion PM for one run."""
+    return f"suggestions:{member_id}:{run_date.isoformat()}"
+
+
+def introduction_key(a: int, b: int) -> str:
+    """One introduction per pair of members, whoever asks first."""
+    low, high = sorted((a, b))
+    return f"intro:{low}:{high}"
+
+
+def contact(session: Session, suggestion_id: int, member_id: int, base_url: str = "") -> OutboxItem:
+    """Queue one forum PM introducing both members (never twice per pair) and mark the suggestion."""
+    suggestion = _own(session, suggestion_id, member_id)
+    member, other = suggestion.member, suggestion.suggested
+    locale = member_locale(member)
+    shared = explanation_text(list(suggestion.shared_terms or []), locale)
+    title, raw = render_message(
+        session,
+        "introduction",
+        locale,
+        {
+            "first_name": display_name(member),
+            "second_name": display_name(other),
+            "first_organisation": member.organisation.name if member.organisation else "–",
+            "second_organisation": other.organisation.name if other.organisation else "–",
+            "shared": shared,
+        },
+    )
+    item = enqueue(
+        session,
+        key=introduction_key(member.id, other.id),
+        kind="pm",
+        payload={"recipients": [member.username, other.username], "title": title, "raw": raw},
+        member_id=member.id,
+    )
+    if suggestion.status in ("new", "ignored"):
+        suggestion.status = "contacted"
+        suggestion.feedback_at = utcnow()
+    return item
+
+
+def reject(session: Session, suggestion_id: int, member_id: int) -> None:
+    """Record "Passt nicht": the matching never suggests this pair again."""
+    suggestion = _own(session, suggestion_id, member_id)
+    suggestion.status = "rejected"
+    suggestion.feedback_at = utcnow()
+
+
+def detect_conversations(session: Session) -> int:
+    """Mark suggestions "talked" when the two members later replied to each other or wrote privately."""
+    open_rows = session.scalars(select(Suggestion).where(Suggestion.status.in_(("new", "contacted", "ignored")))).all()
+    if not open_rows:
+        return 0
+    members = {s.member_id for s in open_rows} | {s.suggested_member_id for s in open_rows}
+    first_contact: dict[tuple[int, int], datetime] = {}
+
+    def note(a: int, b: int, at: datetime | None) -> None:
+        if at is None:
+            return
+        key = (min(a, b), max(a, b))
+        if key not in first_contact or at < first_contact[key]:
+            first_contact[key] = at
+
+    for author, replied_to, at in session.execute(
+        select(Post.member_id, Post.reply_to_member_id, Post.created_at).where(
+            Post.member_id.in_(members), Post.reply_to_member_id.in_(members)
+        )
+    ):
+        note(author, replied_to, at)
+    for a, b, at in session.execute(
+        select(PrivateContact.member_id, PrivateContact.other_member_id, PrivateContact.first_at).where(
+            PrivateContact.member_id.in_(members)
+        )
+    ):
+        note(a, b, at)
+    changed = 0
+    for suggestion in open_rows:
+        key = (
+            min(suggestion.member_id, suggestion.suggested_member_id),
+            max(suggestion.member_id, suggestion.suggested_member_id),
+        )
+        talked_at = first_contact.get(key)
+        if talked_at is not None and talked_at >= suggestion.created_at:
+            suggestion.status = "talked"
+            suggestion.feedback_at = talked_at
+            changed += 1
+    return changed
+
+
+def message_values(
+    member: Member, suggestions: list[Suggestion], locale: str, forum_url: str, base_url: str
+) -> dict[str, Any]:
+    """The values the suggestion PM template renders with."""
+    return {
+        "member_name": display_name(member),
+        "suggestions": [
+            {
+                "name": display_name(s.suggested),
+                "username": s.suggested.username,
+                "profile_url": f"{forum_url}/u/{s.suggested.username}",
+                "organisation": s.suggested.organisation.name if s.suggested.organisation else "–",
+                "explanation": explanation_text(list(s.shared_terms or []), locale),
+            }
+            for s in suggestions
+        ],
+        "suggestions_url": f"{base_url}/suggestions",
+        "profile_url": f"{base_url}/profile",
+    }
+
+
+def render_template_for(
+    session: Session, key: str, locale: str, member_id: int, forum_url: str = "", base_url: str = ""
+) -> tuple[str, str]:
+    """Render a template for a real member, as a preview for admins."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LookupError(f"no member {member_id}")
+    if key == "suggestions":
+        latest = session.scalars(
+            select(Suggestion)
+            .where(Suggestion.member_id == member_id)
+            .order_by(Suggestion.run_date.desc(), Suggestion.rank)
+            .limit(3)
+        ).all()
+        return render_message(session, key, locale, message_values(member, list(latest), locale, forum_url, base_url))
+    values = example_values(key)
+    values.update({"member_name": display_name(member), "first_name": display_name(member)})
+    return render_message(session, key, locale, {k: values[k] for k in example_values(key)})

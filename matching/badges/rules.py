@@ -1,0 +1,555 @@
+"""Badge rules over the interaction graph: who newly earned which badge, with evidence, and progress per member.
+
+Conventions shared by every rule:
+
+- Interactions are read in chronological order (ties keep input order), so the
+  evidence of an award is the interaction that completed the rule.
+- An interaction counts only if its actor and (when it has one) its target are
+  known members (keys of ``members``) who are not deleted: a deleted member's
+  data is gone, so they neither earn badges nor serve as anyone's evidence.
+- Self-interactions (actor == target) never count.
+- "Other organisation" means: the target has an organisation and it differs from
+  the actor's. An actor without organisation counts every organisation as other;
+  a target without organisation counts as none.
+- A badge that can be granted more than once is granted once per completed
+  instance (another circle, another meeting, another organisation pair, every
+  further ``min_*`` step of a counting rule); ``already_granted`` may then give
+  the number of grants so far. Revoked (member, badge) pairs are never re-awarded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+INTERACTION_KINDS = ("reply", "like", "pm", "meeting_attended", "meeting_hosted", "suggestion_accepted")
+BADGE_TYPES = ("gold", "silver", "bronze")
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One thing a member did: replied to, liked, messaged, met, hosted or accepted a suggestion."""
+
+    kind: str
+    actor_id: int
+    target_id: int | None
+    at: datetime
+    post_id: int | None = None
+    topic_id: int | None = None
+    url: str | None = None
+    circle_id: Hashable | None = None
+    meeting_id: Hashable | None = None
+
+
+@dataclass(frozen=True)
+class BadgeDefinition:
+    """A badge of the catalogue as admins configure it; ``rule`` names one of ``RULES``."""
+
+    key: str
+    name_de: str
+    name_en: str
+    description_de: str
+    description_en: str
+    icon: str
+    badge_type: str
+    multiple_grant: bool
+    rule: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Award:
+    """A badge newly earned by a member, with the interaction that completed it."""
+
+    member_id: int
+    badge_key: str
+    evidence_url: str | None
+    evidence_post_id: int | None
+    reason_de: str
+    reason_en: str
+    at: datetime
+    instance: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a member is towards a badge, e.g. 2 of 3 organisations."""
+
+    badge_key: str
+    current: int
+    target: int
+    earned: bool
+
+
+@dataclass(frozen=True)
+class BadgeEvaluation:
+    """New awards and per-member progress from one pass over the interactions."""
+
+    awards: list[Award]
+    progress: dict[int, list[Progress]]
+
+
+class BadgeConfigError(ValueError):
+    """A badge definition or its rule parameters are invalid; ``problems`` lists every issue."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class _Param:
+    """One rule parameter: an integer of at least ``minimum`` or a list of interaction kinds."""
+
+    default: Any
+    minimum: int | None = None
+    kinds: tuple[str, ...] | None = None
+
+
+RULES: dict[str, dict[str, _Param]] = {
+    "distinct_other_orgs": {
+        "min_orgs": _Param(3, 1),
+        "kinds": _Param(("reply", "like"), kinds=("reply", "like", "pm")),
+    },
+    "circle_meetings": {
+        "min_meetings": _Param(1, 1),
+        "kinds": _Param(("meeting_attended", "meeting_hosted"), kinds=("meeting_attended", "meeting_hosted")),
+    },
+    "suggestions_accepted": {"min_accepted": _Param(3, 1)},
+    "hosted_for_other_orgs": {"min_guests": _Param(1, 1)},
+    "first_contact_between_orgs": {
+        "kinds": _Param(
+            ("reply", "like", "pm", "suggestion_accepted"), kinds=("reply", "like", "pm", "suggestion_accepted")
+        )
+    },
+}
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
+
+
+def validate_params(rule: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Rule parameters with defaults filled in; raises BadgeConfigError listing every problem."""
+    if rule not in RULES:
+        raise BadgeConfigError([f"unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}"])
+    spec = RULES[rule]
+    problems = [f"unknown parameter {name!r} for rule {rule!r}" for name in params if name not in spec]
+    result: dict[str, Any] = {}
+    for name, param in spec.items():
+        value = params.get(name, param.default)
+        if param.kinds is not None:
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                problems.append(f"{name} must be a list of interaction kinds")
+                continue
+            value = tuple(value)
+            wrong = [kind for kind in value if kind not in param.kinds]
+            if wrong or not value:
+                problems.append(f"{name} must be a non-empty selection of {', '.join(param.kinds)}; got {list(value)}")
+            result[name] = value
+        else:
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append(f"{name} must be a whole number, got {value!r}")
+            elif param.minimum is not None and value < param.minimum:
+                problems.append(f"{name} must be at least {param.minimum}, got {value}")
+            result[name] = value
+    if problems:
+        raise BadgeConfigError(problems)
+    return result
+
+
+def validate_definition(definition: BadgeDefinition) -> list[str]:
+    """Every problem of one badge definition (empty when it is valid)."""
+    problems = []
+    if not _KEY.match(definition.key):
+        problems.append(f"key {definition.key!r} must be lower case letters, digits and _ (2-63 characters)")
+    for name in ("name_de", "name_en", "description_de", "description_en", "icon"):
+        if not str(getattr(definition, name)).strip():
+            problems.append(f"{definition.key}: {name} must not be empty")
+    if definition.badge_type not in BADGE_TYPES:
+        problems.append(f"{definition.key}: badge type must be one of {', '.join(BADGE_TYPES)}")
+    try:
+        validate_params(definition.rule, definition.params)
+    except BadgeConfigError as error:
+        problems.extend(f"{definition.key}: {problem}" for problem in error.problems)
+    return problems
+
+
+def validate_catalogue(definitions: Sequence[BadgeDefinition]) -> list[str]:
+    """Every problem of a catalogue, including duplicate keys."""
+    problems = [p for d in definitions for p in validate_definition(d)]
+    keys = [d.key for d in definitions]
+    problems.extend(f"duplicate badge key {key!r}" for key in sorted({k for k in keys if keys.count(k) > 1}))
+    return problems
+
+
+DEFAULT_BADGES: tuple[BadgeDefinition, ...] = (
+    BadgeDefinition(
+        "brueckenbauer",
+        "Brückenbauer*in",
+        "Bridge builder",
+        "Hat auf Beiträge von Mitgliedern aus mindestens drei anderen Verwaltungen geantwortet oder sie geliked.",
+        "Replied to or liked posts of members from at least three other organisations.",
+        "handshake",
+        "silver",
+        False,
+        "distinct_other_orgs",
+        {"min_orgs": 3, "kinds": ("reply", "like")},
+    ),
+    BadgeDefinition(
+        "zirkel_mitglied",
+        "Zirkel-Mitglied",
+        "Circle member",
+        "Hat an einem Zirkel teilgenommen.",
+        "Took part in a circle.",
+        "users",
+        "bronze",
+        False,
+        "circle_meetings",
+        {"min_meetings": 1},
+    ),
+    BadgeDefinition(
+        "zirkel_pionier",
+        "Zirkel-Pionier*in",
+        "Circle pioneer",
+        "Hat an mindestens vier Treffen eines Zirkels teilgenommen.",
+        "Attended at least four meetings of one circle.",
+        "seedling",
+        "silver",
+        False,
+        "circle_meetings",
+        {"min_meetings": 4},
+    ),
+    BadgeDefinition(
+        "netzwerker",
+        "Netzwerker*in",
+        "Networker",
+        "Hat mit mindestens drei vorgeschlagenen Mitgliedern ein Gespräch begonnen.",
+        "Started a conversation with at least three suggested members.",
+        "comments",
+        "bronze",
+        False,
+        "suggestions_accepted",
+        {"min_accepted": 3},
+    ),
+    BadgeDefinition(
+        "gastgeber",
+        "Gastgeber*in",
+        "Host",
+        "War Gastgeber*in eines Zirkeltreffens für Mitglieder anderer Verwaltungen.",
+        "Hosted a circle meeting for members of other organisations.",
+        "house",
+        "silver",
+        False,
+        "hosted_for_other_orgs",
+        {"min_guests": 1},
+    ),
+    BadgeDefinition(
+        "bruecke_zwischen_verwaltungen",
+        "Brücke zwischen Verwaltungen",
+        "Bridge between administrations",
+        "Erster Kontakt zwischen zwei Verwaltungen, die vorher keinen Kontakt hatten.",
+        "First contact between two organisations that had no contact before.",
+        "bridge",
+        "gold",
+        True,
+        "first_contact_between_orgs",
+        {},
+    ),
+)
+
+
+# -- rule evaluation ------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    """What one rule found: completions in time order and each member's current count."""
+
+    target: int
+    completions: list[tuple[int, str, Interaction, datetime, str, str]]  # member, instance, evidence, when, de, en
+    current: dict[int, int]
+
+
+class _Graph:
+    """Interactions in time order with the member data every rule needs."""
+
+    def __init__(
+        self, members: Mapping[int, Hashable | None], deleted: Collection[int], interactions: Iterable[Interaction]
+    ):
+        self.org = members
+        gone = set(deleted)
+        self.active = {m for m in members if m not in gone}
+        active = self.active
+        by_kind: dict[str, list[Interaction]] = defaultdict(list)
+        ordered: list[Interaction] = []
+        # Sorting by time alone is stable, so equal times keep the input order.
+        for item in sorted(interactions, key=lambda i: i.at):
+            if item.actor_id not in active:
+                continue
+            target = item.target_id
+            if target is not None and (target not in active or target == item.actor_id):
+                continue
+            by_kind[item.kind].append(item)
+            ordered.append(item)
+        self.by_kind = by_kind
+        self.ordered = ordered
+
+    def of_kinds(self, kinds: Iterable[str]) -> list[Interaction]:
+        """Interactions of the given kinds in time order."""
+        wanted = [kind for kind in dict.fromkeys(kinds) if self.by_kind.get(kind)]
+        if len(wanted) == 1:
+            return self.by_kind[wanted[0]]
+        # Filtering the one sorted list is cheaper than merging and sorting again.
+        chosen = set(wanted)
+        return [i for i in self.ordered if i.kind in chosen]
+
+
+def _distinct_other_orgs(graph: _Graph, params: dict[str, Any]) -> _Outcome:
+    """Members who interacted with members of at least ``min_orgs`` other organisations."""
+    target = params["min_orgs"]
+    org = graph.org
+    seen: dict[int, set] = defaultdict(set)
+    completions = []
+    for item in graph.of_kinds(params["kinds"]):
+        target_id = item.target_id
+        if target_id is None:
+            continue
+        other = org[target_id]
+        if other is None or other == org[item.actor_id]:
+            continue
+        orgs = seen[item.actor_id]
+        if other in orgs:
+            continue
+        orgs.add(other)
+        if len(orgs) % target == 0:
+            step = len(orgs) // target
+            completions.append(
+                (
+                    item.actor_id,
+                    str(step),
+                    item,
+                    item.at,
+                    f"Interaktion mit Mitgliedern aus {len(orgs)} anderen Verwaltungen.",
+                    f"Interacted with members of {len(orgs)} other organisations.",
+                )
+            )
+    return _Outcome(target, completions, {m: len(s) for m, s in seen.items()})
+
+
+def _circle_meetings(graph: _Graph, params: dict[str, Any]) -> _Outcome:
+    """Members who attended at least ``min_meetings`` distinct meetings of one circle."""
+    target = params["min_meetings"]
+    attended: dict[tuple[int, Hashable], set] = defaultdict(set)
+    best: dict[int, int] = defaultdict(int)
+    completions = []
+    for item in graph.of_kinds(params["kinds"]):
+        if item.circle_id is None:
+            continue
+        meetings = attended[(item.actor_id, item.circle_id)]
+        meeting = item.meeting_id if item.meeting_id is not None else (item.at, item.kind)
+        if meeting in meetings:
+            continue
+        meetings.add(meeting)
+        best[item.actor_id] = max(best[item.actor_id], len(meetings))
+        if len(meetings) == target:
+            completions.append(
+                (
+                    item.actor_id,
+                    str(item.circle_id),
+                    item,
+                    item.at,
+                    f"Teilnahme an {target} Treffen des Zirkels {item.circle_id}.",
+                    f"Attended {target} meetings of circle {item.circle_id}.",
+                )
+            )
+    return _Outcome(target, completions, dict(best))
+
+
+def _suggestions_accepted(graph: _Graph, params: dict[str, Any]) -> _Outcome:
+    """Members who started conversations with at least ``min_accepted`` distinct suggested members."""
+    target = params["min_accepted"]
+    partners: dict[int, set] = defaultdict(set)
+    completions = []
+    for item in graph.of_kinds(["suggestion_accepted"]):
+        if item.target_id is None or item.target_id in partners[item.actor_id]:
+            continue
+        met = partners[item.actor_id]
+        met.add(item.target_id)
+        if len(met) % target == 0:
+            completions.append(
+                (
+                    item.actor_id,
+                    str(len(met) // target),
+                    item,
+                    item.at,
+                    f"Gespräch mit {len(met)} vorgeschlagenen Mitgliedern begonnen.",
+                    f"Started a conversation with {len(met)} suggested members.",
+                )
+            )
+    return _Outcome(target, completions, {m: len(s) for m, s in partners.items()})
+
+
+def _hosted_for_other_orgs(graph: _Graph, params: dict[str, Any]) -> _Outcome:
+    """Hosts of a meeting attended by at least ``min_guests`` members of other organisations."""
+    target = params["min_guests"]
+    org = graph.org
+    hosts: dict[Hashable, list[Interaction]] = defaultdict(list)
+    guests: dict[Hashable, set[int]] = defaultdict(set)
+    best: dict[int, int] = defaultdict(int)
+    completed: set[tuple[int, Hashable]] = set()
+    completions = []
+    for item in graph.of_kinds(["meeting_hosted", "meeting_attended"]):
+        meeting = item.meeting_id
+        if meeting is None:
+            continue
+        if item.kind == "meeting_hosted":
+            if any(h.actor_id == item.actor_id for h in hosts[meeting]):
+                continue
+            hosts[meeting].append(item)
+        else:
+            guests[meeting].add(item.actor_id)
+        # Whichever came last, the host's record or the guest's, completes the rule at its time.
+        for hosted in hosts[meeting]:
+            host = hosted.actor_id
+            home = org[host]
+            count = sum(1 for g in guests[meeting] if g != host and org[g] is not None and org[g] != home)
+            best[host] = max(best[host], count)
+            if count >= target and (host, meeting) not in completed:
+                completed.add((host, meeting))
+                completions.append(
+                    (
+                        host,
+                        str(meeting),
+                        hosted,
+                        item.at,
+                        f"Gastgeber*in des Treffens {meeting} für {count} Mitglieder anderer Verwaltungen.",
+                        f"Hosted meeting {meeting} for {count} members of other organisations.",
+                    )
+                )
+    return _Outcome(target, completions, dict(best))
+
+
+def _first_contact_between_orgs(graph: _Graph, params: dict[str, Any]) -> _Outcome:
+    """Both members of the first interaction between two organisations, once per organisation pair."""
+    org = graph.org
+    contacted: set[frozenset] = set()
+    count: dict[int, int] = defaultdict(int)
+    completions = []
+    for item in graph.of_kinds(params["kinds"]):
+        if item.target_id is None:
+            continue
+        a, b = org[item.actor_id], org[item.target_id]
+        if a is None or b is None or a == b:
+            continue
+        pair = frozenset((a, b))
+        if pair in contacted:
+            continue
+        contacted.add(pair)
+        instance = "|".join(sorted(map(str, pair)))
+        for member, own, other in ((item.actor_id, a, b), (item.target_id, b, a)):
+            count[member] += 1
+            completions.append(
+                (
+                    member,
+                    instance,
+                    item,
+                    item.at,
+                    f"Erster Kontakt zwischen {own} und {other}.",
+                    f"First contact between {own} and {other}.",
+                )
+            )
+    return _Outcome(1, completions, dict(count))
+
+
+_EVALUATORS = {
+    "distinct_other_orgs": _distinct_other_orgs,
+    "circle_meetings": _circle_meetings,
+    "suggestions_accepted": _suggestions_accepted,
+    "hosted_for_other_orgs": _hosted_for_other_orgs,
+    "first_contact_between_orgs": _first_contact_between_orgs,
+}
+
+
+def evaluate(
+    definitions: Sequence[BadgeDefinition],
+    members: Mapping[int, Hashable | None],
+    deleted: Collection[int],
+    interactions: Iterable[Interaction],
+    already_granted: Collection[tuple[int, str]] | Mapping[tuple[int, str], int] = frozenset(),
+    revoked: Collection[tuple[int, str]] = frozenset(),
+) -> BadgeEvaluation:
+    """Evaluate every badge rule once: new awards (time order) and each active member's progress."""
+    problems = validate_catalogue(definitions)
+    if problems:
+        raise BadgeConfigError(problems)
+    graph = _Graph(members, deleted, interactions)
+    granted = _grant_counts(already_granted)
+    revoked_set = set(revoked)
+    awards: list[Award] = []
+    progress: dict[int, list[Progress]] = {m: [] for m in sorted(graph.active)}
+    for definition in definitions:
+        outcome = _EVALUATORS[definition.rule](graph, validate_params(definition.rule, definition.params))
+        done: dict[int, int] = defaultdict(int)
+        for member, instance, evidence, at, reason_de, reason_en in outcome.completions:
+            key = (member, definition.key)
+            done[member] += 1
+            if key in revoked_set:
+                continue
+            limit = None if definition.multiple_grant else 1
+            if limit is not None and done[member] > limit:
+                continue
+            if done[member] <= granted.get(key, 0):
+                continue
+            awards.append(
+                Award(
+                    member_id=member,
+                    badge_key=definition.key,
+                    evidence_url=evidence.url,
+                    evidence_post_id=evidence.post_id,
+                    reason_de=f"{definition.name_de}: {reason_de}",
+                    reason_en=f"{definition.name_en}: {reason_en}",
+                    at=at,
+                    instance=instance,
+                )
+            )
+        for member in progress:
+            key = (member, definition.key)
+            earned = granted.get(key, 0) > 0 or (done.get(member, 0) > 0 and key not in revoked_set)
+            progress[member].append(Progress(definition.key, outcome.current.get(member, 0), outcome.target, earned))
+    awards.sort(key=lambda a: a.at)
+    return BadgeEvaluation(awards, progress)
+
+
+def evaluate_badges(
+    definitions: Sequence[BadgeDefinition],
+    members: Mapping[int, Hashable | None],
+    deleted: Collection[int],
+    interactions: Iterable[Interaction],
+    already_granted: Collection[tuple[int, str]] | Mapping[tuple[int, str], int] = frozenset(),
+    revoked: Collection[tuple[int, str]] = frozenset(),
+) -> list[Award]:
+    """Badges newly earned, in the order they were completed, each with its evidence."""
+    return evaluate(definitions, members, deleted, interactions, already_granted, revoked).awards
+
+
+def badge_progress(
+    definitions: Sequence[BadgeDefinition],
+    members: Mapping[int, Hashable | None],
+    deleted: Collection[int],
+    interactions: Iterable[Interaction],
+    already_granted: Collection[tuple[int, str]] | Mapping[tuple[int, str], int] = frozenset(),
+) -> dict[int, list[Progress]]:
+    """Per active member, per badge: current count, target and whether it is earned."""
+    return evaluate(definitions, members, deleted, interactions, already_granted).progress
+
+
+def _grant_counts(
+    already_granted: Collection[tuple[int, str]] | Mapping[tuple[int, str], int],
+) -> dict[tuple[int, str], int]:
+    """Grants so far per (member, badge): a set means one grant each."""
+    if isinstance(already_granted, Mapping):
+        return {key: int(count) for key, count in already_granted.items()}
+    return dict.fromkeys(already_granted, 1)

@@ -1,0 +1,235 @@
+"""One matching run: eligibility, profiles, candidates under the rules, allocation and explanations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+
+from matching.suggestions.allocation import allocate, with_reverse_candidates
+from matching.suggestions.explain import shared_terms
+from matching.suggestions.profiles import NO_ORGANISATION, MemberProfileInput, Profiles, build_profiles
+from matching.suggestions.rules import RuleSet
+from matching.suggestions.similarity import EXCLUDED, OrgMode, PairFactors, top_k
+
+# Why a member takes no part in a run: code -> (German, English) for the admin pages.
+EXCLUSION_REASONS: dict[str, tuple[str, str]] = {
+    "system_user": ("Systemkonto", "System account"),
+    "no_status": ("Kein Status bekannt", "No status known"),
+    "no_consent": ("Keine Einwilligung", "No consent"),
+    "inactive": ("Konto nicht aktiviert", "Account not activated"),
+    "suspended": ("Gesperrt", "Suspended"),
+    "silenced": ("Stummgeschaltet", "Silenced"),
+    "staged": ("Vorläufiges Konto", "Staged account"),
+    "excluded_group": ("In ausgeschlossener Gruppe", "In an excluded group"),
+    "not_seen_recently": ("Länger nicht im Forum", "Not seen in the forum recently"),
+}
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """Forum facts deciding whether a member takes part, and whom they ignore or mute."""
+
+    consented: bool = False
+    active: bool = True
+    suspended: bool = False
+    silenced: bool = False
+    staged: bool = False
+    last_seen: date | None = None
+    groups: frozenset[str] = frozenset()
+    ignored_ids: frozenset[int] = frozenset()
+    muted_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class PairHistory:
+    """Earlier outcomes: suggested (member, suggested, when), rejected ("Passt nicht"), accepted and ignored pairs."""
+
+    suggested: Sequence[tuple[int, int, date]] = ()
+    rejected: Sequence[tuple[int, int]] = ()
+    accepted: Sequence[tuple[int, int]] = ()
+    ignored: Sequence[tuple[int, int]] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One member suggested to another, with the shared terms that explain it."""
+
+    member_id: int
+    suggested_id: int
+    score: float
+    rank: int
+    shared_terms: tuple[str, ...]
+    organisation_id: int | None
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """The outcome of one run: suggestions, who took part, who did not and why."""
+
+    suggestions: tuple[Suggestion, ...]
+    eligible_ids: tuple[int, ...]
+    excluded: dict[int, str]
+    organisations: dict[int, int | None]
+    rules: RuleSet
+    seed: int
+    today: date
+    profile_terms: dict[int, int] = field(default_factory=dict)
+
+    def by_member(self) -> dict[int, list[Suggestion]]:
+        """Suggestions grouped by the member who receives them, in rank order."""
+        grouped: dict[int, list[Suggestion]] = {}
+        for suggestion in self.suggestions:
+            grouped.setdefault(suggestion.member_id, []).append(suggestion)
+        return grouped
+
+    def exposure(self) -> dict[int, int]:
+        """How often each eligible member was suggested to others in this run (zeros included)."""
+        counts = dict.fromkeys(self.eligible_ids, 0)
+        for suggestion in self.suggestions:
+            counts[suggestion.suggested_id] += 1
+        return counts
+
+    def pairs(self) -> set[tuple[int, int]]:
+        """The (member, suggested) pairs of this run."""
+        return {(s.member_id, s.suggested_id) for s in self.suggestions}
+
+
+def exclusion_reason(member_id: int, status: MemberStatus | None, rules: RuleSet, today: date) -> str | None:
+    """Why a member cannot take part in a run under the rules, or None when they can."""
+    if member_id <= 0:
+        # Discourse's own accounts (system, discobot) have ids <= 0.
+        return "system_user"
+    if status is None:
+        return "no_status"
+    if not status.consented:
+        return "no_consent"
+    if not status.active:
+        return "inactive"
+    if status.suspended:
+        return "suspended"
+    if status.silenced:
+        return "silenced"
+    if status.staged:
+        return "staged"
+    if status.groups & set(rules.excluded_groups):
+        return "excluded_group"
+    if rules.active_within_days > 0:
+        if status.last_seen is None or _as_date(status.last_seen) < today - timedelta(days=rules.active_within_days):
+            return "not_seen_recently"
+    return None
+
+
+def run_matching(
+    profiles: Iterable[MemberProfileInput],
+    statuses: Mapping[int, MemberStatus],
+    rules: RuleSet,
+    history: PairHistory = PairHistory(),
+    today: date | None = None,
+    seed: int = 0,
+) -> EngineResult:
+    """Suggest members to each other under the rules; pure and deterministic for given inputs and seed."""
+    if today is None:
+        raise ValueError("today is required so that runs are reproducible")
+    today = _as_date(today)
+    members = sorted(profiles, key=lambda member: member.member_id)
+    excluded: dict[int, str] = {}
+    eligible: list[MemberProfileInput] = []
+    for member in members:
+        reason = exclusion_reason(member.member_id, statuses.get(member.member_id), rules, today)
+        if reason is None:
+            eligible.append(member)
+        else:
+            excluded[member.member_id] = reason
+    built = build_profiles(eligible, rules.block_weights(), rules.cold_start())
+    factors = pair_factors(built, statuses, history, rules, today)
+    bonuses = other_org_bonuses(built, rules)
+    candidates = top_k(
+        built.matrix,
+        rules.candidates_per_member,
+        built.organisation_ids,
+        rules.organisation_mode(),
+        bonuses,
+        rules.min_score,
+        factors,
+    )
+    # Every pair rule is symmetric (pair factors are stored both ways), so a member nobody lists may still
+    # be suggested to those on its own list: this is what lets the allocation even out exposure.
+    reverse_bonuses = bonuses if rules.organisation_mode() == OrgMode.PREFER_OTHER else 0.0
+    candidates = with_reverse_candidates(candidates, built.organisation_ids, reverse_bonuses)
+    allocation = allocate(candidates, rules.suggestions_per_member, rules.hub_cap, rules.exploration, seed)
+    suggestions = tuple(
+        Suggestion(
+            member_id=int(built.member_ids[receiver]),
+            suggested_id=int(built.member_ids[other]),
+            score=float(similarity),
+            rank=int(rank),
+            shared_terms=tuple(shared_terms(built, int(receiver), int(other), rules.explanation_terms)),
+            organisation_id=_organisation(built, int(other)),
+        )
+        for receiver, other, similarity, rank in zip(
+            allocation.receivers, allocation.suggested, allocation.similarities, allocation.ranks
+        )
+    )
+    return EngineResult(
+        suggestions=suggestions,
+        eligible_ids=tuple(int(i) for i in built.member_ids),
+        excluded=excluded,
+        organisations={int(m): _organisation(built, row) for row, m in enumerate(built.member_ids)},
+        rules=rules,
+        seed=seed,
+        today=today,
+        profile_terms={int(m): int(n) for m, n in zip(built.member_ids, np.diff(built.own.indptr))},
+    )
+
+
+def other_org_bonuses(built: Profiles, rules: RuleSet) -> np.ndarray:
+    """Per-member other-organisation bonus: thin profiles add their organisation share on top.
+
+    A thin profile is partly its organisation's average, which makes it look like its own colleagues
+    by construction; the extra bonus (at most that share) cancels this circular advantage.
+    """
+    bonuses = np.full(len(built), rules.other_org_bonus)
+    bonuses[built.cold_start] += rules.cold_start_org_weight
+    return bonuses
+
+
+def pair_factors(
+    built: Profiles, statuses: Mapping[int, MemberStatus], history: PairHistory, rules: RuleSet, today: date
+) -> PairFactors:
+    """Pair exclusions (ignores, mutes, rejections, acceptances, cooldown) and discounts (ignored suggestions)."""
+    rows = {int(member_id): row for row, member_id in enumerate(built.member_ids)}
+    triples: list[tuple[int, int, float]] = []
+
+    def add(a: int, b: int, factor: float) -> None:
+        if a in rows and b in rows:
+            triples.append((rows[a], rows[b], factor))
+
+    for member_id in rows:
+        status = statuses[member_id]
+        for other in status.ignored_ids | status.muted_ids:
+            add(member_id, other, EXCLUDED)
+    for a, b in history.rejected:
+        add(a, b, EXCLUDED)
+    for a, b in history.accepted:
+        add(a, b, EXCLUDED)
+    if rules.cooldown_weeks > 0:
+        cutoff = today - timedelta(weeks=rules.cooldown_weeks)
+        for a, b, when in history.suggested:
+            if _as_date(when) > cutoff:
+                add(a, b, EXCLUDED)
+    if rules.ignored_factor < 1.0:
+        for a, b in history.ignored:
+            add(a, b, rules.ignored_factor)
+    return PairFactors.from_pairs(len(built), triples)
+
+
+def _organisation(built: Profiles, row: int) -> int | None:
+    organisation = int(built.organisation_ids[row])
+    return None if organisation == NO_ORGANISATION else organisation
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value

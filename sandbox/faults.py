@@ -1,0 +1,84 @@
+"""Fault injection: make the next requests fail, get rate limited or respond slowly."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass
+class PlannedFault:
+    """One fault applied to one upcoming API request."""
+
+    kind: str  # "fail", "rate_limit" or "slow"
+    status: int = 503
+    shape: str = "json"
+    wait_seconds: int = 1
+    seconds: float = 0.0
+
+
+class FaultInjector:
+    """Queues of faults consumed by the next API requests, in the order they were planned."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: list[PlannedFault] = []
+        self._slowdowns: list[PlannedFault] = []
+        self.duplicate_webhooks = 0
+
+    def fail_next(self, n: int, status: int = 503) -> None:
+        """Make the next n API requests answer with the given server error status."""
+        with self._lock:
+            self._failures.extend(PlannedFault("fail", status=status) for _ in range(n))
+
+    def rate_limit_next(self, n: int, shape: str = "json", wait_seconds: int = 1) -> None:
+        """Make the next n API requests answer 429 in the JSON (application) or text (per-IP) shape."""
+        if shape not in ("json", "text"):
+            raise ValueError(f"unknown 429 shape {shape!r}; use 'json' or 'text'")
+        with self._lock:
+            self._failures.extend(PlannedFault("rate_limit", shape=shape, wait_seconds=wait_seconds) for _ in range(n))
+
+    def slow_next(self, n: int, seconds: float) -> None:
+        """Delay the next n API requests by the given number of seconds before they are handled."""
+        with self._lock:
+            self._slowdowns.extend(PlannedFault("slow", seconds=seconds) for _ in range(n))
+
+    def duplicate_next_webhooks(self, n: int) -> None:
+        """Deliver each of the next n webhook events twice with the same event id, as Discourse may."""
+        with self._lock:
+            self.duplicate_webhooks += n
+
+    def take_duplicate(self) -> bool:
+        """Consume one planned webhook duplication, if any."""
+        with self._lock:
+            if self.duplicate_webhooks > 0:
+                self.duplicate_webhooks -= 1
+                return True
+            return False
+
+    def take_slowdown(self) -> float:
+        """Consume the next planned slowdown and return its delay in seconds (0 if none)."""
+        with self._lock:
+            return self._slowdowns.pop(0).seconds if self._slowdowns else 0.0
+
+    def take_failure(self) -> PlannedFault | None:
+        """Consume the next planned failure or 429, if any."""
+        with self._lock:
+            return self._failures.pop(0) if self._failures else None
+
+    def reset(self) -> None:
+        """Drop every planned fault."""
+        with self._lock:
+            self._failures.clear()
+            self._slowdowns.clear()
+            self.duplicate_webhooks = 0
+
+    def pending(self) -> dict[str, int]:
+        """Count the faults still planned, by kind."""
+        with self._lock:
+            return {
+                "fail": sum(1 for f in self._failures if f.kind == "fail"),
+                "rate_limit": sum(1 for f in self._failures if f.kind == "rate_limit"),
+                "slow": len(self._slowdowns),
+                "duplicate_webhooks": self.duplicate_webhooks,
+            }

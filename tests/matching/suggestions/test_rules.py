@@ -1,0 +1,133 @@
+"""Tests for the rule catalogue, validation with clear messages, and rule diffs."""
+
+import dataclasses
+import json
+
+import pytest
+
+from matching.suggestions.profiles import BlockWeights
+from matching.suggestions.rules import (
+    RULES,
+    RULES_BY_NAME,
+    RULES_SCHEMA_VERSION,
+    RuleError,
+    RuleSet,
+    default_rules,
+    diff_rules,
+    validate_rules,
+)
+from matching.suggestions.similarity import OrgMode
+
+
+def test_catalogue_describes_every_rule_completely():
+    names = [spec.name for spec in RULES]
+    assert len(names) == len(set(names))
+    assert set(names) == {field.name for field in dataclasses.fields(RuleSet)}
+    for spec in RULES:
+        assert spec.type in {"int", "float", "choice", "names"}
+        assert spec.help_de and spec.help_en and spec.label_de and spec.label_en
+        assert getattr(default_rules(), spec.name) == spec.default
+        if spec.type in {"int", "float"}:
+            assert spec.minimum <= spec.default <= spec.maximum
+        if spec.type == "choice":
+            assert spec.default in spec.choices
+
+
+def test_defaults_validate_and_round_trip_through_json():
+    rules = default_rules()
+    stored = json.loads(json.dumps(rules.to_dict()))
+    assert stored["schema_version"] == RULES_SCHEMA_VERSION
+    assert validate_rules(stored) == rules
+    assert validate_rules({}) == rules
+
+
+def test_suggested_defaults():
+    rules = default_rules()
+    assert rules.suggestions_per_member == 3
+    assert rules.cooldown_weeks == 12
+    assert rules.org_mode == "prefer_other"
+    assert rules.weight_tags > rules.weight_text
+
+
+def test_out_of_range_value_names_rule_and_range_in_both_languages():
+    with pytest.raises(RuleError) as error:
+        validate_rules({"hub_cap": 0})
+    (problem,) = error.value.problems
+    assert problem.rule == "hub_cap"
+    assert "1" in problem.message_en and "100" in problem.message_en and "hub_cap" in problem.message_en
+    assert "von 1 bis 100" in problem.message_de
+    assert "hub_cap" in str(error.value)
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(RuleError) as error:
+        validate_rules({"min_score": 1.5, "org_mode": "never_same", "unknown_rule": 1, "schema_version": 99})
+    rules = {problem.rule for problem in error.value.problems}
+    assert rules == {"min_score", "org_mode", "unknown_rule", "schema_version"}
+    messages = " ".join(problem.message_en for problem in error.value.problems)
+    assert "require_other" in messages
+    assert "Unknown rule 'unknown_rule'" in messages
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("suggestions_per_member", 2.5),
+        ("suggestions_per_member", True),
+        ("suggestions_per_member", "3"),
+        ("suggestions_per_member", 11),
+        ("min_score", float("nan")),
+        ("min_score", -0.1),
+        ("org_mode", 3),
+        ("excluded_groups", "staff"),
+        ("excluded_groups", ["staff", 3]),
+        ("excluded_groups", ["staff", " "]),
+        ("excluded_groups", 7),
+    ],
+)
+def test_invalid_values_are_rejected(name, value):
+    with pytest.raises(RuleError) as error:
+        validate_rules({name: value})
+    assert error.value.problems[0].rule == name
+
+
+def test_values_are_converted_to_their_types():
+    rules = validate_rules(
+        {"suggestions_per_member": 4.0, "min_score": 0, "excluded_groups": ["staff", " bots ", "staff"]}
+    )
+    assert rules.suggestions_per_member == 4 and isinstance(rules.suggestions_per_member, int)
+    assert rules.min_score == 0.0 and isinstance(rules.min_score, float)
+    assert rules.excluded_groups == ("bots", "staff")
+
+
+def test_accepted_values_are_described():
+    assert RULES_BY_NAME["org_mode"].accepted_en() == "one of: any, prefer_other, require_other"
+    assert RULES_BY_NAME["excluded_groups"].accepted_de() == "eine Liste von Gruppennamen"
+    assert RULES_BY_NAME["excluded_groups"].accepted_en() == "a list of group names"
+    assert RULES_BY_NAME["min_score"].accepted_en() == "number from 0 to 1"
+    assert RULES_BY_NAME["other_org_bonus"].accepted_de() == "Zahl von 0 bis 1"
+    assert RULES_BY_NAME["org_mode"].accepted_de().startswith("einer von")
+
+
+def test_replace_validates():
+    rules = default_rules().replace(org_mode="require_other", hub_cap=10)
+    assert rules.organisation_mode() is OrgMode.REQUIRE_OTHER
+    assert rules.hub_cap == 10
+    with pytest.raises(RuleError):
+        default_rules().replace(hub_cap=-1)
+
+
+def test_block_weights_and_cold_start_follow_rules():
+    rules = default_rules().replace(weight_tags=5.0, weight_text=0.0, cold_start_min_terms=2)
+    assert rules.block_weights() == BlockWeights(
+        text=0.0, fields=1.5, interests=2.0, tags=5.0, categories=0.5, titles=1.0, liked_tags=1.0
+    )
+    assert rules.cold_start().min_terms == 2
+
+
+def test_diff_rules_lists_changes_in_catalogue_order():
+    before = default_rules()
+    after = before.replace(min_score=0.2, hub_cap=4)
+    changes = diff_rules(before, after)
+    assert [(c.rule, c.before, c.after) for c in changes] == [("hub_cap", 6, 4), ("min_score", 0.05, 0.2)]
+    assert diff_rules(before, before) == []
