@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from . import themes as _themes  # noqa: F401  (registers the theme routes on the API blueprint)
 from .api import api
 from .connect import connect
 from .errors import NotFound

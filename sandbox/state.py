@@ -109,6 +109,7 @@ class ForumState:
         self.seeding = False
         self.seed_summary: Any = None  # the SeedSummary when the state was seeded
         self.uncategorized_category_id = 1
+        self.themes: list[dict[str, Any]] = []  # themes and components installed through the admin import
         self.add_category("Uncategorized", "Themen ohne Kategorie.", color="0088CC")
         for name in AUTOMATIC_GROUPS:
             self._add_group(

@@ -33,7 +33,10 @@ def run_checks(environ=None, forum_probe: ForumProbe | None = None) -> list[Chec
     results.extend(_check_secrets(settings))
     if settings.forum_url:
         probe = forum_probe or _default_forum_probe
-        results.extend(probe(settings))
+        forum_results = probe(settings)
+        results.extend(forum_results)
+        if forum_probe is None and not any(result.status == "FAIL" for result in forum_results):
+            results.append(_theme_probe(settings))
     else:
         results.append(CheckResult("forum", "WARN", "COMPANION_FORUM_URL is not set: nothing to sync with"))
     return results
@@ -72,3 +75,14 @@ def _default_forum_probe(settings: Settings) -> list[CheckResult]:
     from companion.forum.connection import probe_forum
 
     return probe_forum(settings)
+
+
+def _theme_probe(settings: Settings) -> CheckResult:
+    from companion.forum.connection import build_forum_client
+    from companion.theme.check import check_theme_component
+
+    forum = build_forum_client(settings)
+    try:
+        return check_theme_component(forum.client)
+    finally:
+        forum.close()

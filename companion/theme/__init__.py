@@ -1,0 +1,1 @@
+"""The forum theme component: entry points into the companion from an unmodified Discourse."""
