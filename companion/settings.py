@@ -217,6 +217,25 @@ SETTINGS: tuple[Setting, ...] = (
         "German state whose public holidays meetings skip (ISO code without DE-, e.g. NW, BY).",
         _parse_choice("bb", "be", "bw", "by", "hb", "he", "hh", "mv", "ni", "nw", "rp", "sh", "sl", "sn", "st", "th"),
     ),
+    # --- the network's formats: shared write-ups, guests' e-mail ---
+    Setting(
+        "SHARING_CATEGORY_ID",
+        "0",
+        "Forum category id where season summaries, Lean Coffee notes and camp grids are posted (0: not set).",
+        _int_between(0, 2_000_000_000),
+    ),
+    Setting("SMTP_HOST", "", "SMTP server for guests' e-mails (double opt-in, cancellation).", _parse_optional_str),
+    Setting("SMTP_PORT", "25", "Port of the SMTP server.", _int_between(1, 65535)),
+    Setting("SMTP_STARTTLS", "false", "Upgrade the SMTP connection with STARTTLS.", _parse_bool),
+    Setting("SMTP_USERNAME", "", "SMTP login name (empty: no login).", _parse_optional_str),
+    Setting("SMTP_PASSWORD", "", "SMTP password (secret).", _parse_optional_str, secret=True),
+    Setting("SMTP_FROM", "", "Sender address of guests' e-mails, e.g. rebellen@example.org.", _parse_optional_str),
+    Setting(
+        "GUEST_RETENTION_DAYS",
+        "30",
+        "Days after a meetup when its guests' names and e-mail addresses are deleted.",
+        _int_between(1, 365),
+    ),
     Setting(
         "DEFAULT_LOCALE",
         "de",

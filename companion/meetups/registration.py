@@ -13,7 +13,7 @@ from companion.circles.common import audit, local
 from companion.circles.errors import MeetupRefused
 from companion.circles.links import meetup_url
 from companion.circles.outbox import pm
-from companion.store.models import Meetup, MeetupRegistration, Member
+from companion.store.models import Meetup, MeetupGuest, MeetupRegistration, Member
 
 HOLDING = ("confirmed", "offered")
 
@@ -73,16 +73,19 @@ def create_meetup(session: Session, spec: MeetupSpec, *, actor: str) -> Meetup:
 
 
 def seats_taken(session: Session, meetup: Meetup) -> int:
-    """Seats held by confirmed members and by open offers."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(MeetupRegistration)
-            .where(MeetupRegistration.meetup_id == meetup.id)
-            .where(MeetupRegistration.status.in_(HOLDING))
-        )
-        or 0
+    """Seats held by confirmed members, by open offers and by confirmed guests without a forum account."""
+    members = session.scalar(
+        select(func.count())
+        .select_from(MeetupRegistration)
+        .where(MeetupRegistration.meetup_id == meetup.id)
+        .where(MeetupRegistration.status.in_(HOLDING))
     )
+    guests = session.scalar(
+        select(func.count())
+        .select_from(MeetupGuest)
+        .where(MeetupGuest.meetup_id == meetup.id, MeetupGuest.status == "confirmed")
+    )
+    return int(members or 0) + int(guests or 0)
 
 
 def seats_left(session: Session, meetup: Meetup) -> int:

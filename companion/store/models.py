@@ -56,9 +56,7 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    aliases: Mapped[list[OrganisationAlias]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan"
-    )
+    aliases: Mapped[list[OrganisationAlias]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
 
 
 class OrganisationAlias(Base):
@@ -729,3 +727,112 @@ class BadgeGrant(Base):
     regrant_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     badge: Mapped[Badge] = relationship()
+
+
+# --- The network's formats: Vorhaben and check-ins, Lean Coffee, guests, the camp ----------------
+
+
+class Project(Base):
+    """A circle member's change project ("Vorhaben"): what, why, the first step and by when."""
+
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("circle_id", "member_id", name="uq_projects_circle_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete=CASCADE), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    why: Mapped[str] = mapped_column(Text, default="")
+    first_step: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    publish_summary: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+
+class CheckIn(Base):
+    """A member's short check-in before a meeting: done since last time, next step, where stuck, confidence."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id", name="uq_check_ins_meeting_member"),
+        CheckConstraint("confidence between 1 and 5", name="confidence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete=CASCADE), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)
+    done: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    stuck: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[int] = mapped_column(Integer)
+    wants_advice: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LeanCoffee(Base):
+    """A meetup run as Lean Coffee: dots per participant, the timebox, the topic under discussion."""
+
+    __tablename__ = "lean_coffee"
+
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("meetups.id", ondelete=CASCADE), primary_key=True)
+    dots: Mapped[int] = mapped_column(Integer, default=3)
+    timebox_minutes: Mapped[int] = mapped_column(Integer, default=8)
+    extension_minutes: Mapped[int] = mapped_column(Integer, default=4)
+    current_topic_id: Mapped[int | None] = mapped_column(Integer)
+    timebox_ends_at: Mapped[datetime | None]
+    category_id: Mapped[int | None] = mapped_column(Integer)
+
+    topics: Mapped[list[LeanCoffeeTopic]] = relationship(cascade="all, delete-orphan")
+
+
+class LeanCoffeeTopic(Base):
+    """A topic proposed for a Lean Coffee; discussed ones carry notes."""
+
+    __tablename__ = "lean_coffee_topics"
+    __table_args__ = (CheckConstraint("status in ('proposed', 'discussing', 'discussed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("lean_coffee.meetup_id", ondelete=CASCADE), index=True)
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    minutes_used: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    votes: Mapped[list[LeanCoffeeVote]] = relationship(cascade="all, delete-orphan")
+
+
+class LeanCoffeeVote(Base):
+    """One dot a participant put on a topic (several dots on one topic are allowed)."""
+
+    __tablename__ = "lean_coffee_votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("lean_coffee_topics.id", ondelete=CASCADE), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetupGuest(Base):
+    """A citizen without a forum account registered for a meetup by name and e-mail (double opt-in)."""
+
+    __tablename__ = "meetup_guests"
+    __table_args__ = (
+        UniqueConstraint("meetup_id", "email", name="uq_meetup_guests_email"),
+        CheckConstraint("status in ('unconfirmed', 'confirmed', 'waiting', 'cancelled')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("meetups.id", ondelete=CASCADE), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(20), default="unconfirmed")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]

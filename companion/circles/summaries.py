@@ -1,0 +1,64 @@
+"""At season end, members who opted in publish a summary of their Vorhaben as a forum topic, once each."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from companion.circles.errors import PublishRefused
+from companion.messages.markdown import escape_markdown
+from companion.outbox.delivery import enqueue_once
+from companion.settings import Settings
+from companion.store.models import Circle, Member, Project, Season
+
+
+def summary_key(project: Project) -> str:
+    """The outbox key of a Vorhaben's summary topic (one topic per Vorhaben, ever)."""
+    return f"vorhaben-summary:{project.id}"
+
+
+def summary_topic(project: Project, member: Member, season: Season) -> tuple[str, str]:
+    """Title and Markdown of the summary topic, in the network's language (German)."""
+    first_line = project.what.splitlines()[0][:120]
+    title = f"Vorhaben aus dem Zirkel: {first_line}"
+    parts = [
+        f"**{escape_markdown(member.name or member.username)}** hat in der Runde „{escape_markdown(season.name)}“ "
+        "an diesem Vorhaben gearbeitet:",
+        f"> {escape_markdown(project.what)}",
+    ]
+    if project.why:
+        parts.append(f"**Warum:** {escape_markdown(project.why)}")
+    if project.summary:
+        parts.append(f"**Was daraus geworden ist:**\n\n{escape_markdown(project.summary)}")
+    return title, "\n\n".join(parts)
+
+
+def publish_summaries(session: Session, season: Season, settings: Settings) -> int:
+    """Queue one topic per opted-in Vorhaben of the season; returns how many were newly queued."""
+    category_id = settings.sharing_category_id
+    if not category_id:
+        raise PublishRefused(
+            "COMPANION_SHARING_CATEGORY_ID is not set: name the forum category for the summaries",
+            "COMPANION_SHARING_CATEGORY_ID ist nicht gesetzt: bitte die Forumskategorie für die Berichte nennen.",
+        )
+    projects = session.scalars(
+        select(Project)
+        .join(Circle, Circle.id == Project.circle_id)
+        .where(Circle.season_id == season.id, Project.publish_summary.is_(True))
+        .order_by(Project.id)
+    ).all()
+    queued = 0
+    for project in projects:
+        member = session.get(Member, project.member_id)
+        if member is None:
+            continue
+        title, raw = summary_topic(project, member, season)
+        _, created = enqueue_once(
+            session,
+            key=summary_key(project),
+            kind="topic",
+            payload={"title": title, "raw": raw, "category_id": category_id, "tags": ["vorhaben"]},
+            member_id=member.id,
+        )
+        queued += created
+    return queued
