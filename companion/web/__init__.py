@@ -57,7 +57,20 @@ def _build_context(context: Context | None, settings: Settings | None, store: St
 
 def _blueprint_modules() -> list[Any]:
     """Every module with pages, in menu order; "webhooks" is exempt from CSRF (the forum signs its calls instead)."""
-    from companion.web import auth, badges, circles, forum_status, health, i18n, member, suggestions, webhooks
+    from companion.web import (
+        auth,
+        badges,
+        circle_method,
+        circles,
+        forum_status,
+        guests,
+        health,
+        i18n,
+        lean_coffee,
+        member,
+        suggestions,
+        webhooks,
+    )
     from companion.web.admin import audit, dashboard, organisations, rules, runs, templates
 
     return [
@@ -66,6 +79,9 @@ def _blueprint_modules() -> list[Any]:
         member,
         suggestions,
         circles,
+        circle_method,
+        lean_coffee,
+        guests,
         badges,
         audit,
         rules,
