@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 from sqlalchemy import select
 
@@ -65,7 +66,7 @@ def test_errors_keep_what_was_typed_and_outsiders_are_refused(client, circle_peo
 
 
 def test_the_plan_lists_each_member_with_minutes(client, circle_people):
-    circle_id, meeting_ids, ids = circle_people
+    _circle_id, meeting_ids, ids = circle_people
     log_in(client, ids[1])
     page = client.get(f"/circles/meetings/{meeting_ids[0]}/plan").get_data(as_text=True)
     assert page.count("Check-in:") == 4
