@@ -836,3 +836,50 @@ class MeetupGuest(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+
+
+class Camp(Base):
+    """The yearly barcamp: one day, its rooms and time slots; participants bring and vote for sessions."""
+
+    __tablename__ = "camps"
+    __table_args__ = (CheckConstraint("status in ('open', 'planned', 'published')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    day: Mapped[date] = mapped_column(Date)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    # [{"name": "Saal", "capacity": 60}, ...] and [{"start": "10:00", "end": "10:45"}, ...]
+    rooms: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    slots: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sessions: Mapped[list[CampSession]] = relationship(cascade="all, delete-orphan", order_by="CampSession.id")
+
+
+class CampSession(Base):
+    """A session proposed for the camp by a member or a guest, and where the grid put it."""
+
+    __tablename__ = "camp_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camp_id: Mapped[int] = mapped_column(ForeignKey("camps.id", ondelete=CASCADE), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    proposer_name: Mapped[str] = mapped_column(String(120), default="")
+    slot: Mapped[int | None] = mapped_column(Integer)
+    room: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    votes: Mapped[list[CampVote]] = relationship(cascade="all, delete-orphan")
+
+
+class CampVote(Base):
+    """A member's interest in a camp session (one per member and session)."""
+
+    __tablename__ = "camp_votes"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("camp_sessions.id", ondelete=CASCADE), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -60,6 +60,7 @@ def _blueprint_modules() -> list[Any]:
     from companion.web import (
         auth,
         badges,
+        camp,
         circle_method,
         circles,
         forum_status,
@@ -82,6 +83,7 @@ def _blueprint_modules() -> list[Any]:
         circle_method,
         lean_coffee,
         guests,
+        camp,
         badges,
         audit,
         rules,

@@ -1,0 +1,1 @@
+"""The yearly camp (barcamp): participants bring sessions, vote, and get a grid of rooms and slots."""
