@@ -147,3 +147,14 @@ def test_a_guest_registers_confirms_by_the_emailed_link_and_cancels(app, client,
     page = client.post(link, data={"csrf_token": token, "action": "cancel"}).get_data(as_text=True)
     assert "storniert" in page
     assert client.get("/meetups/guest/forged-token").status_code == 404
+
+
+def test_the_meetup_form_suggests_the_place_whose_turn_it_is(client, store):
+    with store.transaction() as session:
+        admin = add_members(session, 1, start=900)[0].id
+    log_in(client, admin, admin=True)
+    token = csrf_token(client, "/meetups/admin/places")
+    client.post("/meetups/admin/places", data={"csrf_token": token, "places": "Coworking Ruhr\nStadtbibliothek"})
+    page = client.get("/circles/admin/meetups/new").get_data(as_text=True)
+    assert 'value="Coworking Ruhr"' in page
+    assert "Als Nächstes an der Reihe: Coworking Ruhr" in client.get("/meetups/admin/places").get_data(as_text=True)
