@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from companion.context import Context
+from companion.demo.formats import FormatsSummary, seed_formats
 from companion.settings import Settings
 from companion.store import migrate
 from companion.store.db import Store
@@ -39,6 +40,7 @@ class DemoSummary:
     waiting: int = 0
     badges_granted: int = 0
     badges_in_forum: int = 0
+    formats: FormatsSummary | None = None
     example_member: str = ""
     example_admin: str = ""
     lines: list[str] = field(default_factory=list)
@@ -189,6 +191,11 @@ def run_cycle(
     progress("Forming and publishing an example circle season …")
     summary.circles, summary.circle_members, summary.waiting = _example_season(context, rng)
     progress(f"  {summary.circles} circles with {summary.circle_members} members, {summary.waiting} waiting")
+    progress("Seeding the formats: Vorhaben and check-ins, a Lean Coffee, a guest, the camp, the theme component …")
+    if not context.settings.sharing_category_id and state.categories:
+        # The demo shares write-ups in the sandbox's first category; a real network names its own.
+        context.settings = context.settings.replace(sharing_category_id=min(state.categories))
+    summary.formats = seed_formats(context, state, rng)
     progress("Running the nightly job: matching, suggestion PMs, badges, delivery …")
     report = run_nightly(context, sync=False, max_wait_seconds=30)
     deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
@@ -252,7 +259,25 @@ def summary_text(summary: DemoSummary) -> str:
         f"  sandbox forum:         {forum}/sandbox/",
         f"  an inbox:              {forum}/sandbox/inbox/{summary.example_member}",
         f"  badges of a member:    {forum}/sandbox/u/{summary.example_member}",
+        *_formats_lines(summary),
         'Log in to the companion with "Anmelden": the sandbox forum asks whom to log in as;',
         f"  pick a member (e.g. {summary.example_member}) or an admin (e.g. {summary.example_admin}).",
     ]
     return "\n".join(lines)
+
+
+def _formats_lines(summary: DemoSummary) -> list[str]:
+    formats = summary.formats
+    if formats is None:
+        return []
+    base = summary.companion_url
+    lines = [f"  Vorhaben of a circle:  {formats.projects} entered, see a circle's page under {base}/circles/"]
+    if formats.lean_coffee_id:
+        lines.append(f"  Lean Coffee board:     {base}/meetups/{formats.lean_coffee_id}/lean-coffee")
+        lines.append(f"  guests' registration:  {base}/meetups/{formats.lean_coffee_id}/guest")
+    if formats.camp_id:
+        lines.append(f"  camp and its grid:     {base}/camp/{formats.camp_id}")
+    lines.append(
+        f"  theme component:       {'installed in the sandbox forum' if formats.theme_installed else 'not installed'}"
+    )
+    return lines

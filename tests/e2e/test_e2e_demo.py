@@ -50,3 +50,8 @@ def test_demo_once_prints_a_consistent_summary(tmp_path):
     assert granted > 0 and granted == shown
     assert (tmp_path / "instance" / "demo.sqlite3").exists()
     assert "/sandbox/inbox/" in out and "Anmelden" in out
+    # Every format has its example, and the theme component is installed in the sandbox forum.
+    assert re.search(r"Vorhaben of a circle:\s+[1-9]\d* entered", out)
+    assert re.search(r"Lean Coffee board:\s+http://127\.0\.0\.1:\d+/meetups/\d+/lean-coffee", out)
+    assert re.search(r"camp and its grid:\s+http://127\.0\.0\.1:\d+/camp/\d+", out)
+    assert "theme component:       installed in the sandbox forum" in out
