@@ -104,8 +104,10 @@ def _require_staff() -> User:
 
 # ---- users -----------------------------------------------------------------
 
+# lib/admin_user_index_query.rb: "active" only orders (last_seen_at DESC NULLS LAST) and filters nothing, so
+# the list holds system (-1), discobot (-2), staged, never-activated and anonymized accounts as well.
 _USER_FLAGS = {
-    "active": lambda u: u.active and not u.staged,
+    "active": lambda u: True,
     "new": lambda u: u.trust_level == 0 and not u.staged,
     "staff": lambda u: u.staff,
     "admins": lambda u: u.admin,
@@ -140,8 +142,7 @@ def admin_users_list(flag: str) -> Response:
     needle = str(source.get("filter") or "").lower()
     show_emails = bool_param(source, "show_emails")
     with forum.lock:
-        # Like Discourse, system users (id <= 0) are not listed.
-        users = [u for u in forum.users.values() if u.id > 0 and keep(u)]
+        users = [u for u in forum.users.values() if keep(u)]
         if needle:
             users = [
                 u
@@ -155,7 +156,10 @@ def admin_users_list(flag: str) -> Response:
         users.sort(key=lambda u: u.id)
         users.sort(key=key, reverse=not ascending)
         chunk = users[(page - 1) * ADMIN_USERS_PER_PAGE : page * ADMIN_USERS_PER_PAGE]
-        return json_response([ser.admin_list_user(forum, u, show_emails) for u in chunk])
+        body = [ser.admin_list_user(forum, u, show_emails) for u in chunk]
+        # Fault mode: members visit the forum while a client walks the list (they jump to page 1 of "active").
+        forum.visits_during_listing(users[page * ADMIN_USERS_PER_PAGE :])
+        return json_response(body)
 
 
 @api.get("/u/<username>.json")

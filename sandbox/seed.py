@@ -153,6 +153,7 @@ class _NetworkSeeder:
             self._create_activity()
             self._create_private_messages()
             self._create_ignores()
+            self._create_non_members()
         finally:
             state.seeding = False
         return self.summary
@@ -167,7 +168,7 @@ class _NetworkSeeder:
         self.categories = {
             name: state.add_category(name, description, color) for name, description, color, _ in CATEGORIES
         }
-        # Discourse's system user has id -1 and is left out of admin user lists.
+        # Discourse's system user has id -1; the admin list's "active" flag lists it too.
         state.create_user(
             "system",
             "system",
@@ -254,6 +255,32 @@ class _NetworkSeeder:
                 self.summary.admins.append(username)
             elif role == "moderator":
                 self.summary.moderators.append(username)
+
+    def _create_non_members(self) -> None:
+        """Accounts every forum has that are nobody: discobot, staged, never activated, anonymized.
+
+        Created last and without the random generator, so the members of a seed stay as they were.
+        discobot is id -2 (plugins/discourse-narrative-bot); staged users come from mail-in and invites;
+        `UserAnonymizer` renames an account to anon<hex> with the e-mail <name>@anonymized.invalid.
+        """
+        state = self.state
+        created = self.reference - timedelta(days=799)
+        if -2 not in state.users:
+            state.create_user(
+                "discobot", "discobot", f"discobot_email@{SYSTEM_DOMAIN}", trust_level=4, created_at=created, user_id=-2
+            )
+        staged = state.create_user(
+            "gast.postfach", "Gast Postfach", "postfach@extern.example", staged=True, active=False, created_at=created
+        )
+        staged.trust_level = 0
+        never = state.create_user(
+            "nie.aktiviert", "Nie Aktiviert", "nie.aktiviert@extern.example", active=False, created_at=created
+        )
+        never.trust_level = 0
+        anonymous = state.create_user(
+            "anon5f3a9c2e", "", "anon5f3a9c2e@anonymized.invalid", created_at=created, trust_level=1
+        )
+        anonymous.last_seen_at = None
 
     def _bio(
         self, org: Organisation, chosen: list[dict[str, Any]], fachbereich: str, rng: random.Random

@@ -44,6 +44,8 @@ class ForumUser:
     ignored_usernames: tuple[str, ...] = ()
     muted_usernames: tuple[str, ...] = ()
     details_loaded: bool = False
+    # False when the source does not say whether the account is activated (webhook user payloads have no `active`).
+    active_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,13 @@ class GroupMembershipChange:
     group_id: int
     user_id: int
     added: bool = True
+
+
+@dataclass(frozen=True)
+class UnusedEvent:
+    """A real, verified event the companion has no use for (answered "ignored")."""
+
+    name: str
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def test_bulk_path_reads_everything_in_a_few_requests(rsps):
     assert members[1].ignored_usernames == ("user1",)
     assert members[1].groups == ("wesel",)
     assert client.requests_made <= 5
-    assert [q["name"] for q in forum.queries] == ["companion_members_v1"]
+    assert [q["name"] for q in forum.queries] == ["companion_members_v2"]
     # The saved query is reused, not saved twice.
     reader2, _ = make_reader()
     reader2.read_members()
@@ -183,13 +183,15 @@ def test_multi_select_user_fields_are_joined():
 
 
 def test_bulk_path_keeps_the_same_population_as_the_admin_list():
-    row = {"user_id": 9, "username": "staged1", "active": True, "staged": True, "user_fields": "{}"}
-    inactive = {"user_id": 10, "username": "new1", "active": "f", "staged": "f", "user_fields": {}}
-    real = {"user_id": 11, "username": "real", "active": "t", "staged": "f", "user_fields": '{"1": "Stadt Essen"}'}
+    row = {"uid": 9, "username": "staged1", "active": True, "staged": True, "user_fields": "{}"}
+    inactive = {"uid": 10, "username": "new1", "active": "f", "staged": "f", "user_fields": {}}
+    real = {"uid": 11, "username": "real", "active": "t", "staged": "f", "user_fields": '{"1": "Stadt Essen"}'}
+    system = {"uid": -1, "username": "system", "active": "t", "staged": "f", "user_fields": {}}
+    anonymized = {"uid": 12, "username": "anon1a2b", "email": "anon1a2b@anonymized.invalid", "active": "t"}
 
     class Explorer:
         def rows(self, query):
-            return [row, inactive, real]
+            return [system, row, inactive, real, anonymized]
 
     reader = ForumReader(None, data_explorer=Explorer())  # type: ignore[arg-type]
     reader._field_names = {"1": "Verwaltung"}
