@@ -17,6 +17,8 @@ from .text import transliterate
 # Seeded content is dated relative to a fixed moment so that a seed always gives the same network.
 SEED_REFERENCE = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 SYSTEM_DOMAIN = "verwaltungsrebellen.example"
+# Accounts every seeded forum has besides its members (see _create_non_members).
+NON_MEMBER_ACCOUNTS = ("discobot", "gast.postfach", "nie.aktiviert", "anon5f3a9c2e")
 INTEREST_WEIGHTS = (10, 7, 5, 8, 6, 9, 4, 5, 7, 5, 6, 3, 3)
 CATEGORIES = (
     ("Allgemein", "Alles rund um das Netzwerk der Verwaltungsrebellen.", "0088CC", 0.2),

@@ -97,6 +97,7 @@ def test_state_changes_are_posted_signed_with_real_headers(receiver):
         "user_updated",
         "user_badge_granted",
         "user_badge_revoked",
+        "topic_destroyed",
         "post_destroyed",
         "user_destroyed",
     ]
@@ -140,7 +141,8 @@ def test_http_writes_fire_webhooks_and_the_log_records_attempts(receiver):
     assert all(d["status"] == 200 and d["attempt"] == 1 for d in log)
 
 
-def test_failed_deliveries_are_retried_with_the_same_event_id():
+def test_failed_deliveries_are_not_retried_by_default():
+    # app/jobs/regular/emit_web_hook_event.rb retries only when retry_web_hook_events is on (off by default).
     receiver = Receiver(failures=2)
     try:
         settings = SandboxSettings(
@@ -152,12 +154,29 @@ def test_failed_deliveries_are_retried_with_the_same_event_id():
             log = list(server.state.webhook_deliveries)
     finally:
         receiver.stop()
-    assert [(d.event_id, d.attempt, d.status) for d in log] == [
-        (event_id, 1, 500),
-        (event_id, 2, 500),
-        (event_id, 3, 200),
-    ]
-    assert [h["X-Discourse-Event-Id"] for h, _ in receiver.received] == [str(event_id)] * 3
+    assert [(d.event_id, d.attempt, d.status) for d in log] == [(event_id, 1, 500)]
+
+
+def test_retries_when_configured_each_carry_a_new_event_id():
+    receiver = Receiver(failures=2)
+    try:
+        settings = SandboxSettings(
+            members=10,
+            webhook_url=receiver.url,
+            webhook_secret=SECRET,
+            webhook_retry_delays=(0.01, 0.01, 0.01),
+            retry_web_hook_events=True,
+        )
+        with run_sandbox_server(settings) as server:
+            event_id = server.state.webhooks.ping()
+            assert server.state.webhooks.wait_idle(10)
+            log = list(server.state.webhook_deliveries)
+    finally:
+        receiver.stop()
+    assert [(d.attempt, d.status) for d in log] == [(1, 500), (2, 500), (3, 200)]
+    ids = [h["X-Discourse-Event-Id"] for h, _ in receiver.received]
+    assert ids[0] == str(event_id) and len(set(ids)) == 3, "each retry is a new event"
+    assert len({body for _, body in receiver.received}) == 1
     assert receiver.received[0][1] == b'{"ping":"OK"}'
 
 

@@ -58,6 +58,9 @@ UNPUBLISHED = {
     ("GET", "/admin/plugins/discourse-data-explorer/queries.json"),
     ("POST", "/admin/plugins/discourse-data-explorer/queries.json"),
     ("POST", "/admin/plugins/discourse-data-explorer/queries/{id}/run.json"),
+    ("GET", "/admin/plugins/explorer/queries.json"),
+    ("POST", "/admin/plugins/explorer/queries.json"),
+    ("POST", "/admin/plugins/explorer/queries/{id}/run.json"),
 }
 
 
