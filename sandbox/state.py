@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_right
+from urllib.parse import urlsplit
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .errors import NotFound, Unprocessable
+from .errors import BadRequest, NotFound, Unprocessable
 from .faults import FaultInjector
 from .models import (
     Badge,
@@ -864,10 +865,13 @@ class ForumState:
                 raise Unprocessable("This badge is disabled.")
             grantor = self.get_user(granted_by or self.settings.api_username)
             post_id = self._post_id_from_reason(reason)
-            if not badge.multiple_grant:
-                for existing in self.user_badges.values():
-                    if existing.user_id == user.id and existing.badge_id == badge.id:
-                        return existing
+            for existing in self.user_badges.values():
+                if existing.user_id != user.id or existing.badge_id != badge.id:
+                    continue
+                # lib/badge_granter.rb: a single badge is granted once; a multiple_grant badge once per post,
+                # so a repeat citing the same post answers with the grant that exists.
+                if not badge.multiple_grant or (post_id is not None and existing.post_id == post_id):
+                    return existing
             user_badge = UserBadge(
                 id=self._next_id("user_badge"),
                 badge_id=badge.id,
@@ -886,7 +890,13 @@ class ForumState:
         """Resolve a forum URL given as reason to a post id; 422 when it is not one of ours."""
         if not reason:
             return None
-        parts = [p for p in reason.split("?")[0].split("/") if p]
+        # app/controllers/user_badges_controller.rb: the reason must route on this forum (Discourse.route_for
+        # refuses another host), else 400 invalid_grant_badge_reason_link.
+        host = urlsplit(reason).hostname
+        own = urlsplit(self.settings.base_url or "http://localhost").hostname
+        if host is not None and host != own:
+            raise BadRequest("Reason must be a link to a post or a topic on this forum.")
+        parts = [p for p in urlsplit(reason).path.split("/") if p]
         try:
             index = parts.index("t")
         except ValueError:
