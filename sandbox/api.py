@@ -660,3 +660,48 @@ def user_badges(username: str) -> Response:
             reverse=True,
         )
         return json_response(ser.user_badges(forum, grants))
+
+
+# ---- site settings and webhooks (read by `companion check`) ----------------
+
+
+def _site_settings() -> list[dict[str, Any]]:
+    settings = state().settings
+    values = {
+        "retry_web_hook_events": settings.retry_web_hook_events,
+        "enable_discourse_connect_provider": True,
+        "data_explorer_enabled": settings.data_explorer,
+    }
+    return [
+        {"setting": name, "value": value, "default": False, "type": "bool", "category": "api"}
+        for name, value in values.items()
+    ]
+
+
+@api.get("/admin/config/site_settings.json")
+def config_site_settings() -> Response:
+    """GET /admin/config/site_settings.json?filter_names[]=...: only the named settings
+    (app/controllers/admin/config/site_settings_controller.rb; filter_names is required)."""
+    _require_admin()
+    names = request.args.getlist("filter_names[]") or request.args.getlist("filter_names")
+    if not names:
+        from .errors import InvalidParameters
+
+        raise InvalidParameters("filter_names")
+    return json_response({"site_settings": [s for s in _site_settings() if s["setting"] in names]})
+
+
+@api.get("/admin/site_settings.json")
+def all_site_settings() -> Response:
+    """GET /admin/site_settings.json: every setting; `filter=` is ignored, as Discourse does."""
+    _require_admin()
+    return json_response({"site_settings": _site_settings()})
+
+
+@api.get("/admin/api/web_hooks.json")
+def web_hooks() -> Response:
+    """GET /admin/api/web_hooks.json: the configured webhooks."""
+    _require_admin()
+    settings = state().settings
+    hooks = [{"id": 1, "payload_url": settings.webhook_url, "active": True}] if settings.webhook_url else []
+    return json_response({"web_hooks": hooks})

@@ -231,4 +231,6 @@ class ProbeReport:
     data_explorer: str  # "available" | "disabled" | "unknown"
     webhooks: str  # "configured" | "none" | "unknown"
     connect_provider: str  # "enabled" | "disabled" | "unknown"
+    webhook_retries: str = "unknown"  # retry_web_hook_events: "on" | "off" | "unknown"
+    data_explorer_prefix: str | None = None
     problems: tuple[str, ...] = ()

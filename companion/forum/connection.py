@@ -130,11 +130,23 @@ def probe_forum(settings: Settings) -> list[CheckResult]:
         )
     )
     explorer = {"available": "OK", "disabled": "WARN"}.get(report.data_explorer, "WARN")
+    where = f" under {report.data_explorer_prefix}" if report.data_explorer_prefix else ""
     results.append(
         CheckResult(
             "data explorer",
             explorer,
-            f"{report.data_explorer} (bulk member reads {'possible' if explorer == 'OK' else 'fall back to one request per member'})",
+            f"{report.data_explorer}{where} (bulk member reads "
+            f"{'possible' if explorer == 'OK' else 'fall back to one request per member'})",
+        )
+    )
+    results.append(_webhook_retries_line(report.webhook_retries))
+    canonical = canonical_forum_url(settings) or settings.forum_url
+    results.append(
+        CheckResult(
+            "badge reasons",
+            "OK",
+            f"link to {urlsplit(canonical).hostname} ({canonical}); the forum refuses reasons on any other host: "
+            "set COMPANION_FORUM_PUBLIC_URL when the forum's own URL differs from COMPANION_FORUM_URL",
         )
     )
     webhook_status = "OK" if report.webhooks == "configured" else "WARN"
@@ -154,3 +166,21 @@ def probe_forum(settings: Settings) -> list[CheckResult]:
         )
     )
     return results
+
+
+def _webhook_retries_line(value: str) -> CheckResult:
+    if value == "on":
+        return CheckResult(
+            "webhook retries",
+            "OK",
+            "retry_web_hook_events on: failed deliveries are retried after about 1, 5, 25 and 125 minutes, each as "
+            "a new event id; every run's catch-up read still repairs what is lost",
+        )
+    if value == "off":
+        return CheckResult(
+            "webhook retries",
+            "WARN",
+            "retry_web_hook_events off (Discourse's default): an event sent while the companion is down is lost; "
+            "every run starts with a catch-up read that repairs it, so changes arrive by the next run at the latest",
+        )
+    return CheckResult("webhook retries", "WARN", "retry_web_hook_events unknown (site settings not readable)")

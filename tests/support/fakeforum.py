@@ -159,6 +159,16 @@ class FakeForum:
                 "site_settings": [{"setting": "enable_discourse_connect_provider", "value": self.connect_provider}]
             },
         )
+        r(
+            "GET",
+            r"/admin/config/site_settings\.json",
+            lambda query, body: {
+                "site_settings": [
+                    {"setting": "enable_discourse_connect_provider", "value": self.connect_provider},
+                    {"setting": "retry_web_hook_events", "value": False},
+                ]
+            },
+        )
         for prefix in (DE, STANDALONE_DE):
             r("GET", prefix + r"/queries\.json", self._queries)
             r("POST", prefix + r"/queries\.json", self._save_query)

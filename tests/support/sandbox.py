@@ -59,6 +59,9 @@ UNPUBLISHED = {
     ("POST", "/admin/plugins/discourse-data-explorer/queries.json"),
     ("POST", "/admin/plugins/discourse-data-explorer/queries/{id}/run.json"),
     ("GET", "/admin/plugins/explorer/queries.json"),
+    ("GET", "/admin/config/site_settings.json"),
+    ("GET", "/admin/site_settings.json"),
+    ("GET", "/admin/api/web_hooks.json"),
     ("POST", "/admin/plugins/explorer/queries.json"),
     ("POST", "/admin/plugins/explorer/queries/{id}/run.json"),
 }
