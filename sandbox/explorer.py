@@ -45,6 +45,7 @@ def register_explorer(app: Flask, kind: str) -> None:
     for index, prefix in enumerate(EXPLORER_PREFIXES[kind]):
         app.register_blueprint(explorer, url_prefix=prefix, name=f"sandbox_explorer_{index}")
 
+
 # Columns the sandbox can compute, per kind of row; a query is answerable when all its columns are known.
 Resolver = Callable[[ForumState, Any], Any]
 USER_COLUMNS: dict[str, Resolver] = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_right
-from urllib.parse import urlsplit
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import BadRequest, NotFound, Unprocessable
 from .faults import FaultInjector
@@ -422,11 +422,7 @@ class ForumState:
                 else:
                     group.owner_ids.discard(user.id)
                     removed.append(user)
-                    self._emit(
-                        "group_user",
-                        "user_removed_from_group",
-                        lambda user=user: {"group_id": group.id, "user_id": user.id},
-                    )
+                    self._emit("group_user", "user_removed_from_group", _membership_payload(group, user))
             return removed, skipped
 
     # ---- categories and fields ----------------------------------------------
@@ -968,6 +964,11 @@ class ForumState:
         from . import serializers
 
         return serializers.webhook_user_badge(self, user_badge)
+
+
+def _membership_payload(group: Group, user: User) -> Callable[[], dict[str, Any]]:
+    """The group_user payload of a removal (bound now, built when the event is queued)."""
+    return lambda: {"group_id": group.id, "user_id": user.id}
 
 
 def _avatar(user: User) -> str:

@@ -217,7 +217,11 @@ class ForumClient:
                     return self._decode(method, path, response, accept_redirect)
             if error.ambiguous or attempt >= self.retry.max_attempts:
                 raise error from cause
-            if not retry_timeouts and isinstance(error, ForumTimeout) and not isinstance(cause, requests.exceptions.ConnectTimeout):
+            if (
+                not retry_timeouts
+                and isinstance(error, ForumTimeout)
+                and not isinstance(cause, requests.exceptions.ConnectTimeout)
+            ):
                 raise error from cause
             pause = self.retry.backoff(attempt)
             log.info("%s; retry %d in %.1fs", error, attempt, pause)

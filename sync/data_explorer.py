@@ -153,8 +153,8 @@ def _load_more_path(answer: Any) -> str | None:
     """The next page of the query list (``load_more_queries``, top level or under ``meta``) as a path."""
     if not isinstance(answer, Mapping):
         return None
-    meta = answer.get("meta") if isinstance(answer.get("meta"), Mapping) else {}
-    more = answer.get("load_more_queries") or meta.get("load_more_queries")
+    meta = answer.get("meta")
+    more = answer.get("load_more_queries") or (meta.get("load_more_queries") if isinstance(meta, Mapping) else None)
     if not more:
         return None
     text = str(more)

@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from sync import parse
 from sync.errors import WebhookMalformed, WebhookTooLarge, WebhookUnauthorized, WebhookUnsupported
@@ -44,7 +44,7 @@ MAX_JSON_DEPTH = 64
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 _STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
-EventPayload = Union[ForumUser, ForumPost, ForumTopic, GroupMembershipChange, UserBadge, ForumLike, Ping, UnusedEvent]
+EventPayload = ForumUser | ForumPost | ForumTopic | GroupMembershipChange | UserBadge | ForumLike | Ping | UnusedEvent
 
 # Event name -> (payload key in the body, the event type header Discourse sends).
 EVENTS: dict[str, tuple[str, str]] = {

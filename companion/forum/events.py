@@ -75,16 +75,22 @@ def apply_event(store: Store, event: Event, account_exists: AccountExists | None
             log.warning("webhook user_destroyed %s: the forum could not confirm the deletion", event.event_id)
             return Outcome.UNCONFIRMED
         if exists:
-            log.warning("webhook user_destroyed %s refused: the forum still has user %s", event.event_id, event.payload.id)
+            log.warning(
+                "webhook user_destroyed %s refused: the forum still has user %s", event.event_id, event.payload.id
+            )
             return Outcome.REFUSED
     try:
         with store.transaction() as session:
             if session.get(WebhookEvent, event.event_id) is not None:
                 return Outcome.DUPLICATE
             if _replayed_under_another_name(session, event):
-                log.warning("webhook %s %s refused: body already applied as another event", event.event_name, event.event_id)
+                log.warning(
+                    "webhook %s %s refused: body already applied as another event", event.event_name, event.event_id
+                )
                 return Outcome.REFUSED
-            session.add(WebhookEvent(event_id=event.event_id, event=event.event_name, body_digest=event.body_digest or None))
+            session.add(
+                WebhookEvent(event_id=event.event_id, event=event.event_name, body_digest=event.body_digest or None)
+            )
             session.flush()
             outcome = _apply(session, event)
     except IntegrityError:
@@ -112,12 +118,12 @@ def _apply(session, event: Event) -> Outcome:
         if name == "user_destroyed":
             delete_forum_user(session, payload.id)
             return Outcome.APPLIED
-        member = ingest.member(payload)
+        stored = ingest.member(payload)
         if name == "user_suspended":
             # Takes effect at once, whatever the payload says about the end of the suspension.
-            member.suspended = True
+            stored.suspended = True
         elif name == "user_unsuspended":
-            member.suspended = False
+            stored.suspended = False
         ingest.relations(payload)
         return Outcome.APPLIED
     if isinstance(payload, ForumPost):
@@ -141,16 +147,16 @@ def _apply(session, event: Event) -> Outcome:
         ingest.like(payload)
         return Outcome.APPLIED
     if isinstance(payload, GroupMembershipChange):
-        member = session.scalar(select(Member).where(Member.forum_user_id == payload.user_id))
+        joined = session.scalar(select(Member).where(Member.forum_user_id == payload.user_id))
         group = session.scalar(select(ForumGroup).where(ForumGroup.forum_group_id == payload.group_id))
-        if member is None or group is None:
+        if joined is None or group is None:
             return Outcome.IGNORED
         if payload.added:
-            ingest.add_to_group(member.username, group.name)
+            ingest.add_to_group(joined.username, group.name)
         else:
             session.execute(
                 delete(GroupMembership).where(
-                    GroupMembership.member_id == member.id, GroupMembership.group_id == group.id
+                    GroupMembership.member_id == joined.id, GroupMembership.group_id == group.id
                 )
             )
         return Outcome.APPLIED

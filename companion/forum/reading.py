@@ -220,9 +220,7 @@ def _incremental_sync(context: Context, newest: str | None, since: str | None, p
     since_at = datetime.fromisoformat(since) if since else None
     moment = utcnow()
     progress("reading", 0, None)
-    changes = reader.read_changes(
-        since_post_id=int(newest) if newest else None, since=since_at, include_members=False
-    )
+    changes = reader.read_changes(since_post_id=int(newest) if newest else None, since=since_at, include_members=False)
     members, summary.used_bulk_path = _changed_members(context, since_at)
     groups = [g for g in reader.iter_groups() if not g.automatic]
     memberships = {g.name: [m.username for m in reader.iter_group_members(g.name)] for g in groups}

@@ -28,7 +28,9 @@ def stored_members(store) -> dict[int, dict]:
             fields.setdefault(field.member_id, {})[field.name] = field.value
         groups: dict[int, set[str]] = {}
         for member_id, name in session.execute(
-            select(GroupMembership.member_id, ForumGroup.name).join(ForumGroup, ForumGroup.id == GroupMembership.group_id)
+            select(GroupMembership.member_id, ForumGroup.name).join(
+                ForumGroup, ForumGroup.id == GroupMembership.group_id
+            )
         ):
             groups.setdefault(member_id, set()).add(name)
         return {
@@ -80,7 +82,9 @@ def test_after_an_hour_down_the_next_catch_up_brings_the_store_level_with_the_fo
         members = [u for u in state.users.values() if is_member(u)]
         for index, user in enumerate(members[:12]):
             state.edit_own_profile(
-                user.username, bio_raw=f"Neu seit heute: Projekt {index} zur E-Akte", user_fields={"2": f"Thema {index}"}
+                user.username,
+                bio_raw=f"Neu seit heute: Projekt {index} zur E-Akte",
+                user_fields={"2": f"Thema {index}"},
             )
         custom = [g for g in state.groups.values() if not g.automatic]
         for user in members[20:26]:

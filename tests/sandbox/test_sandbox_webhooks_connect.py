@@ -333,3 +333,31 @@ def test_connect_accepts_a_payload_whose_line_breaks_a_browser_form_turned_into_
     )
     assert response.status_code == 302
     assert _answer(response.headers["Location"])["nonce"] == "n-crlf"
+
+
+def test_suspension_group_removal_recovery_events_and_user_payloads_without_active(receiver):
+    from datetime import UTC, datetime, timedelta
+
+    settings = SandboxSettings(members=20, webhook_url=receiver.url, webhook_secret=SECRET, admin_requests_per_minute=0)
+    with run_sandbox_server(settings) as server:
+        forum = server.state
+        user = next(u for u in forum.users.values() if u.id > 0 and not u.staged and u.active)
+        group = next(g for g in forum.groups.values() if not g.automatic and user.id in g.members)
+        forum.remove_group_members(group, [user])
+        forum.suspend_user(user.username, datetime.now(UTC) + timedelta(days=3))
+        forum.unsuspend_user(user.username)
+        post = next(p for p in forum.posts.values() if p.deleted_at is None and p.post_number == 2)
+        forum.destroy_post(post.id)
+        forum.recover_post(post.id)
+        assert forum.webhooks.wait_idle(10)
+    assert receiver.events() == [
+        "user_removed_from_group",
+        "user_suspended",
+        "user_unsuspended",
+        "post_destroyed",
+        "post_recovered",
+    ]
+    bodies = [json.loads(body) for _, body in receiver.received]
+    assert bodies[0]["group_user"] == {"group_id": group.id, "user_id": user.id}
+    assert all("active" not in b["user"] for b in bodies if "user" in b), "WebHookUserSerializer has no active"
+    assert bodies[1]["user"]["suspended_till"] is not None

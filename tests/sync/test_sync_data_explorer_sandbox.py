@@ -65,7 +65,9 @@ def test_the_prefix_that_answers_is_used(forum):
 
 
 def test_the_companions_query_is_found_in_a_paged_list_and_not_saved_again():
-    settings = SandboxSettings(members=10, admin_requests_per_minute=0, data_explorer=True, data_explorer_kind="bundled")
+    settings = SandboxSettings(
+        members=10, admin_requests_per_minute=0, data_explorer=True, data_explorer_kind="bundled"
+    )
     with run_sandbox_server(settings) as server:
         state = server.state
         unlimited_runs(server)
@@ -97,7 +99,10 @@ def test_a_run_slower_than_the_forum_timeout_becomes_unavailable_at_once(monkeyp
     from sync import bulk_queries
 
     slow = bulk_queries.BulkQuery(
-        name="companion_slow_v1", description="", sql="SELECT id AS user_id, username FROM users", columns=("user_id", "username")
+        name="companion_slow_v1",
+        description="",
+        sql="SELECT id AS user_id, username FROM users",
+        columns=("user_id", "username"),
     )
     monkeypatch.setattr(bulk_queries, "ALL_QUERIES", (*bulk_queries.ALL_QUERIES, slow))
     settings = SandboxSettings(

@@ -197,3 +197,33 @@ def test_bulk_path_keeps_the_same_population_as_the_admin_list():
     reader._field_names = {"1": "Verwaltung"}
     [member] = reader.read_members_bulk()
     assert member.username == "real" and member.user_fields == {"Verwaltung": "Stadt Essen"}
+
+
+def test_member_reads_do_not_count_as_profile_views_and_walk_a_stable_order(rsps):
+    FakeForum(rsps, members=3)
+    reader, _client = make_reader()
+    list(reader.iter_members(details=True))
+    urls = [call.request.url for call in rsps.calls]
+    profile_reads = [u for u in urls if "/u/user" in u]
+    assert profile_reads and all("skip_track_visit=true" in u for u in profile_reads)
+    listing = [u for u in urls if "/admin/users/list/" in u]
+    assert listing and all("order=created" in u and "asc=true" in u for u in listing)
+
+
+def test_a_member_listed_twice_is_returned_once(rsps):
+    forum = FakeForum(rsps, members=3)
+    forum.members.insert(2, forum.members[0])  # moved down the list while it was walked
+    reader, _client = make_reader()
+    members, _ = reader.read_members(prefer_bulk=False)
+    assert sorted(m.id for m in members) == sorted({m.id for m in forum.members})
+
+
+def test_user_field_requirement_replaces_required():
+    site = {
+        "user_fields": [
+            {"id": 1, "name": "Verwaltung", "requirement": "for_all_users"},
+            {"id": 2, "name": "Thema", "requirement": "optional", "required": True},
+            {"id": 3, "name": "Alt", "required": True},
+        ]
+    }
+    assert [d.required for d in parse.user_field_definitions(site)] == [True, False, True]

@@ -52,7 +52,10 @@ def test_reasons_are_moved_onto_the_canonical_host(forum):
         grant_badge(forum_from_client(client(api_url)), payload, "k1", False)
     result = grant_badge(forum_from_client(client(api_url), public_url=forum.url), payload, "k1", False)
     assert result.extra["user_badge_id"] is not None
-    assert on_forum_host("https://a.example/t/5/2?u=x", "https://forum.example.org") == "https://forum.example.org/t/5/2?u=x"
+    assert (
+        on_forum_host("https://a.example/t/5/2?u=x", "https://forum.example.org")
+        == "https://forum.example.org/t/5/2?u=x"
+    )
 
 
 def test_a_repeated_multiple_grant_citing_the_same_post_is_not_a_new_grant(forum):

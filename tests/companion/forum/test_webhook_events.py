@@ -95,7 +95,9 @@ def test_malformed_body_with_valid_signature_is_400(client, settings, store):
 
 def test_real_events_the_companion_does_not_use_are_answered_ignored(client, settings, store):
     # Discourse shows every non-2xx answer as a failed delivery; these are real events, just not ours.
-    for index, name in enumerate(["solved_accepted", "user_logged_in", "category_created", "topic_closed_status_updated"]):
+    for index, name in enumerate(
+        ["solved_accepted", "user_logged_in", "category_created", "topic_closed_status_updated"]
+    ):
         response = deliver(client, settings, name, {name.split("_")[0]: {"id": 1}}, event_id=f"u{index}")
         assert response.status_code == 200 and response.get_json()["status"] == "ignored"
 
