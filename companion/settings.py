@@ -147,6 +147,13 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_url,
     ),
     Setting("FORUM_URL", "", "Base URL of the Discourse forum, e.g. https://forum.example.org.", _parse_url),
+    Setting(
+        "FORUM_PUBLIC_URL",
+        "",
+        "The forum's own public URL (its DISCOURSE_HOSTNAME) when FORUM_URL reaches it another way; "
+        "badge reasons must link to this host. Empty: FORUM_URL.",
+        _parse_url,
+    ),
     Setting("FORUM_API_KEY", "", "Admin API key of the forum's bot user (secret).", _parse_optional_str, secret=True),
     Setting(
         "FORUM_API_USERNAME",

@@ -104,8 +104,10 @@ def _require_staff() -> User:
 
 # ---- users -----------------------------------------------------------------
 
+# lib/admin_user_index_query.rb: "active" only orders (last_seen_at DESC NULLS LAST) and filters nothing, so
+# the list holds system (-1), discobot (-2), staged, never-activated and anonymized accounts as well.
 _USER_FLAGS = {
-    "active": lambda u: u.active and not u.staged,
+    "active": lambda u: True,
     "new": lambda u: u.trust_level == 0 and not u.staged,
     "staff": lambda u: u.staff,
     "admins": lambda u: u.admin,
@@ -140,8 +142,7 @@ def admin_users_list(flag: str) -> Response:
     needle = str(source.get("filter") or "").lower()
     show_emails = bool_param(source, "show_emails")
     with forum.lock:
-        # Like Discourse, system users (id <= 0) are not listed.
-        users = [u for u in forum.users.values() if u.id > 0 and keep(u)]
+        users = [u for u in forum.users.values() if keep(u)]
         if needle:
             users = [
                 u
@@ -155,7 +156,10 @@ def admin_users_list(flag: str) -> Response:
         users.sort(key=lambda u: u.id)
         users.sort(key=key, reverse=not ascending)
         chunk = users[(page - 1) * ADMIN_USERS_PER_PAGE : page * ADMIN_USERS_PER_PAGE]
-        return json_response([ser.admin_list_user(forum, u, show_emails) for u in chunk])
+        body = [ser.admin_list_user(forum, u, show_emails) for u in chunk]
+        # Fault mode: members visit the forum while a client walks the list (they jump to page 1 of "active").
+        forum.visits_during_listing(users[page * ADMIN_USERS_PER_PAGE :])
+        return json_response(body)
 
 
 @api.get("/u/<username>.json")
@@ -656,3 +660,48 @@ def user_badges(username: str) -> Response:
             reverse=True,
         )
         return json_response(ser.user_badges(forum, grants))
+
+
+# ---- site settings and webhooks (read by `companion check`) ----------------
+
+
+def _site_settings() -> list[dict[str, Any]]:
+    settings = state().settings
+    values = {
+        "retry_web_hook_events": settings.retry_web_hook_events,
+        "enable_discourse_connect_provider": True,
+        "data_explorer_enabled": settings.data_explorer,
+    }
+    return [
+        {"setting": name, "value": value, "default": False, "type": "bool", "category": "api"}
+        for name, value in values.items()
+    ]
+
+
+@api.get("/admin/config/site_settings.json")
+def config_site_settings() -> Response:
+    """GET /admin/config/site_settings.json?filter_names[]=...: only the named settings
+    (app/controllers/admin/config/site_settings_controller.rb; filter_names is required)."""
+    _require_admin()
+    names = request.args.getlist("filter_names[]") or request.args.getlist("filter_names")
+    if not names:
+        from .errors import InvalidParameters
+
+        raise InvalidParameters("filter_names")
+    return json_response({"site_settings": [s for s in _site_settings() if s["setting"] in names]})
+
+
+@api.get("/admin/site_settings.json")
+def all_site_settings() -> Response:
+    """GET /admin/site_settings.json: every setting; `filter=` is ignored, as Discourse does."""
+    _require_admin()
+    return json_response({"site_settings": _site_settings()})
+
+
+@api.get("/admin/api/web_hooks.json")
+def web_hooks() -> Response:
+    """GET /admin/api/web_hooks.json: the configured webhooks."""
+    _require_admin()
+    settings = state().settings
+    hooks = [{"id": 1, "payload_url": settings.webhook_url, "active": True}] if settings.webhook_url else []
+    return json_response({"web_hooks": hooks})

@@ -11,7 +11,7 @@ from . import themes as _themes  # noqa: F401  (registers the theme routes on th
 from .api import api
 from .connect import connect
 from .errors import NotFound
-from .explorer import explorer
+from .explorer import register_explorer
 from .http import error_response
 from .pages import pages
 from .seed import SYSTEM_DOMAIN, seed_network
@@ -93,7 +93,7 @@ def create_app(settings: SandboxSettings | None = None, state: ForumState | None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.globals.update(linkify=linkify_escaped, site_title=settings.title)
     app.register_blueprint(api)
-    app.register_blueprint(explorer)
+    register_explorer(app, settings.data_explorer_kind)
     app.register_blueprint(connect)
     app.register_blueprint(pages)
     enable_webhooks(state, settings.base_url or "http://localhost")

@@ -76,3 +76,9 @@ class RateLimitedError(ForumError):
         )
         self.wait_seconds = wait_seconds
         self.error_code = error_code
+
+
+class BadRequest(ForumError):
+    """400 with Discourse's failed_json and a message (e.g. an invalid badge reason link)."""
+
+    status = 400

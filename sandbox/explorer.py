@@ -1,12 +1,20 @@
-"""Data Explorer plugin endpoints: saved queries recognised by name and computed from the state."""
+"""Data Explorer plugin endpoints: saved queries recognised by name and computed from the state.
+
+Follows discourse-data-explorer: `app/controllers/discourse_data_explorer/query_controller.rb`
+(index, create, run; a failed run answers 422 {success: false, errors}), `lib/discourse_data_explorer/
+data_explorer.rb` (`run_query` sets `statement_timeout` to 10 s; `add_extra_data` loads every record a
+column named after a model id references into `relations`), and plugin.rb (routes under
+/admin/plugins/discourse-data-explorer in bundled cores, /admin/plugins/explorer for the standalone plugin).
+"""
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Flask, Response, request
 
 from .api import guard
 from .errors import ForumError, InvalidParameters, NotFound, RateLimitedError, Unprocessable
@@ -20,14 +28,28 @@ try:  # The companion's query definitions, when the client side of sync/ is pres
 except ImportError:  # pragma: no cover - only when the sandbox is used on its own
     bulk_queries = None  # type: ignore[assignment]
 
-explorer = Blueprint("sandbox_explorer", __name__, url_prefix="/admin/plugins/discourse-data-explorer")
+explorer = Blueprint("sandbox_explorer", __name__)
 
 MAX_ROWS_PER_RUN = 10_000
+QUERIES_PER_PAGE = 50
 EXPLORER_RATE_LIMIT_CODE = "data_explorer_query_run"
+STATEMENT_TIMEOUT_ERROR = "ERROR:  canceling statement due to statement timeout"
+# Columns Data Explorer resolves into `relations` (add_extra_data): a model name followed by _id.
+RELATION_COLUMNS = frozenset({"user_id", "post_id", "topic_id", "group_id", "badge_id", "category_id"})
+
+
+def register_explorer(app: Flask, kind: str) -> None:
+    """Serve the plugin under the prefixes of a bundled core or of the standalone plugin."""
+    from .settings import EXPLORER_PREFIXES
+
+    for index, prefix in enumerate(EXPLORER_PREFIXES[kind]):
+        app.register_blueprint(explorer, url_prefix=prefix, name=f"sandbox_explorer_{index}")
+
 
 # Columns the sandbox can compute, per kind of row; a query is answerable when all its columns are known.
 Resolver = Callable[[ForumState, Any], Any]
 USER_COLUMNS: dict[str, Resolver] = {
+    "uid": lambda s, u: u.id,
     "user_id": lambda s, u: u.id,
     "id": lambda s, u: u.id,
     "username": lambda s, u: u.username,
@@ -56,12 +78,37 @@ USER_COLUMNS: dict[str, Resolver] = {
     "muted_usernames": lambda s, u: ",".join(sorted(s.user_by_id(i).username for i in u.muted_user_ids)),
 }
 LIKE_COLUMNS: dict[str, Resolver] = {
+    "pid": lambda s, like: like.post_id,
     "post_id": lambda s, like: like.post_id,
     "user_id": lambda s, like: like.user_id,
     "username": lambda s, like: s.user_by_id(like.user_id).username,
     "created_at": lambda s, like: iso(like.created_at),
     "topic_id": lambda s, like: s.posts[like.post_id].topic_id,
 }
+
+
+def _relations(forum: ForumState, columns: tuple[str, ...], rows: list[list[Any]]) -> dict[str, list[Any]]:
+    """What add_extra_data puts into `relations`: each referenced user or post, once."""
+    result: dict[str, list[Any]] = {}
+    for index, column in enumerate(columns):
+        if column not in RELATION_COLUMNS:
+            continue
+        ids = sorted({row[index] for row in rows if row[index] is not None})
+        if column == "user_id":
+            result["user"] = [{"id": i, "username": forum.user_by_id(i).username} for i in ids if _has_user(forum, i)]
+        elif column == "post_id":
+            result["post"] = [
+                {"id": i, "excerpt": forum.posts[i].raw[:300], "topic_id": forum.posts[i].topic_id}
+                for i in ids
+                if i in forum.posts
+            ]
+        else:
+            result[column.removesuffix("_id")] = [{"id": i} for i in ids]
+    return result
+
+
+def _has_user(forum: ForumState, user_id: Any) -> bool:
+    return user_id in forum.users or user_id in forum.deleted_users
 
 
 def _known_columns(name: str, sql: str) -> tuple[str, ...] | None:
@@ -76,8 +123,9 @@ def _known_columns(name: str, sql: str) -> tuple[str, ...] | None:
 
 def _rows(forum: ForumState, columns: tuple[str, ...]) -> tuple[list[Any], dict[str, Resolver]]:
     """The records a query enumerates (members or likes) and the resolvers for its columns."""
-    if all(c in USER_COLUMNS for c in columns) and "username" in columns and "post_id" not in columns:
-        users: list[User] = sorted((u for u in forum.users.values() if u.id > 0), key=lambda u: u.id)
+    if all(c in USER_COLUMNS for c in columns) and "username" in columns and not {"post_id", "pid"} & set(columns):
+        # The users table holds every account: system, discobot, staged, inactive and anonymized ones too.
+        users: list[User] = sorted(forum.users.values(), key=lambda u: u.id)
         return users, USER_COLUMNS
     if all(c in LIKE_COLUMNS for c in columns):
         likes: list[Like] = [like for like in forum.likes if forum.posts[like.post_id].deleted_at is None]
@@ -122,10 +170,23 @@ def _query_body(forum: ForumState, query: Any) -> dict[str, Any]:
 
 @explorer.get("/queries.json")
 def list_queries() -> Response:
-    """GET .../queries.json: the saved queries."""
+    """GET .../queries.json: the saved queries, 50 per page (offset), narrowed by filter= on name and description."""
+    source = params()
+    needle = str(source.get("filter") or "").lower()
+    offset = max(0, int_param(source, "offset", 0) or 0)
     forum = state()
     with forum.lock:
-        return json_response({"queries": [_query_body(forum, q) for q in forum.explorer_queries.values()]})
+        queries = [
+            q
+            for q in forum.explorer_queries.values()
+            if not needle or needle in q.name.lower() or needle in (q.description or "").lower()
+        ]
+        chunk = queries[offset : offset + QUERIES_PER_PAGE]
+        body: dict[str, Any] = {"queries": [_query_body(forum, q) for q in chunk], "meta": {"total": len(queries)}}
+        if offset + QUERIES_PER_PAGE < len(queries):
+            more = f"{request.path.removesuffix('.json')}?offset={offset + QUERIES_PER_PAGE}"
+            body["load_more_queries"] = more + (f"&filter={needle}" if needle else "")
+        return json_response(body)
 
 
 @explorer.post("/queries.json")
@@ -177,9 +238,17 @@ def run_query(query_id: int) -> Response:
                 },
                 422,
             )
+        if forum.faults.take_statement_timeout():
+            return json_response({"success": False, "errors": [STATEMENT_TIMEOUT_ERROR]}, 422)
         records, resolvers = _rows(forum, columns)
         chunk = records[offset : offset + limit]
         rows = [[resolvers[c](forum, record) for c in columns] for record in chunk]
+        relations = _relations(forum, columns, rows)
+    # Loading and serialising the referenced records is what makes such runs slow (outside the lock).
+    cost = forum.settings.explorer_relation_seconds * sum(len(v) for v in relations.values())
+    if cost:
+        time.sleep(cost)
+    with forum.lock:
         return json_response(
             {
                 "success": True,
@@ -189,7 +258,7 @@ def run_query(query_id: int) -> Response:
                 "params": query_params,
                 "columns": list(columns),
                 "default_limit": 1000,
-                "relations": {},
+                "relations": relations,
                 "colrender": {},
                 "rows": rows,
             }

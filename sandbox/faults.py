@@ -25,6 +25,9 @@ class FaultInjector:
         self._failures: list[PlannedFault] = []
         self._slowdowns: list[PlannedFault] = []
         self.duplicate_webhooks = 0
+        self.statement_timeouts = 0
+        # Members who visit the forum on each admin-list page served (see ForumState.visit).
+        self.visitors_per_page = 0
 
     def fail_next(self, n: int, status: int = 503) -> None:
         """Make the next n API requests answer with the given server error status."""
@@ -47,6 +50,24 @@ class FaultInjector:
         """Deliver each of the next n webhook events twice with the same event id, as Discourse may."""
         with self._lock:
             self.duplicate_webhooks += n
+
+    def statement_timeout_next(self, n: int) -> None:
+        """Make the next n Data Explorer runs hit the 10-second statement timeout."""
+        with self._lock:
+            self.statement_timeouts += n
+
+    def take_statement_timeout(self) -> bool:
+        """Consume one planned statement timeout, if any."""
+        with self._lock:
+            if self.statement_timeouts > 0:
+                self.statement_timeouts -= 1
+                return True
+            return False
+
+    def visit_while_listing(self, visitors_per_page: int) -> None:
+        """Let this many members visit the forum (last_seen_at = now) each time an admin-list page is served."""
+        with self._lock:
+            self.visitors_per_page = visitors_per_page
 
     def take_duplicate(self) -> bool:
         """Consume one planned webhook duplication, if any."""
@@ -72,6 +93,8 @@ class FaultInjector:
             self._failures.clear()
             self._slowdowns.clear()
             self.duplicate_webhooks = 0
+            self.statement_timeouts = 0
+            self.visitors_per_page = 0
 
     def pending(self) -> dict[str, int]:
         """Count the faults still planned, by kind."""

@@ -17,6 +17,8 @@ from .text import transliterate
 # Seeded content is dated relative to a fixed moment so that a seed always gives the same network.
 SEED_REFERENCE = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 SYSTEM_DOMAIN = "verwaltungsrebellen.example"
+# Accounts every seeded forum has besides its members (see _create_non_members).
+NON_MEMBER_ACCOUNTS = ("discobot", "gast.postfach", "nie.aktiviert", "anon5f3a9c2e")
 INTEREST_WEIGHTS = (10, 7, 5, 8, 6, 9, 4, 5, 7, 5, 6, 3, 3)
 CATEGORIES = (
     ("Allgemein", "Alles rund um das Netzwerk der Verwaltungsrebellen.", "0088CC", 0.2),
@@ -153,6 +155,7 @@ class _NetworkSeeder:
             self._create_activity()
             self._create_private_messages()
             self._create_ignores()
+            self._create_non_members()
         finally:
             state.seeding = False
         return self.summary
@@ -167,7 +170,7 @@ class _NetworkSeeder:
         self.categories = {
             name: state.add_category(name, description, color) for name, description, color, _ in CATEGORIES
         }
-        # Discourse's system user has id -1 and is left out of admin user lists.
+        # Discourse's system user has id -1; the admin list's "active" flag lists it too.
         state.create_user(
             "system",
             "system",
@@ -254,6 +257,32 @@ class _NetworkSeeder:
                 self.summary.admins.append(username)
             elif role == "moderator":
                 self.summary.moderators.append(username)
+
+    def _create_non_members(self) -> None:
+        """Accounts every forum has that are nobody: discobot, staged, never activated, anonymized.
+
+        Created last and without the random generator, so the members of a seed stay as they were.
+        discobot is id -2 (plugins/discourse-narrative-bot); staged users come from mail-in and invites;
+        `UserAnonymizer` renames an account to anon<hex> with the e-mail <name>@anonymized.invalid.
+        """
+        state = self.state
+        created = self.reference - timedelta(days=799)
+        if -2 not in state.users:
+            state.create_user(
+                "discobot", "discobot", f"discobot_email@{SYSTEM_DOMAIN}", trust_level=4, created_at=created, user_id=-2
+            )
+        staged = state.create_user(
+            "gast.postfach", "Gast Postfach", "postfach@extern.example", staged=True, active=False, created_at=created
+        )
+        staged.trust_level = 0
+        never = state.create_user(
+            "nie.aktiviert", "Nie Aktiviert", "nie.aktiviert@extern.example", active=False, created_at=created
+        )
+        never.trust_level = 0
+        anonymous = state.create_user(
+            "anon5f3a9c2e", "", "anon5f3a9c2e@anonymized.invalid", created_at=created, trust_level=1
+        )
+        anonymous.last_seen_at = None
 
     def _bio(
         self, org: Organisation, chosen: list[dict[str, Any]], fachbereich: str, rng: random.Random

@@ -263,7 +263,10 @@ def _user_option(user: User) -> dict[str, Any]:
 
 
 def webhook_user(state: ForumState, user: User) -> dict[str, Any]:
-    """The user webhook payload: the user view plus e-mail, external id and group names."""
+    """The user webhook payload: the user view plus e-mail, external id and group names.
+
+    Like WebHookUserSerializer (app/serializers/web_hook_user_serializer.rb) it has no `active` field.
+    """
     system = state.find_user(state.settings.api_username) or user
     payload = user_detail(state, user, system)["user"]
     payload.update(
@@ -271,7 +274,6 @@ def webhook_user(state: ForumState, user: User) -> dict[str, Any]:
         secondary_emails=[],
         unconfirmed_emails=[],
         external_id=None,
-        active=user.active,
         staged=user.staged,
         suspended_till=iso(user.suspended_till),
         silenced_till=iso(user.silenced_till),

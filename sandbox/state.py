@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from .errors import NotFound, Unprocessable
+from .errors import BadRequest, NotFound, Unprocessable
 from .faults import FaultInjector
 from .models import (
     Badge,
@@ -259,6 +260,29 @@ class ForumState:
             self.deleted_users[user.id] = user
             self._emit("user", "user_destroyed", payload)
 
+    def visit(self, username: str) -> User:
+        """The member opens the forum: last_seen_at becomes now (no webhook, as in Discourse)."""
+        with self.lock:
+            user = self.get_user(username)
+            user.last_seen_at = self.now()
+            return user
+
+    def visits_during_listing(self, not_yet_listed: list[User]) -> None:
+        """Apply the planned visits of the "visit while listing" fault to members further down the list."""
+        count = self.faults.visitors_per_page
+        if count <= 0:
+            return
+        candidates = [u for u in not_yet_listed if u.id > 0 and not u.staged]
+        # Deterministic: the members furthest down the list visit first (they jump the furthest).
+        for user in candidates[-count:]:
+            user.last_seen_at = self.now()
+
+    def edit_own_profile(self, username: str, **changes: Any) -> User:
+        """The member edits their profile on the forum: a visit, then user_updated."""
+        with self.lock:
+            self.visit(username)
+            return self.update_user(username, **changes)
+
     def ignore(self, username: str, other: str, mute: bool = False) -> None:
         """Let a user ignore (or mute) another user."""
         with self.lock:
@@ -399,6 +423,7 @@ class ForumState:
                 else:
                     group.owner_ids.discard(user.id)
                     removed.append(user)
+                    self._emit("group_user", "user_removed_from_group", _membership_payload(group, user))
             return removed, skipped
 
     # ---- categories and fields ----------------------------------------------
@@ -658,7 +683,41 @@ class ForumState:
             topic.deleted_at = now
             if topic.category_id in self.categories:
                 self.categories[topic.category_id].topic_count -= 1
+            self._emit("topic", "topic_destroyed", lambda: self._topic_payload(topic))
         self._emit("post", "post_destroyed", lambda: self._post_payload(post))
+
+    def recover_post(self, post_id: int) -> Post:
+        """Undo a deletion (the topic too when it is the first post) and fire post_recovered."""
+        with self.lock:
+            post = self.posts.get(post_id)
+            if post is None or post.deleted_at is None:
+                raise NotFound()
+            post.deleted_at = None
+            topic = self.topics[post.topic_id]
+            if post.post_number == 1 and topic.deleted_at is not None:
+                topic.deleted_at = None
+                self._emit("topic", "topic_recovered", lambda: self._topic_payload(topic))
+            if not topic.is_private_message and post.id not in self._public_post_ids:
+                self._public_post_ids.append(post.id)
+                self._public_post_ids.sort()
+            self._emit("post", "post_recovered", lambda: self._post_payload(post))
+            return post
+
+    def suspend_user(self, username: str, until: datetime) -> User:
+        """Suspend a user until a moment and fire user_suspended (app/services/user_suspender.rb)."""
+        with self.lock:
+            user = self.get_user(username)
+            user.suspended_till = until
+            self._emit("user", "user_suspended", lambda: self._user_payload(user))
+            return user
+
+    def unsuspend_user(self, username: str) -> User:
+        """Lift a suspension and fire user_unsuspended."""
+        with self.lock:
+            user = self.get_user(username)
+            user.suspended_till = None
+            self._emit("user", "user_unsuspended", lambda: self._user_payload(user))
+            return user
 
     def like(self, username: str, post_id: int, created_at: datetime | None = None) -> Like:
         """Let a user like a post and fire post_liked; 403-like 422 when liking twice or one's own post."""
@@ -803,10 +862,13 @@ class ForumState:
                 raise Unprocessable("This badge is disabled.")
             grantor = self.get_user(granted_by or self.settings.api_username)
             post_id = self._post_id_from_reason(reason)
-            if not badge.multiple_grant:
-                for existing in self.user_badges.values():
-                    if existing.user_id == user.id and existing.badge_id == badge.id:
-                        return existing
+            for existing in self.user_badges.values():
+                if existing.user_id != user.id or existing.badge_id != badge.id:
+                    continue
+                # lib/badge_granter.rb: a single badge is granted once; a multiple_grant badge once per post,
+                # so a repeat citing the same post answers with the grant that exists.
+                if not badge.multiple_grant or (post_id is not None and existing.post_id == post_id):
+                    return existing
             user_badge = UserBadge(
                 id=self._next_id("user_badge"),
                 badge_id=badge.id,
@@ -825,7 +887,13 @@ class ForumState:
         """Resolve a forum URL given as reason to a post id; 422 when it is not one of ours."""
         if not reason:
             return None
-        parts = [p for p in reason.split("?")[0].split("/") if p]
+        # app/controllers/user_badges_controller.rb: the reason must route on this forum (Discourse.route_for
+        # refuses another host), else 400 invalid_grant_badge_reason_link.
+        host = urlsplit(reason).hostname
+        own = urlsplit(self.settings.base_url or "http://localhost").hostname
+        if host is not None and host != own:
+            raise BadRequest("Reason must be a link to a post or a topic on this forum.")
+        parts = [p for p in urlsplit(reason).path.split("/") if p]
         try:
             index = parts.index("t")
         except ValueError:
@@ -897,6 +965,11 @@ class ForumState:
         from . import serializers
 
         return serializers.webhook_user_badge(self, user_badge)
+
+
+def _membership_payload(group: Group, user: User) -> Callable[[], dict[str, Any]]:
+    """The group_user payload of a removal (bound now, built when the event is queued)."""
+    return lambda: {"group_id": group.id, "user_id": user.id}
 
 
 def _avatar(user: User) -> str:

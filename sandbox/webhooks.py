@@ -117,10 +117,17 @@ class WebhookDispatcher:
                 self._queue.task_done()
 
     def _deliver(self, event: WebhookEvent) -> None:
-        headers = self.headers(event)
-        for attempt, delay in enumerate((0.0, *self.retry_delays), start=1):
+        # app/jobs/regular/emit_web_hook_event.rb: a failed delivery is retried only when the site setting
+        # retry_web_hook_events is on, and each retry is a new WebHookEvent row, so a new X-Discourse-Event-Id.
+        delays = self.retry_delays if self.state.settings.retry_web_hook_events else ()
+        for attempt, delay in enumerate((0.0, *delays), start=1):
             if delay:
                 time.sleep(delay)
+            if attempt > 1:
+                with self._id_lock:
+                    self._next_id += 1
+                    event = WebhookEvent(self._next_id, event.event_type, event.event, event.body, event.duplicate)
+            headers = self.headers(event)
             record = WebhookDelivery(
                 event_id=event.event_id,
                 event_type=event.event_type,

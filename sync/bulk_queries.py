@@ -6,6 +6,12 @@ names, parameters and columns below are a contract between both sides.
 
 Every query pages with an ``offset`` parameter (Data Explorer caps one run at
 10,000 rows) and orders by a stable key so pages never overlap.
+
+No result column is named after a model's id (``user_id``, ``post_id``, ...):
+Data Explorer loads and serialises every record such a column references into
+the answer's ``relations`` (for posts: excerpts), which made a 10,000-row run
+outlast the forum timeout. Ids are returned as ``uid`` and ``pid``.
+Which accounts are members is decided once, in `sync.population`, not in SQL.
 """
 
 from __future__ import annotations
@@ -28,12 +34,12 @@ class BulkQuery:
 
 
 MEMBERS_QUERY = BulkQuery(
-    name="companion_members_v1",
-    description="Companion: all real members with user fields, groups, ignores and mutes (one row per member).",
+    name="companion_members_v2",
+    description="Companion: all accounts with user fields, groups, ignores and mutes (one row per member).",
     sql="""-- [params]
 -- int :offset = 0
 SELECT
-  u.id AS user_id,
+  u.id AS uid,
   u.username,
   u.name,
   (SELECT ue.email FROM user_emails ue WHERE ue.user_id = u.id AND ue."primary" LIMIT 1) AS email,
@@ -62,12 +68,11 @@ SELECT
     WHERE m.user_id = u.id) AS muted_usernames
 FROM users u
 LEFT JOIN user_profiles up ON up.user_id = u.id
-WHERE u.id > 0
 ORDER BY u.id
 OFFSET :offset
 """,
     columns=(
-        "user_id",
+        "uid",
         "username",
         "name",
         "email",
@@ -90,15 +95,15 @@ OFFSET :offset
 )
 """Columns: ``user_fields`` is a JSON object {"<field id>": value} (a JSON string
 or an already decoded object); the ``*_names``/``*_usernames`` columns are
-comma-separated and empty when there are none. System users (id <= 0) are left out."""
+comma-separated and empty when there are none. Every account is returned; `sync.population` picks the members."""
 
 LIKES_QUERY = BulkQuery(
-    name="companion_likes_v1",
+    name="companion_likes_v2",
     description="Companion: all likes on live posts, oldest first (one row per like).",
     sql="""-- [params]
 -- int :offset = 0
 SELECT
-  pa.post_id,
+  pa.post_id AS pid,
   u.username,
   pa.created_at
 FROM post_actions pa
@@ -110,7 +115,7 @@ WHERE pa.post_action_type_id = 2
 ORDER BY pa.id
 OFFSET :offset
 """,
-    columns=("post_id", "username", "created_at"),
+    columns=("pid", "username", "created_at"),
 )
 
 ALL_QUERIES: tuple[BulkQuery, ...] = (MEMBERS_QUERY, LIKES_QUERY)

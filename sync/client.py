@@ -164,6 +164,7 @@ class ForumClient:
         json: Any = None,
         accept_redirect: bool = False,
         repeatable: bool | None = None,
+        retry_timeouts: bool = True,
     ) -> Any:
         """Send one logical request (retrying as the policy allows) and return decoded JSON, None or a Redirect."""
         method = method.upper()
@@ -215,6 +216,12 @@ class ForumClient:
                 else:
                     return self._decode(method, path, response, accept_redirect)
             if error.ambiguous or attempt >= self.retry.max_attempts:
+                raise error from cause
+            if (
+                not retry_timeouts
+                and isinstance(error, ForumTimeout)
+                and not isinstance(cause, requests.exceptions.ConnectTimeout)
+            ):
                 raise error from cause
             pause = self.retry.backoff(attempt)
             log.info("%s; retry %d in %.1fs", error, attempt, pause)

@@ -67,6 +67,14 @@ class ForumNotFound(ForumRejected):
     """The requested resource does not exist (404), or a plugin behind it is disabled."""
 
 
+class RepeatedGrant(ForumError):
+    """The forum answered a grant of a multiple_grant badge with a grant that already existed (same evidence)."""
+
+    def __init__(self, message: str, *, user_badge_id: int) -> None:
+        super().__init__(message)
+        self.user_badge_id = user_badge_id
+
+
 class DataExplorerUnavailable(ForumError):
     """The Data Explorer plugin is disabled or unusable, so the bulk path cannot be taken."""
 

@@ -119,11 +119,19 @@ def user_field_definitions(site: Mapping[str, Any]) -> list[UserFieldDefinition]
                 field_type=str(item.get("field_type") or "text"),
                 description=str(item.get("description") or ""),
                 options=tuple(str(o.get("value") if isinstance(o, Mapping) else o) for o in options),
-                required=as_bool(item.get("required", False)),
+                required=_required(item),
                 editable=as_bool(item.get("editable", True)),
             )
         )
     return result
+
+
+def _required(item: Mapping[str, Any]) -> bool:
+    # Current Discourse says `requirement` ("optional", "on_signup", "for_all_users"); older ones `required`.
+    requirement = item.get("requirement")
+    if requirement is not None:
+        return str(requirement) in ("on_signup", "for_all_users")
+    return as_bool(item.get("required", False))
 
 
 def field_name_map(definitions: Iterable[UserFieldDefinition]) -> dict[str, str]:
@@ -166,7 +174,11 @@ def user_summary(item: Mapping[str, Any]) -> ForumUser:
 
 
 def user_details(
-    item: Mapping[str, Any], field_names: Mapping[str, str], summary: ForumUser | None = None
+    item: Mapping[str, Any],
+    field_names: Mapping[str, str],
+    summary: ForumUser | None = None,
+    *,
+    webhook: bool = False,
 ) -> ForumUser:
     """Read a full user (from /u/{username}.json as admin, or a webhook), completing a list summary."""
     base = summary or ForumUser(id=int(item["id"]), username=str(item["username"]))
@@ -198,13 +210,14 @@ def user_details(
         ignored_usernames=names(item.get("ignored_usernames")),
         muted_usernames=names(item.get("muted_usernames")),
         details_loaded=True,
+        active_known=summary is not None or "active" in item or not webhook,
     )
 
 
 def user_from_bulk_row(row: Mapping[str, Any], field_names: Mapping[str, str]) -> ForumUser:
     """Read one row of the companion's Data Explorer members query."""
     return ForumUser(
-        id=int(row["user_id"]),
+        id=int(row["uid"]),
         username=str(row["username"]),
         name=row.get("name") or None,
         email=row.get("email") or None,
@@ -252,11 +265,13 @@ def topic(item: Mapping[str, Any], users_by_id: Mapping[int, str] | None = None)
         if posters and isinstance(posters[0], Mapping):
             user_id = as_int(posters[0].get("user_id"))
     username = item.get("username") or (users_by_id or {}).get(user_id or -1)
+    # Webhook topic payloads name the author in `created_by` at the top level; topic views under `details`.
     details = item.get("details")
-    if not username and isinstance(details, Mapping):
-        created_by = details.get("created_by")
-        if isinstance(created_by, Mapping):
+    for holder in (item, details):
+        created_by = holder.get("created_by") if isinstance(holder, Mapping) else None
+        if not username and isinstance(created_by, Mapping):
             username = created_by.get("username")
+            user_id = user_id if user_id is not None else as_int(created_by.get("id"))
     return ForumTopic(
         id=int(item["id"]),
         title=str(item.get("title") or item.get("fancy_title") or ""),

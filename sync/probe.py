@@ -1,6 +1,14 @@
-"""Reach the forum and report what works, for `companion check` and the admin pages."""
+"""Reach the forum and report what works, for `companion check` and the admin pages.
+
+Site settings are read with `GET /admin/config/site_settings.json?filter_names[]=...`
+(`app/controllers/admin/config/site_settings_controller.rb`): only the named ones.
+`/admin/site_settings.json` ignores `filter=` and sends every setting; it is the
+fallback for versions without the config endpoint, read once for all names.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sync.client import ForumClient
 from sync.data_explorer import DataExplorer
@@ -14,7 +22,8 @@ def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = Non
     reachable = api_key_valid = False
     is_admin: bool | None = None
     title: str | None = None
-    explorer = webhooks = connect = "unknown"
+    explorer = webhooks = connect = retries = "unknown"
+    explorer_prefix: str | None = None
     key_refused = False
     try:
         info = client.get("/site/basic-info.json") or {}
@@ -39,7 +48,9 @@ def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = Non
         except ForumError as exc:
             problems.append(f"API user not readable: {exc}")
     if api_key_valid:
-        explorer = "available" if (data_explorer or DataExplorer(client)).available() else "disabled"
+        plugin = data_explorer or DataExplorer(client)
+        explorer = "available" if plugin.available() else "disabled"
+        explorer_prefix = plugin.prefix if explorer == "available" else None
         try:
             hooks = client.get("/admin/api/web_hooks.json") or {}
             items = hooks.get("web_hooks") if isinstance(hooks, dict) else hooks
@@ -48,7 +59,9 @@ def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = Non
             webhooks = "unknown"
         except ForumError:
             webhooks = "unknown"
-        connect = _connect_provider_setting(client)
+        settings = read_site_settings(client, ("enable_discourse_connect_provider", "retry_web_hook_events"))
+        connect = _flag(settings, "enable_discourse_connect_provider", "enabled", "disabled")
+        retries = _flag(settings, "retry_web_hook_events", "on", "off")
     return ProbeReport(
         reachable=reachable,
         api_key_valid=api_key_valid,
@@ -61,18 +74,33 @@ def probe_forum(client: ForumClient, *, data_explorer: DataExplorer | None = Non
         data_explorer=explorer,
         webhooks=webhooks,
         connect_provider=connect,
+        webhook_retries=retries,
+        data_explorer_prefix=explorer_prefix,
         problems=tuple(problems),
     )
 
 
-def _connect_provider_setting(client: ForumClient) -> str:
-    """Read enable_discourse_connect_provider from the admin site settings, "unknown" when not readable."""
+def read_site_settings(client: ForumClient, names: tuple[str, ...]) -> dict[str, Any]:
+    """Read the named site settings (one small request); {} when the API user may not read them."""
     try:
-        answer = client.get("/admin/site_settings.json", filter="enable_discourse_connect_provider") or {}
+        answer = client.get("/admin/config/site_settings.json", **{"filter_names[]": list(names)}) or {}
+    except ForumNotFound:
+        try:
+            # Older versions: the whole list, whatever the filter says; one request for every name.
+            answer = client.get("/admin/site_settings.json") or {}
+        except ForumError:
+            return {}
     except ForumError:
+        return {}
+    items = answer.get("site_settings") if isinstance(answer, dict) else None
+    return {
+        str(item["setting"]): item.get("value")
+        for item in items or []
+        if isinstance(item, dict) and item.get("setting") in names
+    }
+
+
+def _flag(settings: dict[str, Any], name: str, on: str, off: str) -> str:
+    if name not in settings:
         return "unknown"
-    for item in answer.get("site_settings") or [] if isinstance(answer, dict) else []:
-        if isinstance(item, dict) and item.get("setting") == "enable_discourse_connect_provider":
-            value = item.get("value")
-            return "enabled" if value in (True, "true", "t") else "disabled"
-    return "unknown"
+    return on if settings[name] in (True, "true", "t") else off

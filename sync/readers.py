@@ -20,6 +20,7 @@ from sync.bulk_queries import LIKES_QUERY, MEMBERS_QUERY
 from sync.client import ForumClient
 from sync.data_explorer import DataExplorer
 from sync.errors import DataExplorerUnavailable, ForumNotFound
+from sync.population import is_member_account
 from sync.records import (
     ForumChanges,
     ForumGroup,
@@ -38,6 +39,11 @@ ADMIN_LIST_PAGE_SIZE = 100
 GROUP_MEMBERS_PAGE_SIZE = 1000
 TOPICS_PAGE_SIZE = 100
 USER_ACTION_LIKE = 1
+
+
+def _unique(members: list[ForumUser]) -> list[ForumUser]:
+    """Keep one record per account id (the last read wins): a member listed twice must not be stored twice."""
+    return list({m.id: m for m in members}.values())
 
 
 class ForumReader:
@@ -63,44 +69,77 @@ class ForumReader:
             self.read_user_fields()
         return dict(self._field_names or {})
 
-    def iter_member_summaries(self, flag: str = "active", *, order: str | None = None) -> Iterator[ForumUser]:
-        """Yield members from the admin list, 100 per request, without details."""
+    def iter_accounts(self, *, order: str = "created", ascending: bool = True) -> Iterator[ForumUser]:
+        """Yield every account of the admin list (members or not), 100 per request, without details.
+
+        The "active" list filters nothing and only sorts; ``order=created&asc=true`` is the order a
+        member's visit cannot change, so a walk neither skips nor repeats anybody (repeats are dropped anyway).
+        """
         page = 1
+        seen: set[int] = set()
         while True:
-            items = self.client.api.list_users(flag, page=page, show_emails="true", order=order) or []
+            items = (
+                self.client.api.list_users(
+                    "active", page=page, show_emails="true", order=order, asc="true" if ascending else None
+                )
+                or []
+            )
             for item in items:
-                yield parse.user_summary(item)
+                account = parse.user_summary(item)
+                if account.id not in seen:
+                    seen.add(account.id)
+                    yield account
             if len(items) < ADMIN_LIST_PAGE_SIZE:
                 return
             page += 1
 
+    def iter_member_summaries(self, *, order: str = "created", ascending: bool = True) -> Iterator[ForumUser]:
+        """Yield the accounts of the admin list that are members (`sync.population`), without details."""
+        return (a for a in self.iter_accounts(order=order, ascending=ascending) if is_member_account(a))
+
     def read_member(self, username: str, summary: ForumUser | None = None) -> ForumUser:
         """Read one member's details (user fields by name, groups, bio, ignores, mutes)."""
-        answer = self.client.get(f"/u/{username}.json")
+        # Without skip_track_visit an admin's read counts as a profile view of the member.
+        answer = self.client.get(f"/u/{username}.json", skip_track_visit="true")
         item = (answer or {}).get("user") or {}
         return parse.user_details(item, self.field_names(), summary)
 
-    def iter_members(self, details: bool = True) -> Iterator[ForumUser]:
-        """Yield all members; with details one extra request each (members deleted meanwhile are skipped)."""
-        field_names = self.field_names() if details else {}
-        for summary in self.iter_member_summaries():
-            if not details:
-                yield summary
-                continue
+    def user_exists(self, user_id: int, username: str) -> bool:
+        """Tell whether the forum still has this account (a 404, or the name now on another id, means gone)."""
+        try:
+            answer = self.client.get(f"/u/{username}.json", skip_track_visit="true")
+        except ForumNotFound:
+            return False
+        found = parse.as_int(((answer or {}).get("user") or {}).get("id"))
+        return found == user_id
+
+    def read_member_details(self, summaries: Iterator[ForumUser] | list[ForumUser]) -> Iterator[ForumUser]:
+        """Read details for each summary, one request each; members deleted meanwhile are skipped."""
+        for summary in summaries:
             try:
-                answer = self.client.get(f"/u/{summary.username}.json")
+                yield self.read_member(summary.username, summary)
             except ForumNotFound:
                 log.info("member %s vanished during the sync", summary.username)
-                continue
-            yield parse.user_details((answer or {}).get("user") or {}, field_names, summary)
+
+    def iter_members(self, details: bool = True) -> Iterator[ForumUser]:
+        """Yield all members; with details one extra request each.
+
+        The whole list is read first (a few quick requests) and the slow detail reads follow, so members
+        who visit, join or move in the list during the hours the details take cannot be skipped.
+        """
+        summaries = list(self.iter_member_summaries())
+        if not details:
+            yield from summaries
+            return
+        self.field_names()
+        yield from self.read_member_details(summaries)
 
     def read_members_bulk(self) -> list[ForumUser]:
         """Read all members with details through Data Explorer; raises DataExplorerUnavailable when off."""
         field_names = self.field_names()
         rows = self.data_explorer.rows(MEMBERS_QUERY)
         members = (parse.user_from_bulk_row(row, field_names) for row in rows)
-        # Same population as /admin/users/list/active.json: activated, not staged.
-        return [m for m in members if m.active and not m.staged]
+        return _unique([m for m in members if is_member_account(m)])
 
     def read_members(self, *, prefer_bulk: bool = True) -> tuple[list[ForumUser], bool]:
         """Read all members with details, by the bulk path when available; returns (members, used_bulk)."""
@@ -109,7 +148,7 @@ class ForumReader:
                 return self.read_members_bulk(), True
             except DataExplorerUnavailable as exc:
                 log.warning("bulk member read failed, falling back to one request per member: %s", exc)
-        return list(self.iter_members(details=True)), False
+        return _unique(list(self.iter_members(details=True))), False
 
     # --- groups ------------------------------------------------------------------
 
@@ -227,7 +266,7 @@ class ForumReader:
                 rows = self.data_explorer.rows(LIKES_QUERY)
                 return [
                     ForumLike(
-                        post_id=int(r["post_id"]),
+                        post_id=int(r["pid"]),
                         username=str(r["username"]),
                         created_at=parse.parse_datetime(r.get("created_at")),
                     )
@@ -264,14 +303,19 @@ class ForumReader:
         )
 
     def read_changes(
-        self, *, since_post_id: int | None, since: datetime | None = None, member_details: bool = True
+        self,
+        *,
+        since_post_id: int | None,
+        since: datetime | None = None,
+        member_details: bool = True,
+        include_members: bool = True,
     ) -> ForumChanges:
         """Read what is new since the last stored post id (posts) and timestamp (topics, members)."""
         posts = list(self.iter_posts(since_post_id=since_post_id))
         topics = list(self.iter_topics(created_since=since)) if since else []
         new_members: list[ForumUser] = []
-        if since is not None:
-            for summary in self.iter_member_summaries(order="created"):
+        if since is not None and include_members:
+            for summary in self.iter_member_summaries(order="created", ascending=False):
                 if summary.created_at is not None and summary.created_at <= since:
                     break
                 new_members.append(self.read_member(summary.username, summary) if member_details else summary)

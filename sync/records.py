@@ -44,6 +44,8 @@ class ForumUser:
     ignored_usernames: tuple[str, ...] = ()
     muted_usernames: tuple[str, ...] = ()
     details_loaded: bool = False
+    # False when the source does not say whether the account is activated (webhook user payloads have no `active`).
+    active_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,13 @@ class GroupMembershipChange:
 
 
 @dataclass(frozen=True)
+class UnusedEvent:
+    """A real, verified event the companion has no use for (answered "ignored")."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Ping:
     """The test delivery an admin triggers from the webhook settings page."""
 
@@ -222,4 +231,6 @@ class ProbeReport:
     data_explorer: str  # "available" | "disabled" | "unknown"
     webhooks: str  # "configured" | "none" | "unknown"
     connect_provider: str  # "enabled" | "disabled" | "unknown"
+    webhook_retries: str = "unknown"  # retry_web_hook_events: "on" | "off" | "unknown"
+    data_explorer_prefix: str | None = None
     problems: tuple[str, ...] = ()

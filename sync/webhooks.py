@@ -1,10 +1,17 @@
 """Verify and parse Discourse webhook deliveries into typed events.
 
 Order of checks, cheapest and safest first: size (413), signature over the
-raw bytes (401), JSON shape (400), known event with a usable payload (422).
+raw bytes (401), nesting depth (400, before the JSON parser runs), JSON shape
+(400), a usable payload for the events the companion handles (422). Real
+Discourse events the companion does not use parse to `UnusedEvent` (answered
+200 "ignored": Discourse shows anything else as a failed delivery).
 Nothing in the body is looked at before the signature matched.
-Discourse retries failed deliveries, so the same event id can arrive twice;
-the companion deduplicates by `WebhookEvent.event_id`.
+
+Only the body is signed: the event name and id headers are not. Each event
+carries the SHA-256 digest of its body so the companion can refuse a signed
+body replayed under another (destructive) event name.
+Discourse retries failed deliveries only when `retry_web_hook_events` is on,
+and each retry carries a new event id; an admin's manual redelivery keeps the id.
 """
 
 from __future__ import annotations
@@ -12,29 +19,49 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from sync import parse
 from sync.errors import WebhookMalformed, WebhookTooLarge, WebhookUnauthorized, WebhookUnsupported
-from sync.records import ForumLike, ForumPost, ForumTopic, ForumUser, GroupMembershipChange, Ping, UserBadge
+from sync.records import (
+    ForumLike,
+    ForumPost,
+    ForumTopic,
+    ForumUser,
+    GroupMembershipChange,
+    Ping,
+    UnusedEvent,
+    UserBadge,
+)
 
 DEFAULT_MAX_BYTES = 1_000_000
 SIGNATURE_HEADER = "X-Discourse-Event-Signature"
+# No Discourse payload nests deeper than about 6; 64 leaves room and stops recursion bombs long before Python's limit.
+MAX_JSON_DEPTH = 64
+EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
-EventPayload = Union[ForumUser, ForumPost, ForumTopic, GroupMembershipChange, UserBadge, ForumLike, Ping]
+EventPayload = ForumUser | ForumPost | ForumTopic | GroupMembershipChange | UserBadge | ForumLike | Ping | UnusedEvent
 
 # Event name -> (payload key in the body, the event type header Discourse sends).
 EVENTS: dict[str, tuple[str, str]] = {
     "user_created": ("user", "user"),
     "user_updated": ("user", "user"),
     "user_destroyed": ("user", "user"),
+    "user_approved": ("user", "user"),
+    "user_suspended": ("user", "user"),
+    "user_unsuspended": ("user", "user"),
     "post_created": ("post", "post"),
     "post_edited": ("post", "post"),
     "post_destroyed": ("post", "post"),
+    "post_recovered": ("post", "post"),
     "topic_created": ("topic", "topic"),
     "topic_edited": ("topic", "topic"),
+    "topic_destroyed": ("topic", "topic"),
+    "topic_recovered": ("topic", "topic"),
     "user_added_to_group": ("group_user", "group_user"),
     "user_removed_from_group": ("group_user", "group_user"),
     "user_badge_granted": ("user_badge", "user_badge"),
@@ -53,6 +80,7 @@ class WebhookEvent:
     event_type: str
     instance: str | None
     payload: EventPayload
+    body_digest: str = ""
 
 
 def signature_for(secret: str, raw_body: bytes) -> str:
@@ -66,6 +94,25 @@ def verify_signature(secret: str, raw_body: bytes, header: str | None) -> bool:
         return False
     expected = signature_for(secret, raw_body)
     return hmac.compare_digest(expected.encode("ascii"), header.strip().encode("utf-8", "replace"))
+
+
+def body_digest(raw_body: bytes) -> str:
+    """Return the hex SHA-256 of a delivery's raw body (what the signature covers)."""
+    return hashlib.sha256(raw_body).hexdigest()
+
+
+def json_depth_exceeds(raw_body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Tell whether brackets outside strings nest deeper than ``limit``, without parsing the JSON."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(raw_body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
 
 
 def parse_event(
@@ -89,14 +136,27 @@ def parse_event(
     event_id = (lower.get("x-discourse-event-id") or "").strip()
     if not event_name or not event_id:
         raise WebhookMalformed("missing X-Discourse-Event or X-Discourse-Event-Id")
+    if not EVENT_NAME.match(event_name):
+        raise WebhookMalformed("X-Discourse-Event is not an event name")
+    if json_depth_exceeds(raw_body):
+        raise WebhookMalformed(f"body nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         body = json.loads(raw_body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WebhookMalformed("body is not JSON") from exc
     if not isinstance(body, dict):
         raise WebhookMalformed("body is not a JSON object")
+    digest = body_digest(raw_body)
     if event_name not in EVENTS:
-        raise WebhookUnsupported(f"event {event_name!r} is not handled")
+        # Discourse and its plugins send many events (user_logged_in, category_*, chat_*, ...); not ours to use.
+        return WebhookEvent(
+            event_id=event_id,
+            event_name=event_name,
+            event_type=(lower.get("x-discourse-event-type") or "").strip(),
+            instance=lower.get("x-discourse-instance"),
+            payload=UnusedEvent(event_name),
+            body_digest=digest,
+        )
     key, event_type = EVENTS[event_name]
     if key not in body:
         raise WebhookUnsupported(f"event {event_name!r} without a {key!r} payload")
@@ -110,6 +170,7 @@ def parse_event(
         event_type=(lower.get("x-discourse-event-type") or event_type).strip(),
         instance=lower.get("x-discourse-instance"),
         payload=payload,
+        body_digest=digest,
     )
 
 
@@ -119,7 +180,8 @@ def _payload(event_name: str, item: Any, field_names: Mapping[str, str]) -> Even
     if not isinstance(item, Mapping):
         raise TypeError("payload is not an object")
     if event_name.startswith("user_") and "badge" not in event_name and "group" not in event_name:
-        return parse.user_details(item, field_names)
+        # User payloads carry no `active` flag: the record says so, and the store keeps what it knew.
+        return parse.user_details(item, field_names, webhook=True)
     if event_name.startswith("post_") and event_name != "post_liked":
         return parse.post(item)
     if event_name.startswith("topic_"):
@@ -133,10 +195,11 @@ def _payload(event_name: str, item: Any, field_names: Mapping[str, str]) -> Even
     if event_name == "post_liked":
         post = item.get("post") or {}
         user = item.get("user") or {}
+        # Like payloads are {post, user} without a date (the post's dates are not the like's).
         return ForumLike(
             post_id=int(post.get("id") or item["post_id"]),
             username=str(user.get("username") or item["username"]),
-            created_at=parse.parse_datetime(item.get("created_at") or post.get("updated_at")),
+            created_at=parse.parse_datetime(item.get("created_at")),
             topic_id=parse.as_int(post.get("topic_id")),
         )
     raise ValueError(f"no payload reader for {event_name}")

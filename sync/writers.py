@@ -28,7 +28,7 @@ from typing import Any
 
 from sync import parse
 from sync.client import ForumClient, Redirect
-from sync.errors import ForumNotFound, ForumRejected, ForumUnavailable, UnexpectedResponse
+from sync.errors import ForumNotFound, ForumRejected, ForumUnavailable, RepeatedGrant, UnexpectedResponse
 from sync.records import ForumBadge, ForumGroup, SentPost, UserBadge
 
 log = logging.getLogger(__name__)
@@ -376,9 +376,10 @@ class ForumWriter:
         `times` > 1 is for badges granted more than once: the n-th grant is sent
         only while the member holds fewer than n, so a retry never adds one more.
         """
-        held = self._held(username, badge_id, times)
-        if held is not None:
-            return held
+        grants = self._grants(username, badge_id)
+        if len(grants) >= times:
+            return grants[-1]
+        before = {g.id for g in grants}
         body: dict[str, Any] = {"username": username, "badge_id": badge_id}
         if reason:
             body["reason"] = reason
@@ -398,10 +399,22 @@ class ForumWriter:
             if held is None:
                 raise UnexpectedResponse("the forum confirmed the grant without returning it")
             return held
-        return parse.user_badge(item, username=username)
+        granted = parse.user_badge(item, username=username)
+        if granted.id in before:
+            # BadgeGranter returns the existing grant of a multiple_grant badge citing the same post: the
+            # member still holds it len(before) times, and reporting a new grant would make the counts drift.
+            raise RepeatedGrant(
+                f"badge {badge_id} for {username}: the forum returned grant {granted.id}, which already existed "
+                "(a multiple_grant badge is granted once per post)",
+                user_badge_id=granted.id,
+            )
+        return granted
+
+    def _grants(self, username: str, badge_id: int) -> list[UserBadge]:
+        return [ub for ub in self.list_badges_of(username) if ub.badge_id == badge_id]
 
     def _held(self, username: str, badge_id: int, times: int = 1) -> UserBadge | None:
-        grants = [ub for ub in self.list_badges_of(username) if ub.badge_id == badge_id]
+        grants = self._grants(username, badge_id)
         return grants[-1] if len(grants) >= times else None
 
 

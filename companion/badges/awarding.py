@@ -27,6 +27,7 @@ from companion.badges.catalogue import (
     seed_defaults,
 )
 from companion.badges.graph import build_graph, organisation_labels
+from companion.forum.connection import canonical_forum_url
 from companion.jobs.locks import job_lock
 from companion.outbox.delivery import enqueue
 from companion.store.models import Badge, BadgeGrant, Member, OutboxItem
@@ -143,9 +144,22 @@ def plan_awards(session: Session, *, forum_url: str | None, now: datetime, repor
     awards = evaluation.awards
     rows = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_({a.member_id for a in awards})))}
     planned_counts: dict[tuple[int, str], int] = {}
+    # The forum grants a multiple_grant badge once per post: a second award citing the same post is no grant.
+    cited = {
+        (member_id, badge_id, _post_path(url))
+        for member_id, badge_id, url in session.execute(
+            select(BadgeGrant.member_id, BadgeGrant.badge_id, BadgeGrant.evidence_url).where(
+                BadgeGrant.evidence_url.is_not(None)
+            )
+        )
+    }
     for award in awards:
         badge = by_key[award.badge_key]
         member = rows.get(award.member_id)
+        evidence = (award.member_id, badge.id, _post_path(award.evidence_url))
+        if badge.multiple_grant and award.evidence_url and evidence in cited:
+            continue
+        cited.add(evidence)
         reason = _ineligible_reason(member)
         if reason is not None:
             report.skipped.append(
@@ -171,6 +185,11 @@ def plan_awards(session: Session, *, forum_url: str | None, now: datetime, repor
         )
     report.badges_to_create = [b.key for b in badges if b.forum_badge_id is None]
     return badges
+
+
+def _post_path(url: str | None) -> str | None:
+    # Hosts differ between old and new reasons (API URL, canonical URL); the post is the path.
+    return url.split("://", 1)[-1].partition("/")[2] if url else None
 
 
 def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, now: datetime) -> None:
@@ -251,7 +270,7 @@ def _award(context, *, dry_run: bool, run_id: int | None, now: datetime) -> Awar
         # A dry run sees the defaults as they would be seeded, then rolls everything back.
         report.seeded = seed_defaults(session)
         record_delivered_ids(session)
-        plan_awards(session, forum_url=context.settings.forum_url, now=now, report=report)
+        plan_awards(session, forum_url=canonical_forum_url(context.settings), now=now, report=report)
         if dry_run:
             session.rollback()
         else:

@@ -38,6 +38,7 @@ class Ingestor:
         self._authors: dict[tuple[int, int], int | None] | None = None
         self._by_forum_id: dict[int, Member] | None = None
         self._membership_pairs: dict[int, set[int]] | None = None
+        self._related: set[int] = set()
 
     def preload_activity(self) -> None:
         """Load topics and posts once so a full sync finds them in the identity map instead of querying each."""
@@ -105,6 +106,7 @@ class Ingestor:
         """Insert or update a member from a forum user record."""
         by_name = self.members_by_username()
         member = self._members_by_forum_id().get(user.id)
+        is_new = member is None
         if member is None:
             member = Member(forum_user_id=user.id, username=user.username)
             self.session.add(member)
@@ -114,7 +116,12 @@ class Ingestor:
         member.name = user.name
         if user.email:
             member.email = user.email
-        member.active = user.active
+        if user.active_known:
+            member.active = user.active
+        elif is_new:
+            # Webhook user payloads do not say whether the account is activated: a new one is not taken
+            # for active until a read of the admin list says so (the next catch-up read).
+            member.active = False
         member.admin = user.admin
         member.moderator = user.moderator
         member.staged = user.staged
@@ -169,22 +176,45 @@ class Ingestor:
         current.clear()
         current.update(wanted)
 
+    def set_group_members(self, group_name: str, usernames: Iterable[str]) -> None:
+        """Make the stored members of one group exactly these (a catch-up read of the group's member list)."""
+        group = self._group(group_name)
+        wanted = {i for i in (self.member_id(n) for n in usernames) if i is not None}
+        for member_id, groups in self._memberships().items():
+            if group.id in groups and member_id not in wanted:
+                self.session.execute(
+                    delete(GroupMembership).where(
+                        GroupMembership.member_id == member_id, GroupMembership.group_id == group.id
+                    )
+                )
+                groups.discard(group.id)
+        for member_id in wanted:
+            self.add_to_group_id(member_id, group)
+
+    def add_to_group_id(self, member_id: int, group: ForumGroup) -> None:
+        """Record one membership by member id."""
+        groups = self._memberships().setdefault(member_id, set())
+        if group.id not in groups:
+            self.session.add(GroupMembership(member_id=member_id, group_id=group.id))
+            groups.add(group.id)
+
     def add_to_group(self, username: str, group_name: str) -> None:
         """Record one membership (from a webhook or a group member list)."""
         member_id = self.member_id(username)
         if member_id is None:
             return
-        group = self._group(group_name)
-        groups = self._memberships().setdefault(member_id, set())
-        if group.id not in groups:
-            self.session.add(GroupMembership(member_id=member_id, group_id=group.id))
-            groups.add(group.id)
+        self.add_to_group_id(member_id, self._group(group_name))
 
     def relations(self, user: ForumUser) -> None:
         """Replace whom the member ignores and mutes (needs the other members stored first)."""
         member_id = self.member_id(user.username)
         if member_id is None or not user.details_loaded:
             return
+        if member_id in self._related:
+            # Replaced twice in one session (a member listed twice): the rows added first must reach the
+            # database before the delete, or both sets are inserted at the next flush.
+            self.session.flush()
+        self._related.add(member_id)
         self.session.execute(delete(MemberRelation).where(MemberRelation.member_id == member_id))
         seen: set[tuple[int, str]] = set()
         for kind, names in (("ignore", user.ignored_usernames), ("mute", user.muted_usernames)):
@@ -260,7 +290,9 @@ class Ingestor:
         if member_id is None or self.session.get(Post, record.post_id) is None:
             return
         if self.session.get(Like, (record.post_id, member_id)) is None:
-            self.session.add(Like(post_id=record.post_id, member_id=member_id, created_at=record.created_at))
+            # Like webhooks carry no date: the moment it reached us is the best there is.
+            created_at = record.created_at or utcnow()
+            self.session.add(Like(post_id=record.post_id, member_id=member_id, created_at=created_at))
 
     def delete_post(self, post_id: int) -> None:
         """Forget a post deleted in the forum."""

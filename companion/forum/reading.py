@@ -1,11 +1,24 @@
-"""Full and incremental syncs from the forum into the store."""
+"""Full syncs and catch-up reads from the forum into the store.
+
+Incremental is the normal case: webhooks keep the store fresh between runs, and
+every run starts with a catch-up read of what changed since the last successful
+read, which repairs events lost while the companion was down (Discourse does not
+retry webhooks unless `retry_web_hook_events` is on). A catch-up reads:
+- new posts (back to the newest stored post id) and topics created since;
+- members: with the Data Explorer, all of them in one bulk query; without it,
+  the members who visited since (the admin list sorts by last seen, and a member
+  editing their profile is visiting) and those created since, one request each;
+- memberships of the custom groups (their member lists, 1000 per request).
+A full per-member read happens only on demand (`--full`) or for the first run.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -16,6 +29,12 @@ from companion.members.privacy import delete_member_data
 from companion.store.models import ConfigEntry, Member, Post, SyncCursor
 from companion.store.types import utcnow
 from sync.errors import DataExplorerUnavailable, ForumNotFound
+from sync.records import ForumUser
+
+# Reads since the last run start this much earlier, for clocks that disagree and reads that overlapped.
+CATCH_UP_MARGIN = timedelta(minutes=10)
+
+log = logging.getLogger(__name__)
 
 POSTS_CURSOR = "posts.newest_id"
 MEMBERS_CURSOR = "members.synced_at"
@@ -29,6 +48,7 @@ class SyncSummary:
 
     full: bool
     members: int = 0
+    groups: int = 0
     topics: int = 0
     posts: int = 0
     likes: int = 0
@@ -170,24 +190,58 @@ def _forget_deleted(context: Context, usernames: list[str]) -> int:
     return deleted
 
 
+def _changed_members(context: Context, since: datetime | None) -> tuple[list[ForumUser], bool]:
+    """Members to store again: all of them by the bulk path when it is there, else those active since."""
+    reader = context.forum.reader
+    if _prefer_bulk(context) and reader.data_explorer.available():
+        try:
+            return reader.read_members_bulk(), True
+        except DataExplorerUnavailable as exc:
+            log.warning("bulk member read failed, catching up member by member: %s", exc)
+    if since is None:
+        return [], False
+    floor = since - CATCH_UP_MARGIN
+    wanted: dict[int, ForumUser] = {}
+    # The "active" list sorts by last seen: walk it down to the last read. Profile edits are visits.
+    for summary in reader.iter_member_summaries(order="seen", ascending=False):
+        if summary.last_seen_at is None or summary.last_seen_at < floor:
+            break
+        wanted[summary.id] = summary
+    for summary in reader.iter_member_summaries(order="created", ascending=False):
+        if summary.created_at is not None and summary.created_at < floor:
+            break
+        wanted.setdefault(summary.id, summary)
+    return list(reader.read_member_details(list(wanted.values()))), False
+
+
 def _incremental_sync(context: Context, newest: str | None, since: str | None, progress: Progress) -> SyncSummary:
     reader = context.forum.reader
     summary = SyncSummary(full=False)
     since_at = datetime.fromisoformat(since) if since else None
     moment = utcnow()
     progress("reading", 0, None)
-    changes = reader.read_changes(since_post_id=int(newest) if newest else None, since=since_at)
-    with context.store.transaction() as session:
+    changes = reader.read_changes(since_post_id=int(newest) if newest else None, since=since_at, include_members=False)
+    members, summary.used_bulk_path = _changed_members(context, since_at)
+    groups = [g for g in reader.iter_groups() if not g.automatic]
+    memberships = {g.name: [m.username for m in reader.iter_group_members(g.name)] for g in groups}
+    with context.store.transaction() as session, session.no_autoflush:
         ingest = Ingestor(session)
-        for user in changes.new_members:
+        for group in groups:
+            ingest.group(group)
+        for user in members:
             ingest.member(user)
-        for user in changes.new_members:
+        for user in members:
             ingest.relations(user)
+        # After the members (their /u/ groups may be older than the lists read just now).
+        for name, usernames in memberships.items():
+            ingest.set_group_members(name, usernames)
+        summary.groups = len(groups)
+        session.flush()
         for topic in changes.topics:
             ingest.topic(topic)
         for post in sorted(changes.posts, key=lambda p: p.id):
             ingest.post(post)
-        summary.members = len(changes.new_members)
+        summary.members = len(members)
         summary.topics = len(changes.topics)
         summary.posts = len(changes.posts)
         if changes.newest_post_id is not None:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from companion.outbox.delivery import DeliveryResult
-from sync.errors import ForumRejected
+from sync.errors import ForumRejected, RepeatedGrant
 
 
 def _missing(kind: str, field: str) -> ForumRejected:
@@ -98,9 +98,17 @@ def grant_badge(forum, payload: Mapping[str, Any], key: str, uncertain: bool) ->
         if not matches:
             raise ForumRejected(f"badge {name!r} does not exist in the forum yet", status=404)
         badge_id = matches[0]
-    granted = forum.writer.grant_badge(
-        payload["username"], int(badge_id), reason=payload.get("reason"), times=int(payload.get("times", 1))
-    )
+    # Items queued with a reason on another host (the API URL) are moved onto the forum's own host.
+    reason = forum.badge_reason(payload.get("reason")) if hasattr(forum, "badge_reason") else payload.get("reason")
+    try:
+        granted = forum.writer.grant_badge(
+            payload["username"], int(badge_id), reason=reason, times=int(payload.get("times", 1))
+        )
+    except RepeatedGrant as repeat:
+        # Done, but not a new grant: no user_badge_id, so nothing records one more grant than the forum has.
+        return DeliveryResult(
+            extra={"forum_badge_id": int(badge_id), "user_badge_id": None, "repeat_of": repeat.user_badge_id}
+        )
     return DeliveryResult(extra={"forum_badge_id": int(badge_id), "user_badge_id": granted.id})
 
 

@@ -395,6 +395,8 @@ class WebhookEvent(Base):
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     event: Mapped[str] = mapped_column(String(50))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # SHA-256 of the signed body: a body replayed under another (unsigned) event name is recognised by it.
+    body_digest: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class ConnectNonce(Base):

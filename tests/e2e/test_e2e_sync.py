@@ -9,6 +9,8 @@ from companion.forum.reading import run_sync
 from companion.store.models import Like, Member, Organisation, Post, Topic, WebhookEvent
 from companion.web import create_app
 from sandbox import SandboxSettings, run_sandbox_server
+from sync.population import is_member_account
+from sync.records import ForumUser
 from tests.support.env import LiveServer, companion_context, free_port
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +19,13 @@ pytestmark = pytest.mark.e2e
 def count(store, model, *where):
     with store.transaction() as session:
         return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def is_member(user) -> bool:
+    """The companion's population rule applied to a sandbox account."""
+    return is_member_account(
+        ForumUser(id=user.id, username=user.username, email=user.email, active=user.active, staged=user.staged)
+    )
 
 
 def wait_for(condition, timeout=10.0):
@@ -51,7 +60,8 @@ def test_full_sync_stores_all_members_organisations_and_activity(network):
     forum, context = network
     summary = run_sync(context, full=True)
     state = forum.state
-    expected_members = [u for u in state.users.values() if u.id > 0 and u.active and not u.staged]
+    expected_members = [u for u in state.users.values() if is_member(u)]
+    assert len(expected_members) < len(state.users) - 4, "the forum also has system, discobot and other non-members"
     assert summary.members == len(expected_members) == count(context.store, Member)
     assert count(context.store, Organisation) == 12
     assert count(context.store, Member, Member.organisation_id.is_(None)) == 0
@@ -150,7 +160,7 @@ def test_bulk_path_reads_members_and_likes_in_a_few_requests(store, settings):
         for like in state.likes
         if state.posts[like.post_id].deleted_at is None
         and state.find_topic(state.posts[like.post_id].topic_id).archetype != "private_message"
-        and like.user_id in {m.id for m in state.users.values() if m.active and not m.staged}
+        and like.user_id in {m.id for m in state.users.values() if is_member(m)}
     }
     assert stored == public and len(stored) > 100
     # Members and likes in a handful of queries; posts and topics are paged as on the other path.

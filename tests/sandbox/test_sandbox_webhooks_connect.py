@@ -97,6 +97,7 @@ def test_state_changes_are_posted_signed_with_real_headers(receiver):
         "user_updated",
         "user_badge_granted",
         "user_badge_revoked",
+        "topic_destroyed",
         "post_destroyed",
         "user_destroyed",
     ]
@@ -140,7 +141,8 @@ def test_http_writes_fire_webhooks_and_the_log_records_attempts(receiver):
     assert all(d["status"] == 200 and d["attempt"] == 1 for d in log)
 
 
-def test_failed_deliveries_are_retried_with_the_same_event_id():
+def test_failed_deliveries_are_not_retried_by_default():
+    # app/jobs/regular/emit_web_hook_event.rb retries only when retry_web_hook_events is on (off by default).
     receiver = Receiver(failures=2)
     try:
         settings = SandboxSettings(
@@ -152,12 +154,29 @@ def test_failed_deliveries_are_retried_with_the_same_event_id():
             log = list(server.state.webhook_deliveries)
     finally:
         receiver.stop()
-    assert [(d.event_id, d.attempt, d.status) for d in log] == [
-        (event_id, 1, 500),
-        (event_id, 2, 500),
-        (event_id, 3, 200),
-    ]
-    assert [h["X-Discourse-Event-Id"] for h, _ in receiver.received] == [str(event_id)] * 3
+    assert [(d.event_id, d.attempt, d.status) for d in log] == [(event_id, 1, 500)]
+
+
+def test_retries_when_configured_each_carry_a_new_event_id():
+    receiver = Receiver(failures=2)
+    try:
+        settings = SandboxSettings(
+            members=10,
+            webhook_url=receiver.url,
+            webhook_secret=SECRET,
+            webhook_retry_delays=(0.01, 0.01, 0.01),
+            retry_web_hook_events=True,
+        )
+        with run_sandbox_server(settings) as server:
+            event_id = server.state.webhooks.ping()
+            assert server.state.webhooks.wait_idle(10)
+            log = list(server.state.webhook_deliveries)
+    finally:
+        receiver.stop()
+    assert [(d.attempt, d.status) for d in log] == [(1, 500), (2, 500), (3, 200)]
+    ids = [h["X-Discourse-Event-Id"] for h, _ in receiver.received]
+    assert ids[0] == str(event_id) and len(set(ids)) == 3, "each retry is a new event"
+    assert len({body for _, body in receiver.received}) == 1
     assert receiver.received[0][1] == b'{"ping":"OK"}'
 
 
@@ -314,3 +333,31 @@ def test_connect_accepts_a_payload_whose_line_breaks_a_browser_form_turned_into_
     )
     assert response.status_code == 302
     assert _answer(response.headers["Location"])["nonce"] == "n-crlf"
+
+
+def test_suspension_group_removal_recovery_events_and_user_payloads_without_active(receiver):
+    from datetime import UTC, datetime, timedelta
+
+    settings = SandboxSettings(members=20, webhook_url=receiver.url, webhook_secret=SECRET, admin_requests_per_minute=0)
+    with run_sandbox_server(settings) as server:
+        forum = server.state
+        user = next(u for u in forum.users.values() if u.id > 0 and not u.staged and u.active)
+        group = next(g for g in forum.groups.values() if not g.automatic and user.id in g.members)
+        forum.remove_group_members(group, [user])
+        forum.suspend_user(user.username, datetime.now(UTC) + timedelta(days=3))
+        forum.unsuspend_user(user.username)
+        post = next(p for p in forum.posts.values() if p.deleted_at is None and p.post_number == 2)
+        forum.destroy_post(post.id)
+        forum.recover_post(post.id)
+        assert forum.webhooks.wait_idle(10)
+    assert receiver.events() == [
+        "user_removed_from_group",
+        "user_suspended",
+        "user_unsuspended",
+        "post_destroyed",
+        "post_recovered",
+    ]
+    bodies = [json.loads(body) for _, body in receiver.received]
+    assert bodies[0]["group_user"] == {"group_id": group.id, "user_id": user.id}
+    assert all("active" not in b["user"] for b in bodies if "user" in b), "WebHookUserSerializer has no active"
+    assert bodies[1]["user"]["suspended_till"] is not None

@@ -16,6 +16,7 @@ from tests.support.synckit import BASE_URL, fixture
 
 JSON_TYPE = "application/json; charset=utf-8"
 DE = "/admin/plugins/discourse-data-explorer"
+STANDALONE_DE = "/admin/plugins/explorer"
 
 
 @dataclass
@@ -158,9 +159,20 @@ class FakeForum:
                 "site_settings": [{"setting": "enable_discourse_connect_provider", "value": self.connect_provider}]
             },
         )
-        r("GET", DE + r"/queries\.json", self._queries)
-        r("POST", DE + r"/queries\.json", self._save_query)
-        r("POST", DE + r"/queries/(\d+)/run\.json", self._run_query)
+        r(
+            "GET",
+            r"/admin/config/site_settings\.json",
+            lambda query, body: {
+                "site_settings": [
+                    {"setting": "enable_discourse_connect_provider", "value": self.connect_provider},
+                    {"setting": "retry_web_hook_events", "value": False},
+                ]
+            },
+        )
+        for prefix in (DE, STANDALONE_DE):
+            r("GET", prefix + r"/queries\.json", self._queries)
+            r("POST", prefix + r"/queries\.json", self._save_query)
+            r("POST", prefix + r"/queries/(\d+)/run\.json", self._run_query)
 
     def _admin_list(self, flag, query, body):
         page = int(query.get("page", 1))
@@ -175,6 +187,7 @@ class FakeForum:
                 username=m.username,
                 email=f"{m.username}@example.org",
                 trust_level=1,
+                active=True,
             )
             for m in chunk
         ]
@@ -450,7 +463,7 @@ class FakeForum:
         definition = next(q for q in ALL_QUERIES if q.name == saved["name"])
         params = json.loads(body["params"])
         offset, limit = int(params.get("offset", 0)), int(body.get("limit", 1000))
-        if definition.name == "companion_members_v1":
+        if definition.name == "companion_members_v2":
             rows = [
                 [
                     m.id,

@@ -58,6 +58,12 @@ UNPUBLISHED = {
     ("GET", "/admin/plugins/discourse-data-explorer/queries.json"),
     ("POST", "/admin/plugins/discourse-data-explorer/queries.json"),
     ("POST", "/admin/plugins/discourse-data-explorer/queries/{id}/run.json"),
+    ("GET", "/admin/plugins/explorer/queries.json"),
+    ("GET", "/admin/config/site_settings.json"),
+    ("GET", "/admin/site_settings.json"),
+    ("GET", "/admin/api/web_hooks.json"),
+    ("POST", "/admin/plugins/explorer/queries.json"),
+    ("POST", "/admin/plugins/explorer/queries/{id}/run.json"),
 }
 
 

@@ -38,12 +38,17 @@ NOT_IN_SPEC = {
     ("GET", f"{DE}/queries.json"): "Data Explorer plugin: detect it and list saved queries",
     ("POST", f"{DE}/queries.json"): "Data Explorer plugin: save the companion's bulk queries",
     ("POST", f"{DE}/queries/{{id}}/run.json"): "Data Explorer plugin: run a saved bulk query",
+    ("GET", "/admin/plugins/explorer/queries.json"): "standalone Data Explorer plugin: the older prefix",
+    ("POST", "/admin/plugins/explorer/queries.json"): "standalone Data Explorer plugin: save a query",
+    ("POST", "/admin/plugins/explorer/queries/{id}/run.json"): "standalone Data Explorer plugin: run a query",
     ("GET", "/admin/api/web_hooks.json"): "probe only: report whether webhooks are configured",
-    ("GET", "/admin/site_settings.json"): "probe only: report whether the DiscourseConnect provider is enabled",
+    ("GET", "/admin/site_settings.json"): "probe fallback for versions without the config endpoint",
+    ("GET", "/admin/config/site_settings.json"): "probe only: read named site settings (filter_names[])",
 }
 # Query parameters Discourse accepts that the spec does not list for that operation.
 EXTRA_QUERY_PARAMS = {
     ("GET", "/latest.json"): {"page"},
+    ("GET", "/u/{username}.json"): {"skip_track_visit"},  # UsersController#show: no profile view counted
     ("GET", "/groups.json"): {"page"},
     ("GET", "/groups/{name}/members.json"): {"limit", "offset"},
     ("GET", "/topics/private-messages-sent/{username}.json"): {"page"},

@@ -56,3 +56,27 @@ def test_probe_reports_an_unreachable_forum():
         report = probe_forum(make_client())
     assert not report.reachable and not report.api_key_valid
     assert report.problems
+
+
+def test_site_settings_are_read_by_name_not_by_downloading_all_of_them():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        FakeForum(rsps, data_explorer=True)
+        report = probe_forum(make_client())
+        paths = [call.request.path_url for call in rsps.calls]
+    assert report.webhook_retries == "off" and report.connect_provider == "enabled"
+    assert report.data_explorer_prefix == "/admin/plugins/discourse-data-explorer"
+    settings_calls = [p for p in paths if "site_settings" in p]
+    assert len(settings_calls) == 1 and settings_calls[0].startswith("/admin/config/site_settings.json?filter_names")
+    assert "retry_web_hook_events" in settings_calls[0]
+
+
+def test_site_settings_fall_back_to_the_full_list_on_older_forums():
+    from sync.probe import read_site_settings
+
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{BASE_URL}/admin/config/site_settings.json", status=404, json={"errors": ["not found"]})
+        rsps.get(
+            f"{BASE_URL}/admin/site_settings.json",
+            json={"site_settings": [{"setting": "retry_web_hook_events", "value": True}, {"setting": "title"}]},
+        )
+        assert read_site_settings(make_client(), ("retry_web_hook_events",)) == {"retry_web_hook_events": True}

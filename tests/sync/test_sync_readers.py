@@ -57,7 +57,7 @@ def test_bulk_path_reads_everything_in_a_few_requests(rsps):
     assert members[1].ignored_usernames == ("user1",)
     assert members[1].groups == ("wesel",)
     assert client.requests_made <= 5
-    assert [q["name"] for q in forum.queries] == ["companion_members_v1"]
+    assert [q["name"] for q in forum.queries] == ["companion_members_v2"]
     # The saved query is reused, not saved twice.
     reader2, _ = make_reader()
     reader2.read_members()
@@ -183,15 +183,47 @@ def test_multi_select_user_fields_are_joined():
 
 
 def test_bulk_path_keeps_the_same_population_as_the_admin_list():
-    row = {"user_id": 9, "username": "staged1", "active": True, "staged": True, "user_fields": "{}"}
-    inactive = {"user_id": 10, "username": "new1", "active": "f", "staged": "f", "user_fields": {}}
-    real = {"user_id": 11, "username": "real", "active": "t", "staged": "f", "user_fields": '{"1": "Stadt Essen"}'}
+    row = {"uid": 9, "username": "staged1", "active": True, "staged": True, "user_fields": "{}"}
+    inactive = {"uid": 10, "username": "new1", "active": "f", "staged": "f", "user_fields": {}}
+    real = {"uid": 11, "username": "real", "active": "t", "staged": "f", "user_fields": '{"1": "Stadt Essen"}'}
+    system = {"uid": -1, "username": "system", "active": "t", "staged": "f", "user_fields": {}}
+    anonymized = {"uid": 12, "username": "anon1a2b", "email": "anon1a2b@anonymized.invalid", "active": "t"}
 
     class Explorer:
         def rows(self, query):
-            return [row, inactive, real]
+            return [system, row, inactive, real, anonymized]
 
     reader = ForumReader(None, data_explorer=Explorer())  # type: ignore[arg-type]
     reader._field_names = {"1": "Verwaltung"}
     [member] = reader.read_members_bulk()
     assert member.username == "real" and member.user_fields == {"Verwaltung": "Stadt Essen"}
+
+
+def test_member_reads_do_not_count_as_profile_views_and_walk_a_stable_order(rsps):
+    FakeForum(rsps, members=3)
+    reader, _client = make_reader()
+    list(reader.iter_members(details=True))
+    urls = [call.request.url for call in rsps.calls]
+    profile_reads = [u for u in urls if "/u/user" in u]
+    assert profile_reads and all("skip_track_visit=true" in u for u in profile_reads)
+    listing = [u for u in urls if "/admin/users/list/" in u]
+    assert listing and all("order=created" in u and "asc=true" in u for u in listing)
+
+
+def test_a_member_listed_twice_is_returned_once(rsps):
+    forum = FakeForum(rsps, members=3)
+    forum.members.insert(2, forum.members[0])  # moved down the list while it was walked
+    reader, _client = make_reader()
+    members, _ = reader.read_members(prefer_bulk=False)
+    assert sorted(m.id for m in members) == sorted({m.id for m in forum.members})
+
+
+def test_user_field_requirement_replaces_required():
+    site = {
+        "user_fields": [
+            {"id": 1, "name": "Verwaltung", "requirement": "for_all_users"},
+            {"id": 2, "name": "Thema", "requirement": "optional", "required": True},
+            {"id": 3, "name": "Alt", "required": True},
+        ]
+    }
+    assert [d.required for d in parse.user_field_definitions(site)] == [True, False, True]

@@ -19,9 +19,10 @@ from sync.records import (
     ForumUser,
     GroupMembershipChange,
     Ping,
+    UnusedEvent,
     UserBadge,
 )
-from sync.webhooks import parse_event, signature_for, verify_signature
+from sync.webhooks import MAX_JSON_DEPTH, json_depth_exceeds, parse_event, signature_for, verify_signature
 
 SECRET = "my_lovely_secret_for_web_hook"
 
@@ -113,9 +114,15 @@ def test_missing_event_headers_are_400():
         parse_event({"X-Discourse-Event-Signature": signature_for(SECRET, raw)}, raw, secret=SECRET)
 
 
-def test_unknown_event_or_missing_payload_is_422():
+def test_real_events_the_companion_does_not_use_are_unused_not_422():
+    for name, key in (("category_created", "category"), ("user_logged_in", "user"), ("chat_message_created", "chat")):
+        event = deliver(name, key, {key: {"id": 1}})
+        assert event.payload == UnusedEvent(name)
+
+
+def test_missing_or_unusable_payload_of_a_used_event_is_422():
     with pytest.raises(WebhookUnsupported) as info:
-        deliver("category_created", "category", {"category": {"id": 1}})
+        deliver("post_created", "post", {"user": {"id": 1}})
     assert info.value.http_status == 422
     with pytest.raises(WebhookUnsupported):
         deliver("post_created", "post", {"user": {"id": 1}})
@@ -212,3 +219,71 @@ def test_the_same_event_id_is_reported_for_duplicates():
     first = deliver("ping", "ping", {"ping": "OK"}, event_id="99")
     second = deliver("ping", "ping", {"ping": "OK"}, event_id="99")
     assert first.event_id == second.event_id == "99"
+
+
+def deliver_raw(event: str, raw: bytes):
+    headers = {
+        "X-Discourse-Event-Id": "99",
+        "X-Discourse-Event-Type": event.split("_")[0],
+        "X-Discourse-Event": event,
+        "X-Discourse-Event-Signature": signature_for(SECRET, raw),
+    }
+    return parse_event(headers, raw, secret=SECRET)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"user":' + b'{"a":' * 5_000 + b"1" + b"}" * 5_000 + b"}",
+    ],
+    ids=["100k-nested-arrays", "objects-5000-deep"],
+)
+def test_deeply_nested_json_is_malformed_before_the_parser_runs(raw):
+    with pytest.raises(WebhookMalformed) as info:
+        deliver_raw("user_updated", raw)
+    assert info.value.http_status == 400 and "deeper" in str(info.value)
+
+
+def test_depth_counts_brackets_outside_strings_only():
+    assert not json_depth_exceeds(json.dumps({"bio_raw": "[" * 10_000}).encode())
+    nested: object = 1
+    for _ in range(MAX_JSON_DEPTH):
+        nested = [nested]
+    assert not json_depth_exceeds(json.dumps(nested).encode())
+    assert json_depth_exceeds(json.dumps([nested]).encode())
+
+
+def test_user_payload_without_active_does_not_claim_an_activated_account():
+    event = deliver("user_created", "user", {"user": {"id": 5, "username": "neu"}})
+    assert event.payload.active_known is False
+    event = deliver("user_updated", "user", {"user": {"id": 5, "username": "neu", "active": False}})
+    assert event.payload.active_known is True and event.payload.active is False
+
+
+def test_topic_author_is_created_by_at_the_top_level():
+    body = {"topic": {"id": 3, "title": "Offene Daten", "created_by": {"id": 8, "username": "jonas"}}}
+    event = deliver("topic_created", "topic", body)
+    assert event.payload.username == "jonas" and event.payload.user_id == 8
+
+
+def test_like_events_carry_no_date_and_none_is_invented():
+    body = {"like": {"post": {"id": 4, "topic_id": 2, "updated_at": "2026-01-01T00:00:00Z"}, "user": {"username": "a"}}}
+    event = deliver("post_liked", "like", body)
+    assert event.payload.created_at is None
+
+
+@pytest.mark.parametrize(
+    "event_name",
+    ["user_suspended", "user_unsuspended", "user_approved", "post_recovered", "topic_destroyed", "topic_recovered"],
+)
+def test_real_events_that_matter_are_parsed(event_name):
+    key = event_name.split("_")[0]
+    body = {"user": {"id": 5, "username": "x"}} if key == "user" else {key: {"id": 5, "topic_id": 1, "title": "T"}}
+    assert deliver(event_name, key, body).event_name == event_name
+
+
+def test_the_body_digest_is_carried_and_independent_of_headers():
+    first = deliver("user_updated", "user", {"user": {"id": 5, "username": "x"}}, event_id="1")
+    second = deliver("user_destroyed", "user", {"user": {"id": 5, "username": "x"}}, event_id="2")
+    assert first.body_digest == second.body_digest and len(first.body_digest) == 64
