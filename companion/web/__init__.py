@@ -103,7 +103,6 @@ def create_app(
         SECRET_KEY=settings.secret_key,
         PERMANENT_SESSION_LIFETIME=auth.SESSION_LIFETIME,
         MAX_CONTENT_LENGTH=max(settings.webhook_max_bytes, 1024 * 1024),
-        RATE_LIMITS_ENABLED=True,
     )
     app.extensions["companion"] = context
     security.install_security(app, forum_url=settings.forum_url, secure_cookie=settings.session_cookie_secure)
@@ -118,6 +117,8 @@ def create_app(
         nav_links.extend(getattr(module, "NAV_LINKS", []))
     app.extensions["companion_nav"] = nav_links
 
+    security.install_proxy_fix(app, settings.trusted_proxies)
+    app.extensions["companion_limiter"] = security.install_rate_limits(app, settings.ratelimit_storage_url)
     app.before_request(auth.load_member)
     _install_template_globals(app)
     _install_error_pages(app)
@@ -182,8 +183,6 @@ def _install_error_pages(app: Flask) -> None:
         title = ERROR_TITLES.get(code, error.name)
         text = ERROR_TEXTS.get(code, "")
         response = app.make_response((render_template("error.html", code=code, title=title, text=text), code))
-        if code == 429 and getattr(g, "retry_after", None):
-            response.headers["Retry-After"] = str(g.retry_after)
         return response
 
     @app.errorhandler(Exception)
