@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from companion import __version__
 from companion.cli import badges, circles, demo, nightly, rules, serve, sync, worker
 from companion.cli import check as check_commands
 from companion.cli import db as db_commands
@@ -14,6 +15,7 @@ from companion.cli.base import CompanionGroup, pass_context
 
 
 @click.group(cls=CompanionGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="companion", message="%(prog)s %(version)s")
 def main() -> None:
     """Companion service for a Discourse network of organisations.
 

@@ -144,6 +144,10 @@ def _install_template_globals(app: Flask) -> None:
             "current_locale": locale,
             "other_locale": "en" if locale == "de" else "de",
             "forum_url": get_context().settings.forum_url,
+            # AGPL section 13 and the German Impressum/Datenschutz duty: on every page.
+            "source_url": get_context().settings.source_url,
+            "imprint_url": get_context().settings.imprint_url,
+            "privacy_url": get_context().settings.privacy_url,
         }
 
 
