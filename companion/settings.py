@@ -244,7 +244,9 @@ SETTINGS: tuple[Setting, ...] = (
         "Where rate-limit counters live: memory:// (each process counts alone) or redis://host:6379/0 (shared).",
         _parse_limiter_storage,
     ),
-    Setting("LOG_FORMAT", "text", "Log lines as text or as JSON objects (one per line).", _parse_choice("text", "json")),
+    Setting(
+        "LOG_FORMAT", "text", "Log lines as text or as JSON objects (one per line).", _parse_choice("text", "json")
+    ),
     Setting(
         "PROGRESS_EVERY_SECONDS",
         "30",
@@ -265,7 +267,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SOURCE_URL", "", "Where users get the source code of this instance (AGPL section 13).", _parse_url),
     Setting("IMPRINT_URL", "", "Link to the operator's Impressum, shown in every page's footer.", _parse_url),
-    Setting("PRIVACY_URL", "", "Link to the operator's Datenschutzerklärung, shown in every page's footer.", _parse_url),
+    Setting(
+        "PRIVACY_URL", "", "Link to the operator's Datenschutzerklärung, shown in every page's footer.", _parse_url
+    ),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -66,7 +66,7 @@ def current() -> None:
 
 
 @db.command()
-@click.option("-m", "--message", required=True, help="What the migration changes, e.g. \"add worker heartbeats\".")
+@click.option("-m", "--message", required=True, help='What the migration changes, e.g. "add worker heartbeats".')
 @click.option("--rev-id", help="Revision id (default: a random one), e.g. 0003_meetups.")
 def revision(message: str, rev_id: str | None) -> None:
     """Write the next migration from what the models add or change (Alembic autogenerate).

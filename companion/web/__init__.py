@@ -57,7 +57,7 @@ def _build_context(context: Context | None, settings: Settings | None, store: St
 
 def _blueprint_modules() -> list[Any]:
     """Every module with pages, in menu order; "webhooks" is exempt from CSRF (the forum signs its calls instead)."""
-    from companion.web import auth, badges, circles, health, i18n, member, suggestions, webhooks
+    from companion.web import auth, badges, circles, health, i18n, member, metrics, suggestions, webhooks
     from companion.web.admin import audit, dashboard, organisations, rules, runs, templates
 
     return [
@@ -75,6 +75,7 @@ def _blueprint_modules() -> list[Any]:
         dashboard,
         webhooks,
         health,
+        metrics,
     ]
 
 

@@ -17,9 +17,7 @@ def make_app(settings, store, **overrides):
 
 def login_from(client, address: str, proxy: str = "172.18.0.2") -> int:
     """One login request as the TLS proxy forwards it: the proxy connects, the client is in X-Forwarded-For."""
-    return client.get(
-        "/login", headers={"X-Forwarded-For": address}, environ_base={"REMOTE_ADDR": proxy}
-    ).status_code
+    return client.get("/login", headers={"X-Forwarded-For": address}, environ_base={"REMOTE_ADDR": proxy}).status_code
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_budget(web_settings, sqlite_store):
