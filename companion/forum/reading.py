@@ -101,8 +101,7 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
             "COMPANION_FORUM_BULK=on, but the forum's Data Explorer does not answer: enable the plugin "
             "(data_explorer_enabled) or set COMPANION_FORUM_BULK=auto"
         )
-    progress("reading", 0, None)
-    snapshot = reader.read_all(prefer_bulk=_prefer_bulk(context), include_likes=False)
+    snapshot = reader.read_all(prefer_bulk=_prefer_bulk(context), include_likes=False, progress=progress)
     summary.used_bulk_path = snapshot.used_bulk_path
     likes = list(snapshot.likes)
     if snapshot.used_bulk_path:
@@ -121,8 +120,8 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         for index, user in enumerate(snapshot.members, 1):
             ingest.member(user)
             seen.add(user.id)
-            if index % 200 == 0 or index == total:
-                progress("members", index, total)
+            if index % 50 == 0 or index == total:
+                progress("storing members", index, total)
         for user in snapshot.members:
             ingest.relations(user)
         for membership in snapshot.group_members:
@@ -141,7 +140,7 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         for index, post in enumerate(sorted(snapshot.posts, key=lambda p: p.id), 1):
             ingest.post(post)
             if index % 500 == 0:
-                progress("posts", index, len(snapshot.posts))
+                progress("storing posts", index, len(snapshot.posts))
         summary.posts = len(snapshot.posts)
         session.flush()
         for like in likes:
@@ -152,7 +151,6 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         _set_cursor(session, POSTS_CURSOR, str(newest or stored_newest or 0))
         _set_cursor(session, MEMBERS_CURSOR, moment.isoformat())
     summary.deleted = _forget_deleted(context, missing)
-    progress("done", summary.members, summary.members)
     return summary
 
 
@@ -175,7 +173,6 @@ def _incremental_sync(context: Context, newest: str | None, since: str | None, p
     summary = SyncSummary(full=False)
     since_at = datetime.fromisoformat(since) if since else None
     moment = utcnow()
-    progress("reading", 0, None)
     changes = reader.read_changes(since_post_id=int(newest) if newest else None, since=since_at)
     with context.store.transaction() as session:
         ingest = Ingestor(session)
@@ -193,5 +190,4 @@ def _incremental_sync(context: Context, newest: str | None, since: str | None, p
         if changes.newest_post_id is not None:
             _set_cursor(session, POSTS_CURSOR, str(changes.newest_post_id))
         _set_cursor(session, MEMBERS_CURSOR, moment.isoformat())
-    progress("done", summary.posts, summary.posts)
     return summary
