@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.forum.connection import build_forum_client
+from companion.ops.compute import configure_numba
 from companion.ops.logs import configure_logging
 from companion.settings import Settings, load_settings
 from companion.store import migrate
@@ -26,6 +27,7 @@ class Context:
         """Load settings, open the store and (unless told otherwise) check its schema is current."""
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format)
+        configure_numba()
         # Alembic announces its dialect on every schema check; that is noise in a command's output.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
         store = open_store(settings.database_url)

@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from companion.context import Context
+from companion.ops.compute import configure_numba
 from companion.settings import Settings, load_settings
 from companion.store.db import Store, open_store
 
@@ -91,6 +92,7 @@ def create_app(
 
     context = _build_context(context, settings, store, forum)
     settings = context.settings
+    configure_numba()
     app = Flask(
         "companion",
         root_path=str(PACKAGE_ROOT),
