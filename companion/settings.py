@@ -329,9 +329,10 @@ class Settings:
 def _raw_value(setting: Setting, environ: Mapping[str, str]) -> tuple[str | None, str]:
     """The raw text of a setting and where it came from; a secret may also come from a file (Docker secrets)."""
     raw = environ.get(setting.env_name)
-    if raw is not None:
-        return raw, "environment"
     path = environ.get(setting.env_name + "_FILE") if setting.secret else None
+    # An empty variable does not hide the file: compose passes both, and the operator fills one.
+    if raw is not None and (raw.strip() or not path):
+        return raw, "environment"
     if not path:
         return None, "default"
     try:

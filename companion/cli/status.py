@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 
 import click
@@ -22,8 +23,11 @@ def _age(seconds: float | None) -> str:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /health.")
+@click.option(
+    "--this-host", is_flag=True, help="Judge only workers on this host (the worker container's own health check)."
+)
 @pass_context()
-def status(context, as_json: bool) -> None:
+def status(context, as_json: bool, this_host: bool) -> None:
     """Show whether the worker is alive, the outbox by state and when the last nightly run and sync were.
 
     Exits with 1 when the worker is silent (as /health answers 503), so it can
@@ -33,12 +37,14 @@ def status(context, as_json: bool) -> None:
     Examples:
       companion status
       companion status --json
+      companion status --this-host     exit 1 unless a worker on this host is alive
     """
     from companion.ops.status import collect_status
     from companion.store.types import utcnow
 
     now = utcnow()
-    report = collect_status(context.store, context.settings, now)
+    host = socket.gethostname() if this_host else None
+    report = collect_status(context.store, context.settings, now, host=host)
     if as_json:
         click.echo(json.dumps({"status": "ok" if report.healthy else "unavailable", **report.as_dict()}, indent=2))
     else:

@@ -54,11 +54,19 @@ class WorkerHealth:
         }
 
 
-def worker_health(store: Store, *, silent_after: float, required: bool, now: datetime | None = None) -> WorkerHealth:
-    """How the newest heartbeat compares with the allowed silence; never seen counts as silent when required."""
+def worker_health(
+    store: Store, *, silent_after: float, required: bool, now: datetime | None = None, host: str | None = None
+) -> WorkerHealth:
+    """How the newest heartbeat (of workers on host, if given) compares with the allowed silence.
+
+    A worker never seen counts as silent where one is required (production).
+    """
     moment = now or utcnow()
+    query = select(WorkerHeartbeat).order_by(WorkerHeartbeat.beat_at.desc()).limit(1)
+    if host is not None:
+        query = query.where(WorkerHeartbeat.worker_id.startswith(f"{host}:", autoescape=True))
     with store.session() as session:
-        row = session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.beat_at.desc()).limit(1)).first()
+        row = session.scalars(query).first()
         if row is None:
             return WorkerHealth("never seen", None, None, None, healthy=not required)
         age = (moment - row.beat_at).total_seconds()

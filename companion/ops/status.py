@@ -50,11 +50,11 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def collect_status(store: Store, settings: Settings, now: datetime | None = None) -> Status:
+def collect_status(store: Store, settings: Settings, now: datetime | None = None, host: str | None = None) -> Status:
     """Read the status from the database (a handful of small aggregate queries)."""
     moment = now or utcnow()
     worker = worker_health(
-        store, silent_after=settings.worker_silent_after, required=settings.worker_required, now=moment
+        store, silent_after=settings.worker_silent_after, required=settings.worker_required, now=moment, host=host
     )
     with store.session() as session:
         counts = dict.fromkeys(OUTBOX_STATES, 0)

@@ -108,3 +108,16 @@ def test_status_command_prints_the_same_and_fails_when_silent(store, settings, m
     result = CliRunner().invoke(main, ["status", "--json"])
     assert result.exit_code == 1
     assert '"status": "silent"' in result.output
+
+
+def test_status_for_this_host_ignores_workers_elsewhere(store, settings, monkeypatch):
+    import socket
+
+    monkeypatch.setenv("COMPANION_DATABASE_URL", store.url)
+    beat(store, "another-host:12")
+    result = CliRunner().invoke(main, ["status", "--this-host"])
+    assert result.exit_code == 0 and "worker: never seen" in result.output
+    monkeypatch.setenv("COMPANION_WORKER_REQUIRED", "true")
+    assert CliRunner().invoke(main, ["status", "--this-host"]).exit_code == 1
+    beat(store, f"{socket.gethostname()}:34")
+    assert CliRunner().invoke(main, ["status", "--this-host"]).exit_code == 0

@@ -36,3 +36,14 @@ def test_version_option_prints_the_package_version():
     assert result.exit_code == 0
     assert result.output.strip() == f"companion {__version__}"
     assert __version__ != "0+unknown"
+
+
+def test_license_file_is_the_agpl_the_package_declares():
+    import tomllib
+
+    from tests.support.env import REPO
+
+    text = (REPO / "LICENSE").read_text()
+    assert text.lstrip().startswith("GNU AFFERO GENERAL PUBLIC LICENSE")
+    assert "Version 3, 19 November 2007" in text and "13. Remote Network Interaction" in text
+    assert tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["license"]["text"] == "AGPL-3.0-or-later"
