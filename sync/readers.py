@@ -263,7 +263,7 @@ class ForumReader:
         definitions = self.read_user_fields()
         members, used_bulk = self.read_members(prefer_bulk=prefer_bulk, progress=progress)
         groups = list(self.iter_groups())
-        memberships = []
+        memberships: list[GroupMember] = []
         for index, group in enumerate(groups, 1):
             progress("reading groups", index, len(groups))
             if not group.automatic:

@@ -6,7 +6,6 @@ import click
 
 from companion.settings import SETTINGS, load_settings
 
-
 # What docker-compose.yml uses where it differs from the setting's default (tests/deploy holds them in step).
 COMPOSE_DEFAULTS = {
     "INSTANCE_PATH": "/var/lib/companion",

@@ -24,7 +24,7 @@ def configure_numba() -> str:
     layer = requested if requested in THREAD_SAFE_LAYERS else DEFAULT_LAYER
     if requested and requested != layer:
         log.warning("NUMBA_THREADING_LAYER=%s is not safe under concurrent requests; using %s", requested, layer)
-    numba.config.THREADING_LAYER = layer
+    numba.config.THREADING_LAYER = layer  # type: ignore[attr-defined]
     return layer
 
 

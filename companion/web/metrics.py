@@ -73,5 +73,5 @@ def metrics():
     """Every metric of the companion in Prometheus' exposition format."""
     context = get_context()
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(StatusCollector(collect_status(context.store, context.settings)))  # type: ignore[arg-type]
+    registry.register(StatusCollector(collect_status(context.store, context.settings)))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -137,5 +137,5 @@ def install_rate_limits(app: Flask, storage_url: str) -> Limiter:
     for endpoint, view in list(app.view_functions.items()):
         name = getattr(view, "companion_rate_limit", None)
         if name is not None:
-            app.view_functions[endpoint] = limiter.shared_limit(configured(name), scope=name)(view)
+            app.view_functions[endpoint] = limiter.shared_limit(configured(name), scope=name)(view)  # type: ignore[assignment]
     return limiter
