@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.forum.connection import build_forum_client
+from companion.ops.compute import configure_numba
+from companion.ops.logs import configure_logging
 from companion.settings import Settings, load_settings
 from companion.store import migrate
 from companion.store.db import Store, open_store
@@ -24,7 +26,8 @@ class Context:
     def from_environment(cls, *, check_schema: bool = True) -> Context:
         """Load settings, open the store and (unless told otherwise) check its schema is current."""
         settings = load_settings()
-        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(settings.log_level, settings.log_format)
+        configure_numba()
         # Alembic announces its dialect on every schema check; that is noise in a command's output.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
         store = open_store(settings.database_url)

@@ -112,6 +112,13 @@ def _parse_database_url(raw: str) -> str | None:
     return value
 
 
+def _parse_limiter_storage(raw: str) -> str:
+    value = raw.strip()
+    if not re.match(r"^(memory://|rediss?://\S+)$", value):
+        raise ValueError("expected memory:// or a redis://host:port/db URL")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name, default, parser, help text and whether it is secret."""
@@ -250,6 +257,45 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_choice("de", "en"),
     ),
     Setting("LOG_LEVEL", "info", "Logging level.", _parse_choice("debug", "info", "warning", "error")),
+    # --- Operations: proxy, rate limits, logs, worker health, legal links (issue 15) ---
+    Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        "Number of reverse proxies in front of the companion whose X-Forwarded-* headers are trusted (0: none).",
+        _int_between(0, 5),
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URL",
+        "memory://",
+        "Where rate-limit counters live: memory:// (each process counts alone) or redis://host:6379/0 (shared).",
+        _parse_limiter_storage,
+    ),
+    Setting(
+        "LOG_FORMAT", "text", "Log lines as text or as JSON objects (one per line).", _parse_choice("text", "json")
+    ),
+    Setting(
+        "PROGRESS_EVERY_SECONDS",
+        "30",
+        "Seconds between progress log lines of long commands when they do not run on a terminal.",
+        _float_between(1, 3600),
+    ),
+    Setting(
+        "WORKER_SILENT_AFTER",
+        "180",
+        "Seconds without a worker heartbeat after which /health answers 503.",
+        _int_between(30, 86_400),
+    ),
+    Setting(
+        "WORKER_REQUIRED",
+        "false",
+        "Whether /health answers 503 while no worker has ever reported (true in production).",
+        _parse_bool,
+    ),
+    Setting("SOURCE_URL", "", "Where users get the source code of this instance (AGPL section 13).", _parse_url),
+    Setting("IMPRINT_URL", "", "Link to the operator's Impressum, shown in every page's footer.", _parse_url),
+    Setting(
+        "PRIVACY_URL", "", "Link to the operator's Datenschutzerklärung, shown in every page's footer.", _parse_url
+    ),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -306,14 +352,29 @@ class Settings:
         return str(value)
 
 
+def _raw_value(setting: Setting, environ: Mapping[str, str]) -> tuple[str | None, str]:
+    """The raw text of a setting and where it came from; a secret may also come from a file (Docker secrets)."""
+    raw = environ.get(setting.env_name)
+    path = environ.get(setting.env_name + "_FILE") if setting.secret else None
+    # An empty variable does not hide the file: compose passes both, and the operator fills one.
+    if raw is not None and (raw.strip() or not path):
+        return raw, "environment"
+    if not path:
+        return None, "default"
+    try:
+        # Only the trailing newline an editor adds is dropped; a secret may contain spaces.
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n"), "file"
+    except OSError as error:
+        raise SettingsError(f"{setting.env_name}_FILE={path!r} cannot be read: {error.strerror}") from None
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from the environment, raising SettingsError on the first invalid one."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for setting in SETTINGS:
-        raw = environ.get(setting.env_name)
-        source = "environment" if raw is not None else "default"
+        raw, source = _raw_value(setting, environ)
         try:
             values[setting.name] = setting.parse(raw if raw is not None else setting.default)
         except ValueError as error:

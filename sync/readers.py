@@ -12,7 +12,7 @@ Incremental reads walk posts back only to the last stored post id.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from sync import parse
@@ -39,6 +39,13 @@ ADMIN_LIST_PAGE_SIZE = 100
 GROUP_MEMBERS_PAGE_SIZE = 1000
 TOPICS_PAGE_SIZE = 100
 USER_ACTION_LIKE = 1
+
+# (stage, done, total or None), called as a long read goes on; the caller decides how to show it.
+Progress = Callable[[str, int, int | None], None]
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    return None
 
 
 def _unique(members: list[ForumUser]) -> list[ForumUser]:
@@ -113,15 +120,19 @@ class ForumReader:
         found = parse.as_int(((answer or {}).get("user") or {}).get("id"))
         return found == user_id
 
-    def read_member_details(self, summaries: Iterator[ForumUser] | list[ForumUser]) -> Iterator[ForumUser]:
+    def read_member_details(
+        self, summaries: Iterator[ForumUser] | list[ForumUser], progress: Progress = _no_progress
+    ) -> Iterator[ForumUser]:
         """Read details for each summary, one request each; members deleted meanwhile are skipped."""
-        for summary in summaries:
+        summaries = list(summaries)
+        for index, summary in enumerate(summaries, 1):
+            progress("reading members", index, len(summaries))
             try:
                 yield self.read_member(summary.username, summary)
             except ForumNotFound:
                 log.info("member %s vanished during the sync", summary.username)
 
-    def iter_members(self, details: bool = True) -> Iterator[ForumUser]:
+    def iter_members(self, details: bool = True, progress: Progress = _no_progress) -> Iterator[ForumUser]:
         """Yield all members; with details one extra request each.
 
         The whole list is read first (a few quick requests) and the slow detail reads follow, so members
@@ -132,7 +143,7 @@ class ForumReader:
             yield from summaries
             return
         self.field_names()
-        yield from self.read_member_details(summaries)
+        yield from self.read_member_details(summaries, progress)
 
     def read_members_bulk(self) -> list[ForumUser]:
         """Read all members with details through Data Explorer; raises DataExplorerUnavailable when off."""
@@ -141,14 +152,16 @@ class ForumReader:
         members = (parse.user_from_bulk_row(row, field_names) for row in rows)
         return _unique([m for m in members if is_member_account(m)])
 
-    def read_members(self, *, prefer_bulk: bool = True) -> tuple[list[ForumUser], bool]:
+    def read_members(
+        self, *, prefer_bulk: bool = True, progress: Progress = _no_progress
+    ) -> tuple[list[ForumUser], bool]:
         """Read all members with details, by the bulk path when available; returns (members, used_bulk)."""
         if prefer_bulk and self.data_explorer.available():
             try:
                 return self.read_members_bulk(), True
             except DataExplorerUnavailable as exc:
                 log.warning("bulk member read failed, falling back to one request per member: %s", exc)
-        return _unique(list(self.iter_members(details=True))), False
+        return _unique(list(self.iter_members(details=True, progress=progress))), False
 
     # --- groups ------------------------------------------------------------------
 
@@ -279,15 +292,24 @@ class ForumReader:
     # --- whole syncs -------------------------------------------------------------
 
     def read_all(
-        self, *, prefer_bulk: bool = True, include_likes: bool = False, include_activity: bool = True
+        self,
+        *,
+        prefer_bulk: bool = True,
+        include_likes: bool = False,
+        include_activity: bool = True,
+        progress: Progress = _no_progress,
     ) -> ForumSnapshot:
-        """Read everything for a full sync."""
+        """Read everything for a full sync, reporting progress per member, group, topic and post."""
         definitions = self.read_user_fields()
-        members, used_bulk = self.read_members(prefer_bulk=prefer_bulk)
+        members, used_bulk = self.read_members(prefer_bulk=prefer_bulk, progress=progress)
         groups = list(self.iter_groups())
-        memberships = [m for g in groups if not g.automatic for m in self.iter_group_members(g.name)]
-        topics = list(self.iter_topics()) if include_activity else []
-        posts = list(self.iter_posts()) if include_activity else []
+        memberships: list[GroupMember] = []
+        for index, group in enumerate(groups, 1):
+            progress("reading groups", index, len(groups))
+            if not group.automatic:
+                memberships.extend(self.iter_group_members(group.name))
+        topics = _counted(self.iter_topics(), "reading topics", progress) if include_activity else []
+        posts = _counted(self.iter_posts(), "reading posts", progress) if include_activity else []
         likes: list[ForumLike] = []
         if include_likes:
             likes, _ = self.read_likes([m.username for m in members], prefer_bulk=prefer_bulk)
@@ -323,3 +345,14 @@ class ForumReader:
         return ForumChanges(
             posts=tuple(posts), topics=tuple(topics), new_members=tuple(new_members), newest_post_id=newest
         )
+
+
+def _counted(items, stage: str, progress: Progress) -> list:
+    """The items as a list, reporting the count every page (the forum does not tell the total up front)."""
+    result = []
+    for item in items:
+        result.append(item)
+        if len(result) % 50 == 0:
+            progress(stage, len(result), None)
+    progress(stage, len(result), None)
+    return result

@@ -29,6 +29,7 @@ from companion.badges.catalogue import (
 from companion.badges.graph import build_graph, organisation_labels
 from companion.forum.connection import canonical_forum_url
 from companion.jobs.locks import job_lock
+from companion.ops.progress import ProgressCallback, no_progress
 from companion.outbox.delivery import enqueue
 from companion.store.models import Badge, BadgeGrant, Member, OutboxItem
 from companion.store.types import utcnow
@@ -192,7 +193,14 @@ def _post_path(url: str | None) -> str | None:
     return url.split("://", 1)[-1].partition("/")[2] if url else None
 
 
-def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, now: datetime) -> None:
+def queue_awards(
+    session: Session,
+    report: AwardReport,
+    *,
+    run_id: int | None,
+    now: datetime,
+    progress: ProgressCallback = no_progress,
+) -> None:
     """Queue the badge creations and grants of a report and record the grants, in the caller's transaction."""
     badges = {b.key: b for b in all_badges(session)}
     badge_ids = {key: b.id for key, b in badges.items()}
@@ -200,7 +208,8 @@ def queue_awards(session: Session, report: AwardReport, *, run_id: int | None, n
         # Handlers work without the database, so the payload carries the whole badge definition.
         payload = {"badge_key": badge_key, **badge_create_payload(session, badge_key)}
         enqueue(session, key=create_key(badge_key), kind="badge_create", payload=payload, run_id=run_id)
-    for grant in report.grants:
+    for index, grant in enumerate(report.grants, 1):
+        progress("queueing badges", index, len(report.grants))
         badge = badges[grant.badge_key]
         payload = {
             "username": grant.username,
@@ -263,7 +272,9 @@ def record_delivered_ids(session: Session) -> int:
     return recorded
 
 
-def _award(context, *, dry_run: bool, run_id: int | None, now: datetime) -> AwardReport:
+def _award(
+    context, *, dry_run: bool, run_id: int | None, now: datetime, progress: ProgressCallback = no_progress
+) -> AwardReport:
     report = AwardReport(dry_run=dry_run)
     session = context.store.session()
     try:
@@ -274,7 +285,7 @@ def _award(context, *, dry_run: bool, run_id: int | None, now: datetime) -> Awar
         if dry_run:
             session.rollback()
         else:
-            queue_awards(session, report, run_id=run_id, now=now)
+            queue_awards(session, report, run_id=run_id, now=now, progress=progress)
             session.commit()
     except BaseException:
         session.rollback()
@@ -284,7 +295,14 @@ def _award(context, *, dry_run: bool, run_id: int | None, now: datetime) -> Awar
     return report
 
 
-def award_badges(context, *, dry_run: bool = False, run=None, now: datetime | None = None) -> AwardReport:
+def award_badges(
+    context,
+    *,
+    dry_run: bool = False,
+    run=None,
+    now: datetime | None = None,
+    progress: ProgressCallback = no_progress,
+) -> AwardReport:
     """Grant every newly earned badge through the outbox (or, with dry_run, only report who would get what and why)."""
     moment = now or utcnow()
     run_id = getattr(run, "run_id", None)
@@ -292,10 +310,10 @@ def award_badges(context, *, dry_run: bool = False, run=None, now: datetime | No
         return _award(context, dry_run=True, run_id=run_id, now=moment)
     with job_lock(context.store, LOCK_NAME):
         if run is None:
-            report = _award(context, dry_run=False, run_id=None, now=moment)
+            report = _award(context, dry_run=False, run_id=None, now=moment, progress=progress)
         else:
             with run.step("badges") as counts:
-                report = _award(context, dry_run=False, run_id=run_id, now=moment)
+                report = _award(context, dry_run=False, run_id=run_id, now=moment, progress=progress)
                 counts.update(report.counts())
     log.info("badges: %s", report.counts())
     return report

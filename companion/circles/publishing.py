@@ -13,6 +13,7 @@ from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
 from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, pm, queue
+from companion.ops.progress import ProgressCallback, no_progress
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 
 
@@ -50,7 +51,9 @@ def meeting_line(session: Session, meeting: Meeting, settings) -> messages.Meeti
     )
 
 
-def publish_season(session: Session, season: Season, settings, *, actor: str) -> PublishReport:
+def publish_season(
+    session: Session, season: Season, settings, *, actor: str, progress: ProgressCallback = no_progress
+) -> PublishReport:
     """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
     if season.status not in ("formed", "published"):
         raise PublishRefused(
@@ -60,7 +63,8 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
     if not circles:
         raise PublishRefused(f"season {season.name!r} has no circles to publish; form circles first")
     report = PublishReport(circles=len(circles))
-    for circle in circles:
+    for index, circle in enumerate(circles, 1):
+        progress("publishing circles", index, len(circles))
         if circle.status == "closed":
             continue
         circle.status = "published"

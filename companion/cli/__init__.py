@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from companion.cli import badges, circles, demo, nightly, rules, serve, sync, theme, worker
+from companion import __version__
+from companion.cli import badges, circles, demo, nightly, rules, serve, status, sync, theme, warmup, worker
 from companion.cli import check as check_commands
 from companion.cli import db as db_commands
 from companion.cli import settings as settings_commands
@@ -14,6 +15,7 @@ from companion.cli.base import CompanionGroup, pass_context
 
 
 @click.group(cls=CompanionGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="companion", message="%(prog)s %(version)s")
 def main() -> None:
     """Companion service for a Discourse network of organisations.
 
@@ -32,7 +34,7 @@ def main() -> None:
 main.add_command(settings_commands.settings)
 main.add_command(db_commands.db)
 main.add_command(check_commands.check)
-for _area in (sync, rules, nightly, circles, badges, serve, demo, worker, theme):
+for _area in (sync, rules, nightly, circles, badges, serve, demo, worker, status, warmup, theme):
     _area.register(main)
 
 

@@ -66,8 +66,10 @@ def award(context, dry_run: bool, as_json: bool) -> None:
     """
     # The service is imported when a command runs, so `companion --help` works while the rule engine is missing.
     from companion.badges.awarding import award_badges
+    from companion.ops.progress import progress_for
 
-    report = award_badges(context, dry_run=dry_run)
+    with progress_for(context.settings) as progress:
+        report = award_badges(context, dry_run=dry_run, progress=progress)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False, default=str))
     else:

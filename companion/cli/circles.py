@@ -213,9 +213,12 @@ def publish_command(context, season: str) -> None:
     """
     from companion.circles.publishing import publish_season
     from companion.circles.seasons import find_season
+    from companion.ops.progress import progress_for
 
-    with context.store.transaction() as session:
-        report = publish_season(session, find_season(session, season), context.settings, actor=CLI_ACTOR)
+    with context.store.transaction() as session, progress_for(context.settings) as progress:
+        report = publish_season(
+            session, find_season(session, season), context.settings, actor=CLI_ACTOR, progress=progress
+        )
     click.echo(
         f"Published {report.circles} circles: {report.queued} forum writes queued, "
         f"{report.already_queued} already queued before (not repeated)."

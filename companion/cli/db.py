@@ -17,6 +17,7 @@ def db() -> None:
     Examples:
       companion db upgrade             apply every migration
       companion db current             show the schema revision
+      companion db revision -m "..."   write the next migration from the models
       companion db downgrade base      remove every table (asks first)
     """
 
@@ -62,3 +63,21 @@ def current() -> None:
     """
     store = open_store(load_settings().database_url)
     click.echo(f"database: {migrate.current_revision(store) or 'empty'}; code: {migrate.head_revision()}")
+
+
+@db.command()
+@click.option("-m", "--message", required=True, help='What the migration changes, e.g. "add worker heartbeats".')
+@click.option("--rev-id", help="Revision id (default: a random one), e.g. 0003_meetups.")
+def revision(message: str, rev_id: str | None) -> None:
+    """Write the next migration from what the models add or change (Alembic autogenerate).
+
+    Run it against a database at the newest migration (`companion db upgrade` first),
+    then read and edit the file it writes before committing it.
+
+    \b
+    Example:
+      companion db upgrade && companion db revision -m "add meetup rooms" --rev-id 0003_rooms
+    """
+    store = open_store(load_settings().database_url)
+    path = migrate.revision(store, message, rev_id=rev_id)
+    click.echo(f"Wrote {path}; read it, then `companion db upgrade`.")

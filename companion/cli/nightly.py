@@ -27,14 +27,17 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
     """
     from companion.jobs.locks import LockHeld
     from companion.jobs.nightly import run_nightly
+    from companion.ops.progress import progress_for
 
     try:
-        report = run_nightly(
-            context,
-            today=run_date.date() if run_date else None,
-            sync=not no_sync,
-            deliver=not no_deliver,
-        )
+        with progress_for(context.settings) as progress:
+            report = run_nightly(
+                context,
+                today=run_date.date() if run_date else None,
+                sync=not no_sync,
+                deliver=not no_deliver,
+                progress=progress,
+            )
     except LockHeld as error:
         click.echo(f"Not started: {error}.", err=True)
         raise SystemExit(3)
@@ -111,11 +114,14 @@ def deliver_command(context, limit: int | None) -> None:
       companion deliver --limit 50
     """
     from companion.jobs.locks import job_lock
+    from companion.ops.progress import progress_for
     from companion.outbox.delivery import deliver_pending
     from companion.outbox.handlers import HANDLERS
 
-    with job_lock(context.store, "deliver"):
-        report = deliver_pending(context.store, context.forum, HANDLERS, limit=limit, max_wait_seconds=120)
+    with job_lock(context.store, "deliver"), progress_for(context.settings) as progress:
+        report = deliver_pending(
+            context.store, context.forum, HANDLERS, limit=limit, max_wait_seconds=120, progress=progress
+        )
     click.echo(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, {report.remaining} still queued")
 
 

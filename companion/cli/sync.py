@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from companion.cli.base import pass_context
-
-
-def _progress_printer():
-    interactive = sys.stderr.isatty()
-
-    def show(stage: str, done: int, total: int | None) -> None:
-        if not interactive and stage not in ("reading", "done"):
-            return
-        text = f"{stage}: {done}" + (f"/{total}" if total else "")
-        click.echo(("\r" if interactive else "") + text.ljust(40), err=True, nl=not interactive or stage == "done")
-
-    return show
 
 
 @click.command()
@@ -37,13 +23,16 @@ def sync(context, full: bool) -> None:
       companion sync --full     read all members and activity again
     """
     from companion.forum.reading import run_sync
+    from companion.ops.progress import progress_for
 
-    summary = run_sync(context, full=full or None, progress=_progress_printer())
+    with progress_for(context.settings) as progress:
+        summary = run_sync(context, full=full or None, progress=progress)
     kind = "full" if summary.full else "incremental"
     path = " (bulk path)" if summary.used_bulk_path else ""
     click.echo(
         f"{kind} sync{path}: {summary.members} members, {summary.topics} topics, {summary.posts} posts, "
-        f"{summary.likes} likes; {summary.requests} requests ({summary.rate_limited} rate-limited) in {summary.seconds:.1f} s"
+        f"{summary.likes} likes; {summary.requests} requests ({summary.rate_limited} rate-limited) "
+        f"in {summary.seconds:.1f} s"
     )
 
 

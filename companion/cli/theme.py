@@ -12,7 +12,12 @@ from companion.theme.bundle import build_zip, component_name
 
 @click.group("theme")
 def theme() -> None:
-    """The forum theme component: a sidebar section and a sign-up banner linking to the companion."""
+    """The forum theme component: a sidebar section and a sign-up banner linking to the companion.
+
+    \b
+    Example:
+      companion theme build -o companion-theme.zip
+    """
 
 
 @theme.command("build")

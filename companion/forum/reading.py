@@ -121,8 +121,7 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
             "COMPANION_FORUM_BULK=on, but the forum's Data Explorer does not answer: enable the plugin "
             "(data_explorer_enabled) or set COMPANION_FORUM_BULK=auto"
         )
-    progress("reading", 0, None)
-    snapshot = reader.read_all(prefer_bulk=_prefer_bulk(context), include_likes=False)
+    snapshot = reader.read_all(prefer_bulk=_prefer_bulk(context), include_likes=False, progress=progress)
     summary.used_bulk_path = snapshot.used_bulk_path
     likes = list(snapshot.likes)
     if snapshot.used_bulk_path:
@@ -141,8 +140,8 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         for index, user in enumerate(snapshot.members, 1):
             ingest.member(user)
             seen.add(user.id)
-            if index % 200 == 0 or index == total:
-                progress("members", index, total)
+            if index % 50 == 0 or index == total:
+                progress("storing members", index, total)
         for user in snapshot.members:
             ingest.relations(user)
         for membership in snapshot.group_members:
@@ -161,7 +160,7 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         for index, post in enumerate(sorted(snapshot.posts, key=lambda p: p.id), 1):
             ingest.post(post)
             if index % 500 == 0:
-                progress("posts", index, len(snapshot.posts))
+                progress("storing posts", index, len(snapshot.posts))
         summary.posts = len(snapshot.posts)
         session.flush()
         for like in likes:
@@ -172,7 +171,6 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
         _set_cursor(session, POSTS_CURSOR, str(newest or stored_newest or 0))
         _set_cursor(session, MEMBERS_CURSOR, moment.isoformat())
     summary.deleted = _forget_deleted(context, missing)
-    progress("done", summary.members, summary.members)
     return summary
 
 
@@ -247,5 +245,4 @@ def _incremental_sync(context: Context, newest: str | None, since: str | None, p
         if changes.newest_post_id is not None:
             _set_cursor(session, POSTS_CURSOR, str(changes.newest_post_id))
         _set_cursor(session, MEMBERS_CURSOR, moment.isoformat())
-    progress("done", summary.posts, summary.posts)
     return summary

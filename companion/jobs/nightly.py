@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from companion.context import Context
 from companion.forum.reading import run_sync
 from companion.jobs.locks import LockHeld, job_lock
 from companion.jobs.runs import RunRecorder, recorded_run
+from companion.ops.progress import Progress, ProgressCallback
 from companion.outbox.delivery import deliver_pending
 from companion.outbox.handlers import HANDLERS
 from companion.suggestions.batch import queue_suggestions
@@ -59,54 +61,71 @@ def run_nightly(
     deliver: bool = True,
     should_stop: Callable[[], bool] = lambda: False,
     max_wait_seconds: float = 120.0,
+    progress: ProgressCallback | None = None,
 ) -> NightlyReport:
     """Run the whole nightly job once, guarded by a database lock so two workers never both run it."""
     today = today or network_today(context.settings)
-    with job_lock(context.store, "nightly") as lease:
-        with recorded_run(context.store, "nightly", today) as recorder:
-            report = NightlyReport(run_id=recorder.run_id, run_date=today)
-            if sync:
+    with (
+        job_lock(context.store, "nightly") as lease,
+        recorded_run(context.store, "nightly", today) as recorder,
+        # The worker has no terminal: log lines every PROGRESS_EVERY_SECONDS unless the caller shows a bar.
+        _progress_or_log_lines(context, progress) as progress,
+    ):
+        report = NightlyReport(run_id=recorder.run_id, run_date=today)
+        if sync:
 
-                def do_sync(counts: dict) -> None:
-                    counts.update(run_sync(context).as_dict())
+            def do_sync(counts: dict) -> None:
+                counts.update(run_sync(context, progress=progress).as_dict())
 
-                _optional_step(recorder, "sync", do_sync, report)
-            with recorder.step("match") as counts:
-                with context.store.transaction() as session:
-                    counts["talked"] = detect_conversations(session)
-                    counts["ignored"] = mark_ignored(session, today)
-                report.due, report.suggestions, report.messages_queued = queue_suggestions(
-                    context, today, recorder.run_id
+            _optional_step(recorder, "sync", do_sync, report)
+        with recorder.step("match") as counts:
+            with context.store.transaction() as session:
+                counts["talked"] = detect_conversations(session)
+                counts["ignored"] = mark_ignored(session, today)
+            report.due, report.suggestions, report.messages_queued = queue_suggestions(
+                context, today, recorder.run_id, progress=progress
+            )
+            counts.update(due=report.due, suggestions=report.suggestions, queued=report.messages_queued)
+        _run_extras(context, recorder, report, today, progress)
+        if deliver:
+
+            def do_deliver(counts: dict) -> None:
+                def stop_or_renew() -> bool:
+                    lease.renew()
+                    return should_stop()
+
+                delivery = deliver_pending(
+                    context.store,
+                    context.forum,
+                    HANDLERS,
+                    should_stop=stop_or_renew,
+                    max_wait_seconds=max_wait_seconds,
+                    progress=progress,
                 )
-                counts.update(due=report.due, suggestions=report.suggestions, queued=report.messages_queued)
-            _run_extras(context, recorder, report, today)
-            if deliver:
+                counts.update(delivery.as_dict())
+                report.delivered, report.remaining = delivery.sent, delivery.remaining
 
-                def do_deliver(counts: dict) -> None:
-                    def stop_or_renew() -> bool:
-                        lease.renew()
-                        return should_stop()
-
-                    delivery = deliver_pending(
-                        context.store,
-                        context.forum,
-                        HANDLERS,
-                        should_stop=stop_or_renew,
-                        max_wait_seconds=max_wait_seconds,
-                    )
-                    counts.update(delivery.as_dict())
-                    report.delivered, report.remaining = delivery.sent, delivery.remaining
-
-                _optional_step(recorder, "deliver", do_deliver, report)
-            recorder.counts.update(errors=len(report.errors))
+            _optional_step(recorder, "deliver", do_deliver, report)
+        recorder.counts.update(errors=len(report.errors))
     return report
 
 
-def _run_extras(context: Context, recorder: RunRecorder, report: NightlyReport, today: date) -> None:
+@contextmanager
+def _progress_or_log_lines(context: Context, progress: ProgressCallback | None) -> Iterator[ProgressCallback]:
+    if progress is not None:
+        yield progress
+        return
+    with Progress(interactive=False, every_seconds=context.settings.progress_every_seconds) as own:
+        yield own
+
+
+def _run_extras(
+    context: Context, recorder: RunRecorder, report: NightlyReport, today: date, progress: ProgressCallback
+) -> None:
     """Badges and circle reminders, queued through the same outbox."""
 
     def do_badges(counts: dict) -> None:
-        outcome = award_badges(context)
+        outcome = award_badges(context, progress=progress)
         report.badges = len(outcome.grants)
         counts.update(outcome.counts())
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from companion.ops.logs import run_id_scope
 from companion.store.db import Store
 from companion.store.models import JobRun, JobStep
 from companion.store.types import utcnow
@@ -72,9 +73,11 @@ def _describe(error: BaseException) -> str:
 def recorded_run(store: Store, job: str, run_date: date | None = None) -> Iterator[RunRecorder]:
     """Record a whole job run, marking it failed (and re-raising) when the block raises."""
     recorder = RunRecorder(store, job, run_date)
-    try:
-        yield recorder
-    except BaseException as error:
-        recorder.finish("failed", error)
-        raise
-    recorder.finish("ok")
+    # Every log line written during the run carries its id, so one run's lines can be found in the container log.
+    with run_id_scope(recorder.run_id):
+        try:
+            yield recorder
+        except BaseException as error:
+            recorder.finish("failed", error)
+            raise
+        recorder.finish("ok")

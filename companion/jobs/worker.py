@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -14,10 +14,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from companion.circles.changes import reconcile_departures
 from companion.circles.reminders import send_due_reminders
 from companion.context import Context
-from companion.jobs.locks import LockHeld, job_lock
+from companion.jobs.catchup import missed_nightly
+from companion.jobs.locks import LockHeld, default_holder, job_lock
 from companion.meetups.registration import process_meetup_offers
+from companion.ops.heartbeat import HEARTBEAT_EVERY_SECONDS, beat
 from companion.outbox.delivery import deliver_pending
 from companion.outbox.handlers import HANDLERS
+from companion.store.db import StoreError
 from sync.errors import ForumError
 
 log = logging.getLogger(__name__)
@@ -33,16 +36,30 @@ class Worker:
         self.context = context
         self.stopping = threading.Event()
         self.scheduler = scheduler or BlockingScheduler(timezone=context.settings.timezone)
+        self.worker_id = default_holder()
 
     def should_stop(self) -> bool:
         return self.stopping.is_set()
 
-    def nightly(self) -> None:
-        """The nightly run; a second worker finds the lock taken and idles."""
+    def heartbeat(self) -> None:
+        """Tell /health and `companion status` this worker is alive, with its forum request counters."""
+        forum = self.context._forum  # only report a client that exists; building one here could fail
+        try:
+            beat(
+                self.context.store,
+                self.worker_id,
+                forum_requests=forum.client.requests_made if forum else 0,
+                forum_rate_limited=forum.client.rate_limited_count if forum else 0,
+            )
+        except StoreError as error:
+            log.warning("heartbeat not recorded: %s", error)
+
+    def nightly(self, run_date: date | None = None) -> None:
+        """The nightly run (for run_date, default today); a second worker finds the lock taken and idles."""
         from companion.jobs.nightly import run_nightly
 
         try:
-            report = run_nightly(self.context, should_stop=self.should_stop)
+            report = run_nightly(self.context, today=run_date, should_stop=self.should_stop)
             log.info(
                 "nightly run %s: %s queued, %s delivered, %s remaining",
                 report.run_id,
@@ -103,8 +120,19 @@ class Worker:
             max_instances=1,
             coalesce=True,
         )
+        self.scheduler.add_job(
+            self.heartbeat,
+            IntervalTrigger(seconds=HEARTBEAT_EVERY_SECONDS),
+            id="heartbeat",
+            max_instances=1,
+            coalesce=True,
+        )
+        missed = missed_nightly(self.context.store, self.context.settings, datetime.now(UTC))
         if run_nightly_now:
             self.scheduler.add_job(self.nightly, id="nightly-now", max_instances=1)
+        elif missed is not None:
+            log.info("the nightly run of %s was missed while no worker ran: running it now", missed)
+            self.scheduler.add_job(self.nightly, id="nightly-catch-up", args=[missed], max_instances=1)
 
     def stop(self, *_args) -> None:
         """Ask running jobs to finish the current send, then stop the scheduler."""
@@ -115,6 +143,7 @@ class Worker:
     def run(self, *, run_nightly_now: bool = False, install_signals: bool = True) -> None:
         """Schedule and block until stopped (SIGTERM or SIGINT stop cleanly between two sends)."""
         self.schedule(run_nightly_now=run_nightly_now)
+        self.heartbeat()
         if install_signals:
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)

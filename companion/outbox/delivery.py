@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from companion.ops.progress import ProgressCallback, no_progress
 from companion.store.db import Store
 from companion.store.models import OutboxItem
 from companion.store.types import utcnow
@@ -114,10 +115,12 @@ def deliver_pending(
     now: Callable[[], datetime] = utcnow,
     sleep: Callable[[float], None] = time.sleep,
     max_wait_seconds: float = 0.0,
+    progress: ProgressCallback = no_progress,
 ) -> DeliveryReport:
     """Send due outbox items one by one until none is left, the limit is hit or should_stop says so."""
     report = DeliveryReport()
     handled = 0
+    total = count_open(store, kinds) if progress is not no_progress else None
     while not should_stop() and (limit is None or handled < limit):
         item_id, uncertain = _claim_next(store, now(), kinds)
         if item_id is None:
@@ -125,6 +128,7 @@ def deliver_pending(
         handled += 1
         outcome = _deliver_one(store, forum, handlers, item_id, uncertain, now)
         setattr(report, outcome, getattr(report, outcome) + 1)
+        progress("delivering", handled, max(total, handled) if total is not None else None)
         if outcome == "rate_limited":
             # The forum's budget is shared by every request, so the whole queue waits, not just this item.
             wait = _seconds_until_item(store, item_id, now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -75,3 +76,23 @@ def check_up_to_date(store: Store) -> None:
         raise StoreError(
             f"the database schema is at revision {current or 'none'}, the code needs {head}: run `companion db upgrade`"
         )
+
+
+def revision(store: Store, message: str, *, rev_id: str | None = None, directory: Path | None = None) -> Path:
+    """Autogenerate the next migration from the difference between the models and the (current) database.
+
+    The database must be at the newest migration, or the new file would repeat older ones. directory puts
+    the file elsewhere than the package's versions folder (tests).
+    """
+    check_up_to_date(store)
+    config = alembic_config(store)
+    if directory is not None:
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join([str(MIGRATIONS / "versions"), str(directory)]))
+    scripts = command.revision(
+        config, message=message, autogenerate=True, rev_id=rev_id, version_path=str(directory) if directory else None
+    )
+    script = scripts[0] if isinstance(scripts, list) else scripts
+    if script is None:
+        raise StoreError("Alembic wrote no migration")
+    return Path(script.path)

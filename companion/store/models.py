@@ -387,6 +387,19 @@ class JobLock(Base):
     expires_at: Mapped[datetime]
 
 
+class WorkerHeartbeat(Base):
+    """A worker's sign of life, renewed every few seconds, with its forum request counters."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    forum_requests: Mapped[int] = mapped_column(Integer, default=0)
+    forum_rate_limited: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class WebhookEvent(Base):
     """A processed forum webhook delivery, for de-duplication by event id."""
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from companion.context import Context
 from companion.messages.templates import render_message
+from companion.ops.progress import ProgressCallback, no_progress
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, Suggestion
 from companion.suggestions.feedback import member_locale, message_values, suggestion_key
@@ -15,7 +16,9 @@ from companion.suggestions.planning import due_members, plan_for_day
 from companion.suggestions.rules import current_rules
 
 
-def queue_suggestions(context: Context, today: date, run_id: int | None = None) -> tuple[int, int, int]:
+def queue_suggestions(
+    context: Context, today: date, run_id: int | None = None, *, progress: ProgressCallback = no_progress
+) -> tuple[int, int, int]:
     """Match, then write suggestions and one outbox PM per due member in one transaction.
 
     Members who already have suggestions for this run date (a restarted run)
@@ -34,7 +37,8 @@ def queue_suggestions(context: Context, today: date, run_id: int | None = None) 
     base_url = context.settings.base_url
     written = queued = 0
     with context.store.transaction() as session:
-        for member_id in sorted(todo):
+        for index, member_id in enumerate(sorted(todo), 1):
+            progress("queueing suggestions", index, len(todo))
             picks = by_member.get(member_id, [])
             if not picks:
                 continue

@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from companion.context import Context
+from companion.ops.compute import configure_numba
 from companion.settings import Settings, load_settings
 from companion.store.db import Store, open_store
 
@@ -70,6 +71,7 @@ def _blueprint_modules() -> list[Any]:
         lean_coffee,
         meetup_places,
         member,
+        metrics,
         suggestions,
         webhooks,
     )
@@ -96,6 +98,7 @@ def _blueprint_modules() -> list[Any]:
         webhooks,
         health,
         forum_status,
+        metrics,
     ]
 
 
@@ -111,6 +114,7 @@ def create_app(
 
     context = _build_context(context, settings, store, forum)
     settings = context.settings
+    configure_numba()
     app = Flask(
         "companion",
         root_path=str(PACKAGE_ROOT),
@@ -124,7 +128,6 @@ def create_app(
         SECRET_KEY=settings.secret_key,
         PERMANENT_SESSION_LIFETIME=auth.SESSION_LIFETIME,
         MAX_CONTENT_LENGTH=max(settings.webhook_max_bytes, 1024 * 1024),
-        RATE_LIMITS_ENABLED=True,
     )
     app.extensions["companion"] = context
     security.install_security(app, forum_url=settings.forum_url, secure_cookie=settings.session_cookie_secure)
@@ -139,6 +142,8 @@ def create_app(
         nav_links.extend(getattr(module, "NAV_LINKS", []))
     app.extensions["companion_nav"] = nav_links
 
+    security.install_proxy_fix(app, settings.trusted_proxies)
+    app.extensions["companion_limiter"] = security.install_rate_limits(app, settings.ratelimit_storage_url)
     app.before_request(auth.load_member)
     _install_template_globals(app)
     _install_error_pages(app)
@@ -164,6 +169,10 @@ def _install_template_globals(app: Flask) -> None:
             "current_locale": locale,
             "other_locale": "en" if locale == "de" else "de",
             "forum_url": get_context().settings.forum_url,
+            # AGPL section 13 and the German Impressum/Datenschutz duty: on every page.
+            "source_url": get_context().settings.source_url,
+            "imprint_url": get_context().settings.imprint_url,
+            "privacy_url": get_context().settings.privacy_url,
         }
 
 
@@ -203,8 +212,6 @@ def _install_error_pages(app: Flask) -> None:
         title = ERROR_TITLES.get(code, error.name)
         text = ERROR_TEXTS.get(code, "")
         response = app.make_response((render_template("error.html", code=code, title=title, text=text), code))
-        if code == 429 and getattr(g, "retry_after", None):
-            response.headers["Retry-After"] = str(g.retry_after)
         return response
 
     @app.errorhandler(Exception)

@@ -23,7 +23,6 @@ SESSION_MEMBER = "member_id"
 SESSION_ADMIN = "admin"
 SESSION_NEXT = "login_next"
 SESSION_LIFETIME = timedelta(hours=8)
-LOGIN_LIMIT_PER_MINUTE = 20
 
 
 class DatabaseNonceStore:
@@ -161,7 +160,7 @@ def admin_required(view):
 
 
 @bp.get("/login")
-@rate_limited("login", LOGIN_LIMIT_PER_MINUTE)
+@rate_limited("login")
 def login():
     """Send the browser to the forum to log in, remembering where to return."""
     provider = connect_provider()
@@ -173,7 +172,7 @@ def login():
 
 
 @bp.get("/auth/callback")
-@rate_limited("login", LOGIN_LIMIT_PER_MINUTE)
+@rate_limited("login")
 def callback():
     """Check what the forum sent back, log the member in and return to their page."""
     provider = connect_provider()

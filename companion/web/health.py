@@ -1,23 +1,28 @@
-"""GET /health: is the web process up and its database usable."""
+"""GET /health: is the web process up, its database usable and the worker alive; with the outbox state."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from companion.ops.status import collect_status
 from companion.store import migrate
 from companion.store.db import StoreError
-from companion.web import get_store
+from companion.web import get_context, get_store
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
 def health():
-    """200 with the schema revision when the database answers and is current, else 503."""
+    """200 when the database answers and is current and the worker is not silent, else 503 with the reason."""
     store = get_store()
     try:
         store.ping()
         migrate.check_up_to_date(store)
     except StoreError as error:
         return jsonify(status="unavailable", error=str(error)), 503
-    return jsonify(status="ok", schema=migrate.head_revision()), 200
+    status = collect_status(store, get_context().settings)
+    body = {"schema": migrate.head_revision(), **status.as_dict()}
+    if not status.healthy:
+        return jsonify(status="unavailable", error=f"the worker is {status.worker.status}", **body), 503
+    return jsonify(status="ok", **body), 200

@@ -1,16 +1,14 @@
-"""Web security: CSRF protection, strict response headers, same-site return paths and a small rate limiter."""
+"""Web security: CSRF protection, strict response headers, same-site return paths, trusted proxies and rate limits."""
 
 from __future__ import annotations
 
-import functools
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, current_app, g, request
+from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 
@@ -78,54 +76,66 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return target
 
 
-class RateLimiter:
-    """Counts hits per key in a sliding window and says when a key has had enough."""
-
-    def __init__(self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str) -> float | None:
-        """Record a hit; return None when allowed, else the seconds until the next hit is allowed."""
-        now = self.clock()
-        with self._lock:
-            if len(self._hits) > 10_000:
-                # Forget idle keys so a flood of addresses cannot exhaust memory.
-                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(hits[0] + self.window - now, 0.001)
-            hits.append(now)
-            return None
+# Limits per client address; a view opts in with @rate_limited(name) and the app factory applies them.
+RATE_LIMITS = {
+    "login": "20 per minute",
+    # Generous: the forum sends bursts (a mass edit), and a refused delivery is retried by Discourse anyway.
+    "webhooks": "1200 per minute",
+    # Every form a member sends (POST), across all pages together.
+    "forms": "120 per minute",
+}
 
 
 def client_address() -> str:
-    """The client's address as Flask sees it (behind a proxy, configure ProxyFix in front)."""
+    """The client's address as Flask sees it (ProxyFix has put the real one there behind trusted proxies)."""
     return request.remote_addr or "unknown"
 
 
-def rate_limited(name: str, limit: int, window_seconds: float = 60.0):
-    """Decorate a view so one client gets at most `limit` calls per window, else 429 with Retry-After."""
+def rate_limited(name: str):
+    """Mark a view as counted against the named limit of RATE_LIMITS; views sharing a name share the budget."""
 
     def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            limiters: dict[str, RateLimiter] = current_app.extensions.setdefault("companion_rate_limits", {})
-            if current_app.config.get("RATE_LIMITS_ENABLED", True):
-                limiter = limiters.get(name)
-                if limiter is None:
-                    limiter = limiters.setdefault(name, RateLimiter(limit, window_seconds))
-                wait = limiter.hit(client_address())
-                if wait is not None:
-                    g.retry_after = int(wait) + 1
-                    abort(429)
-            return view(*args, **kwargs)
-
-        return wrapper
+        view.companion_rate_limit = name
+        return view
 
     return decorate
+
+
+def install_proxy_fix(app: Flask, trusted_proxies: int) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host from exactly that many proxies in front (none when 0)."""
+    if trusted_proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies
+        )
+
+
+def _is_not_a_form() -> bool:
+    return request.method != "POST" or request.blueprint == "webhooks"
+
+
+def install_rate_limits(app: Flask, storage_url: str) -> Limiter:
+    """Flask-Limiter for this app: the named limits on the marked views, and one budget for all forms.
+
+    The storage is memory:// for the embedded default (each process counts alone) or Redis, shared by all
+    gunicorn workers and web containers; the limits themselves can be changed in app.config["RATE_LIMITS"].
+    """
+    app.config.setdefault("RATE_LIMITS", dict(RATE_LIMITS))
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+
+    def configured(name: str) -> Callable[[], str]:
+        return lambda: current_app.config["RATE_LIMITS"][name]
+
+    limiter = Limiter(
+        client_address,
+        app=app,
+        storage_uri=storage_url,
+        strategy="moving-window",
+        key_prefix="companion",
+        application_limits=[configured("forms")],
+        application_limits_exempt_when=_is_not_a_form,
+    )
+    for endpoint, view in list(app.view_functions.items()):
+        name = getattr(view, "companion_rate_limit", None)
+        if name is not None:
+            app.view_functions[endpoint] = limiter.shared_limit(configured(name), scope=name)(view)  # type: ignore[assignment]
+    return limiter

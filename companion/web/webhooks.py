@@ -18,12 +18,9 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks", __name__)
 
-# Generous: the forum sends bursts (a mass edit), and a refused delivery is retried by Discourse anyway.
-WEBHOOKS_PER_MINUTE = 1200
-
 
 @bp.post("/webhooks/discourse")
-@rate_limited("webhooks", WEBHOOKS_PER_MINUTE)
+@rate_limited("webhooks")
 def discourse():
     """Verify the signature over the raw body before parsing anything, then apply the event once."""
     context = get_context()

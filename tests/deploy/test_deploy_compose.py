@@ -21,7 +21,7 @@ def compose():
 
 def test_services_are_web_worker_database_and_migration():
     services = compose()["services"]
-    assert set(services) == {"db", "migrate", "web", "worker"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker"}
     assert services["db"]["image"].startswith("postgres:")
     assert "db-data" in compose()["volumes"]
     assert any(v.startswith("db-data:") for v in services["db"]["volumes"])
@@ -31,13 +31,14 @@ def test_services_are_web_worker_database_and_migration():
 
 
 def test_companion_services_are_configured_only_with_known_settings_and_secrets_from_the_environment():
-    known = {setting.env_name for setting in SETTINGS}
     secret_names = {setting.env_name for setting in SETTINGS if setting.secret}
+    # A secret may also come from a file (Docker secrets): COMPANION_<NAME>_FILE.
+    known = {setting.env_name for setting in SETTINGS} | {name + "_FILE" for name in secret_names}
     for name in ("migrate", "web", "worker"):
         environment = compose()["services"][name]["environment"]
         assert set(environment) <= known, set(environment) - known
         assert environment["COMPANION_DATABASE_URL"].startswith("postgresql://")
-        for secret in secret_names & set(environment):
+        for secret in (secret_names | {name + "_FILE" for name in secret_names}) & set(environment):
             # Secrets are never written into the file: each is interpolated from the operator's environment.
             assert re.fullmatch(r"\$\{[A-Z_]+(:\?[^}]*|:-)?\}", environment[secret]), secret
 

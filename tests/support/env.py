@@ -103,3 +103,20 @@ def companion_subprocess_env(store: Store, settings: Settings, forum_url: str, r
         "COMPANION_FORUM_REQUESTS_PER_MINUTE": str(requests_per_minute),
         "COMPANION_FORUM_HEADROOM": "1.0",
     }
+
+
+REDIS_ENV = "COMPANION_TEST_REDIS_URL"
+
+
+def redis_test_url() -> str:
+    """The Redis URL for tests (.ci/run sets it), skipping (or failing in CI) when it is not set or not answering."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        skip_or_fail(f"{REDIS_ENV} is not set: shared rate-limit tests need Redis (.ci/run sets it)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        skip_or_fail(f"Redis at {url} does not answer: {error}")
+    return url

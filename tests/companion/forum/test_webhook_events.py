@@ -285,10 +285,8 @@ def test_health_reports_database_and_schema(client):
 
 
 def test_a_flood_of_deliveries_from_one_address_is_limited(client, settings, store):
-    from companion.web.security import RateLimiter
-
-    # The same limiter the route uses, with a budget small enough to exhaust in a test.
-    client.application.extensions.setdefault("companion_rate_limits", {})["webhooks"] = RateLimiter(3, 60)
+    # The route's own limit, with a budget small enough to exhaust in a test.
+    client.application.config["RATE_LIMITS"]["webhooks"] = "3 per minute"
     statuses = [deliver(client, settings, "ping", {"ping": "OK"}, event_id=str(i)).status_code for i in range(5)]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3:] == [429, 429]

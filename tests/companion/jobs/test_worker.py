@@ -15,7 +15,7 @@ def test_jobs_are_scheduled_at_the_configured_local_time(store, settings):
     worker.scheduler.start(paused=True)
     try:
         runs = next_runs(worker)
-        assert set(runs) == {"nightly", "deliver", "circles"}
+        assert set(runs) == {"nightly", "deliver", "circles", "heartbeat"}
         nightly = runs["nightly"]
         assert (nightly.hour, nightly.minute) == (2, 30)
         assert str(nightly.tzinfo) == "Europe/Berlin"

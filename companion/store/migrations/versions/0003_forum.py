@@ -1,14 +1,14 @@
 """webhook events remember the digest of their signed body
 
-Revision ID: 0002_forum
-Revises: 0001
+Revision ID: 0003_forum
+Revises: 0002_formats
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_forum"
-down_revision = "0001"
+revision = "0003_forum"
+down_revision = "0002_formats"
 branch_labels = None
 depends_on = None
 
