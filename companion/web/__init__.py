@@ -58,7 +58,7 @@ def _build_context(context: Context | None, settings: Settings | None, store: St
 def _blueprint_modules() -> list[Any]:
     """Every module with pages, in menu order; "webhooks" is exempt from CSRF (the forum signs its calls instead)."""
     from companion.web import auth, badges, circles, health, i18n, member, suggestions, webhooks
-    from companion.web.admin import audit, dashboard, organisations, rules, runs, templates
+    from companion.web.admin import audit, dashboard, organisations, reports, rules, runs, templates
 
     return [
         i18n,
@@ -73,6 +73,7 @@ def _blueprint_modules() -> list[Any]:
         templates,
         runs,
         dashboard,
+        reports,
         webhooks,
         health,
     ]
