@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.numbers import format_decimal, format_percent
@@ -64,7 +65,12 @@ class Formatter:
         return HIDDEN if value is None else format_decimal(value, locale=self.locale)
 
     def pct(self, shown: Shown) -> str:
-        return HIDDEN if shown.value is None else format_percent(shown.value, "#,##0.0 %", locale=self.locale)
+        if shown.value is None:
+            return HIDDEN
+        # The locale's own percent pattern (German "12 %", English "12%") with one decimal.
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern
+        head, _zero, tail = pattern.rpartition("0")
+        return format_percent(shown.value, f"{head}0.0{tail}", locale=self.locale)
 
     def day(self, value: date) -> str:
         return format_date(value, "long", locale=self.locale)
