@@ -68,10 +68,12 @@ def bar_chart(
             parts.append(
                 f'<text x="{left + c * group_w + group_w / 2:.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" fill="#1d2430">{escape(category)}</text>'
             )
+    x = left
     for s, one in enumerate(series):
-        x = left + s * 170
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{PALETTE[s % len(PALETTE)]}"/>')
         parts.append(f'<text x="{x + 16}" y="16" font-size="12" fill="#1d2430">{escape(one.label)}</text>')
+        # Room for the label at about 7 px per character, so long German labels do not overlap.
+        x += max(170, 16 + 7 * len(one.label) + 20)
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -86,7 +88,8 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float |
     width, height = left + n * cell + 10, top + n * cell + 10
     peak = max((v for row in matrix for v in row if v is not None), default=0) or 1
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" xmlns="http://www.w3.org/2000/svg">',
+        # A natural width: a heatmap of few organisations stays small instead of filling the page.
+        f'<svg class="chart" width="{width}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{_id(title)}-t">{escape(title)}</title>',
     ]
     for i, label in enumerate(labels):
