@@ -15,8 +15,15 @@ from companion.cli.base import pass_context
 @click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (default: 1 January of this year).")
 @click.option("--to", "end", metavar="DATE", help="Last day, YYYY-MM-DD (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "csv"]), default="html", show_default=True)
-@click.option("--locale", type=click.Choice(["de", "en"]), default=None, help="Language (default: COMPANION_DEFAULT_LOCALE).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write (default: standard output; required for PDF on a terminal).")
+@click.option(
+    "--locale", type=click.Choice(["de", "en"]), default=None, help="Language (default: COMPANION_DEFAULT_LOCALE)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write (default: standard output; required for PDF on a terminal).",
+)
 @pass_context()
 def report(context, start: str | None, end: str | None, fmt: str, locale: str | None, output: Path | None) -> None:
     """Write the report of a period: members, contacts across organisations, circles, meetups, badges.

@@ -11,7 +11,6 @@ from companion.errors import CompanionError
 from companion.reports.anonymity import SMALL, Shown, group_sizes, pool_map, protect, protect_share, protect_total
 from companion.reports.figures import Cell, ContactKind, RawFigures, compute, total
 
-
 MAX_DAYS = 366 * 10
 
 
@@ -33,6 +32,9 @@ def parse_period(start: str | None, end: str | None, *, today: date) -> tuple[da
     return first, last
 
 
+NOT_SHOWN = Shown(None)
+
+
 @dataclass(frozen=True)
 class Group:
     """An organisation as named on the report, or the pool of smaller ones (name None)."""
@@ -52,19 +54,19 @@ class Report:
     quarters: list[str]
     members: list[tuple[str, Shown, int]] = field(default_factory=list)
     members_by_org: list[tuple[Group, Shown]] = field(default_factory=list)
-    members_latest: Shown = Shown(None)
+    members_latest: Shown = NOT_SHOWN
     contacts: dict[ContactKind, list[Shown]] = field(default_factory=dict)
     contacts_total: dict[ContactKind, Shown] = field(default_factory=dict)
     pairs: list[tuple[Group, Group, Shown]] = field(default_factory=list)
-    headline: Shown = Shown(None)
-    active: Shown = Shown(None)
-    reached: Shown = Shown(None)
+    headline: Shown = NOT_SHOWN
+    active: Shown = NOT_SHOWN
+    reached: Shown = NOT_SHOWN
     trend: list[tuple[str, Shown, Shown, Shown]] = field(default_factory=list)
     headline_by_org: list[tuple[Group, Shown, Shown, Shown]] = field(default_factory=list)
     circles: list[tuple[str, int, int, Shown, Shown, Shown]] = field(default_factory=list)
-    circles_total: tuple[int, int, Shown, Shown, Shown] = (0, 0, Shown(None), Shown(None), Shown(None))
+    circles_total: tuple[int, int, Shown, Shown, Shown] = (0, 0, NOT_SHOWN, NOT_SHOWN, NOT_SHOWN)
     meetups: list[tuple[str, date, int, Shown, Shown, Shown]] = field(default_factory=list)
-    meetups_total: tuple[Shown, Shown, Shown] = (Shown(None), Shown(None), Shown(None))
+    meetups_total: tuple[Shown, Shown, Shown] = (NOT_SHOWN, NOT_SHOWN, NOT_SHOWN)
     badges: list[tuple[dict[str, str], list[Shown], Shown]] = field(default_factory=list)
     hidden_count: int = 0
 
@@ -120,9 +122,7 @@ def publish(raw: RawFigures, k: int, now: datetime) -> Report:
         a, b = sorted((mapping.get(org_a, SMALL), mapping.get(org_b, SMALL)), key=order.index)
         pairs[(a, b)] = pairs.get((a, b), Cell(0)) + cell
     pair_keys = sorted(pairs, key=lambda pair: (-pairs[pair].value, order.index(pair[0]), order.index(pair[1])))
-    shown = protect(
-        [pairs[p] for p in pair_keys], k, named_small=[p[0] in small or p[1] in small for p in pair_keys]
-    )
+    shown = protect([pairs[p] for p in pair_keys], k, named_small=[p[0] in small or p[1] in small for p in pair_keys])
     report.pairs = [(groups[a], groups[b], value) for (a, b), value in zip(pair_keys, shown)]
 
     report.active = protect_total(raw.active_period, k)
@@ -138,9 +138,13 @@ def publish(raw: RawFigures, k: int, now: datetime) -> Report:
     named = [key in small for key in keys]
     active_shown = protect([active_by[key] for key in keys], k, named_small=named)
     reached_shown = protect([reached_by.get(key, Cell(0)) for key in keys], k, named_small=named)
-    for key, a, r in zip(keys, active_shown, reached_shown):
-        share = Shown(None) if a.hidden or r.hidden else protect_share(reached_by.get(key, Cell(0)), active_by[key], k)
-        report.headline_by_org.append((groups[key], a, r, share))
+    for key, active_cell, reached_cell in zip(keys, active_shown, reached_shown):
+        share = (
+            NOT_SHOWN
+            if active_cell.hidden or reached_cell.hidden
+            else protect_share(reached_by.get(key, Cell(0)), active_by[key], k)
+        )
+        report.headline_by_org.append((groups[key], active_cell, reached_cell, share))
 
     seats, yes, came = (protect(cells, k) for cells in (raw.seats, raw.rsvp_yes, raw.attended))
     for i, quarter in enumerate(raw.quarters):
@@ -162,8 +166,8 @@ def publish(raw: RawFigures, k: int, now: datetime) -> Report:
         protect_total(total(getattr(m, name) for m in raw.meetups), k) for name in ("confirmed", "waiting", "guests")
     )
 
-    for key, cells in raw.badges.items():
-        report.badges.append((raw.badge_names[key], protect(cells, k), protect_total(total(cells), k)))
+    for badge, cells in raw.badges.items():
+        report.badges.append((raw.badge_names[badge], protect(cells, k), protect_total(total(cells), k)))
 
     report.hidden_count = _count_hidden(report)
     return report

@@ -105,7 +105,16 @@ def signups(db: Session, season_id: int, _: Gettext) -> Export:
     return Export(
         "signups",
         f"signups-season-{season_id}.csv",
-        [_("season"), _("username"), _("name"), _("organisation"), _("would host"), _("mode"), _("topics"), _("signed up")],
+        [
+            _("season"),
+            _("username"),
+            _("name"),
+            _("organisation"),
+            _("would host"),
+            _("mode"),
+            _("topics"),
+            _("signed up"),
+        ],
         [
             [
                 season.name,
@@ -197,13 +206,15 @@ def suggestion_outcomes(db: Session, start: date, end: date, *, key: str, k: int
     """Every suggestion of the period and what came of it, with pseudonyms instead of members."""
     if not key:
         raise CompanionError("pseudonymised exports need COMPANION_SECRET_KEY as the key of their pseudonyms")
-    sizes = dict(
-        db.execute(
+    sizes: dict[int, int] = {
+        org: count
+        for org, count in db.execute(
             select(Member.organisation_id, func.count())
             .where(Member.organisation_id.is_not(None), Member.staged.is_(False))
             .group_by(Member.organisation_id)
-        ).all()
-    )
+        )
+        if org is not None
+    }
     groups = pool_map(sizes, k)
     orgs = _organisations(db)
     smaller = _("smaller organisations (pooled)")
@@ -258,4 +269,3 @@ def suggestion_outcomes(db: Session, start: date, end: date, *, key: str, k: int
 def record_download(db: Session, actor: str, export: Export, parameters: dict[str, Any]) -> None:
     """Note in the audit log who downloaded which export, with its parameters and number of rows."""
     record(db, actor, f"reports.export.{export.kind}", export.filename, {**parameters, "rows": len(export.rows)})
-

@@ -98,7 +98,8 @@ def quarters(start: date, end: date) -> list[Quarter]:
     """The calendar quarters that meet [start, end], each clipped to it."""
     if end < start:
         raise ValueError("the period ends before it starts")
-    result, year, number = [], start.year, (start.month - 1) // 3 + 1
+    result: list[Quarter] = []
+    year, number = start.year, (start.month - 1) // 3 + 1
     while True:
         first = date(year, 3 * number - 2, 1)
         last = (date(year + (number == 4), (3 * number) % 12 + 1, 1)) - timedelta(days=1)
@@ -298,12 +299,12 @@ def _activity(raw: RawFigures, db: Session) -> None:
                 if member_id not in first_cross or contact.day < first_cross[member_id]:
                     first_cross[member_id] = contact.day
     active_by_quarter: list[set[int]] = [set() for _ in raw.quarters]
-    for member_id, moment in moments:
-        if member_id is None or member_id not in raw.member_org or moment is None:
+    for who, moment in moments:
+        if who is None or who not in raw.member_org or moment is None:
             continue
         for index, quarter in enumerate(raw.quarters):
             if quarter.contains(moment):
-                active_by_quarter[index].add(member_id)
+                active_by_quarter[index].add(who)
     everyone: set[int] = set()
     for quarter, ids in zip(raw.quarters, active_by_quarter):
         reached = frozenset(m for m in ids if m in first_cross and first_cross[m] <= quarter.end)
@@ -394,6 +395,8 @@ def _badges(raw: RawFigures, db: Session) -> None:
         raw.badge_names[row.key] = {"de": row.name_de, "en": row.name_en}
     for key in sorted(raw.badge_names):
         raw.badges[key] = [
-            total(Cell(1, frozenset({row.member_id})) for row in grants if row.key == key and q.contains(row.granted_at))
+            total(
+                Cell(1, frozenset({row.member_id})) for row in grants if row.key == key and q.contains(row.granted_at)
+            )
             for q in raw.quarters
         ]

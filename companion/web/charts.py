@@ -56,7 +56,8 @@ def bar_chart(
             if value is None:
                 # A hidden figure (e.g. too few people for the report) is marked, never drawn as zero.
                 parts.append(
-                    f'<text x="{x + bar_w * 0.45:.1f}" y="{top + plot_h - 3:.1f}" font-size="10" text-anchor="middle" fill="#55606e">–</text>'
+                    f'<text x="{x + bar_w * 0.45:.1f}" y="{top + plot_h - 3:.1f}" font-size="10" '
+                    'text-anchor="middle" fill="#55606e">–</text>'
                 )
                 continue
             h = plot_h * value / peak
@@ -108,7 +109,8 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float |
                 parts.append(
                     f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="#c9ced6">'
                     f"<title>{escape(labels[i])} – {escape(labels[j])}: –</title></rect>"
-                    f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="10" text-anchor="middle" fill="#1d2430">–</text>'
+                    f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="10" '
+                    'text-anchor="middle" fill="#1d2430">–</text>'
                 )
                 continue
             share = value / peak

@@ -119,7 +119,9 @@ def seed_report_network(store) -> dict[str, int]:
             meetings.append(meeting)
         db.flush()
         for name in ["a1", "b1", "c1", "a6"]:
-            db.add(Rsvp(meeting_id=meetings[0].id, member_id=ids[name], answer="yes", at=at("2026-05-01"), attended=True))
+            db.add(
+                Rsvp(meeting_id=meetings[0].id, member_id=ids[name], answer="yes", at=at("2026-05-01"), attended=True)
+            )
         db.add(Rsvp(meeting_id=meetings[0].id, member_id=ids["s2"], answer="yes", at=at("2026-05-01")))
         db.add(Rsvp(meeting_id=meetings[0].id, member_id=ids["b6"], answer="no", at=at("2026-05-01")))
         db.add(Rsvp(meeting_id=meetings[1].id, member_id=ids["a1"], answer="yes", at=at("2026-06-01"), attended=False))
@@ -143,7 +145,11 @@ def seed_report_network(store) -> dict[str, int]:
                     meetup_id=first.id, member_id=ids[name], status="confirmed", registered_at=at("2026-03-01")
                 )
             )
-        db.add(MeetupRegistration(meetup_id=first.id, member_id=ids["b3"], status="waiting", registered_at=at("2026-03-01")))
+        db.add(
+            MeetupRegistration(
+                meetup_id=first.id, member_id=ids["b3"], status="waiting", registered_at=at("2026-03-01")
+            )
+        )
         for name in ["a4", "b4", "s1"]:
             db.add(
                 MeetupRegistration(
@@ -160,7 +166,9 @@ def seed_report_network(store) -> dict[str, int]:
         for name in ["a3", "b3", "c1", "a6", "b6"]:
             db.add(BadgeGrant(badge_id=bridge.id, member_id=ids[name], granted_at=at("2026-05-20")))
         db.add(
-            BadgeGrant(badge_id=bridge.id, member_id=ids["c2"], granted_at=at("2026-05-20"), revoked_at=at("2026-05-21"))
+            BadgeGrant(
+                badge_id=bridge.id, member_id=ids["c2"], granted_at=at("2026-05-20"), revoked_at=at("2026-05-21")
+            )
         )
         for name in ["a1", "b1", "c1", "s2", "a6", "b6"]:
             db.add(BadgeGrant(badge_id=circle_badge.id, member_id=ids[name], granted_at=at("2026-04-21")))

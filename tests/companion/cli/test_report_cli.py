@@ -46,6 +46,8 @@ def test_csv_html_and_pdf(sqlite_store, settings, tmp_path):
 
 
 def test_a_wrong_period_is_one_clear_line(sqlite_store, settings):
-    result = CliRunner().invoke(main, ["report", "--from", "2026-07-01", "--to", "2026-01-01"], env=env_for(sqlite_store, settings))
+    result = CliRunner().invoke(
+        main, ["report", "--from", "2026-07-01", "--to", "2026-01-01"], env=env_for(sqlite_store, settings)
+    )
     assert result.exit_code == 2
     assert result.output.strip() == "Error: the period ends (2026-01-01) before it starts (2026-07-01)"

@@ -48,7 +48,8 @@ def test_the_hidden_remainder_of_any_line_never_concerns_1_to_k_minus_1_people()
     rng = random.Random(7)
     for _ in range(500):
         cells = [
-            Cell(rng.randint(0, 9), frozenset(rng.sample(range(40), rng.randint(0, 8)))) for _ in range(rng.randint(1, 7))
+            Cell(rng.randint(0, 9), frozenset(rng.sample(range(40), rng.randint(0, 8))))
+            for _ in range(rng.randint(1, 7))
         ]
         shown = protect(cells, K)
         hidden = frozenset().union(*(c.people for c, s in zip(cells, shown) if s.hidden))
