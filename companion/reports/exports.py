@@ -75,7 +75,15 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:.4f}"
-    return str(value)
+    return neutralise_formula(str(value))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix text a spreadsheet would run as a formula (a name like "=HYPERLINK(…)") with an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _organisations(db: Session) -> dict[int, str]:

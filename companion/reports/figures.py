@@ -8,7 +8,8 @@ is about, so that `companion.reports.anonymity` can decide what may be shown. De
   detected in the forum, or a shared circle; it is *cross-organisation* when both members have an
   organisation and the two differ (members without an organisation never count as cross-organisation);
 - a member is *active* in a quarter when they wrote a post, gave a like, answered a meeting, signed up
-  for a season, registered for a meetup or had a contact in that quarter;
+  for a season, registered for a meetup or had a contact in that quarter; only members with an
+  organisation count (without one, "outside their own organisation" means nothing);
 - the headline figure is the share of a quarter's active members who, by the end of that quarter, had
   at least one cross-organisation contact.
 """
@@ -284,10 +285,12 @@ def _activity(raw: RawFigures, db: Session) -> None:
     moments += db.execute(select(Post.member_id, Post.created_at).where(Post.created_at >= low, Post.created_at < high))
     moments += db.execute(select(Like.member_id, Like.created_at).where(Like.created_at >= low, Like.created_at < high))
     moments += db.execute(select(Rsvp.member_id, Rsvp.at).where(Rsvp.at >= low, Rsvp.at < high))
-    moments += db.execute(select(SignUp.member_id, SignUp.created_at).where(SignUp.created_at >= low))
+    moments += db.execute(
+        select(SignUp.member_id, SignUp.created_at).where(SignUp.created_at >= low, SignUp.created_at < high)
+    )
     moments += db.execute(
         select(MeetupRegistration.member_id, MeetupRegistration.registered_at).where(
-            MeetupRegistration.registered_at >= low
+            MeetupRegistration.registered_at >= low, MeetupRegistration.registered_at < high
         )
     )
     for contact in raw.contacts:
@@ -300,7 +303,7 @@ def _activity(raw: RawFigures, db: Session) -> None:
                     first_cross[member_id] = contact.day
     active_by_quarter: list[set[int]] = [set() for _ in raw.quarters]
     for who, moment in moments:
-        if who is None or who not in raw.member_org or moment is None:
+        if who is None or raw.member_org.get(who) is None or moment is None:
             continue
         for index, quarter in enumerate(raw.quarters):
             if quarter.contains(moment):

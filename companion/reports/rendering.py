@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from companion.reports.anonymity import Shown
 from companion.reports.build import Group, Report
+from companion.reports.exports import neutralise_formula
 from companion.reports.figures import ContactKind
 from companion.web.charts import Series, bar_chart, heatmap
 from companion.web.i18n import catalog_files, merged_catalog
@@ -206,7 +207,7 @@ def render_csv(report: Report, locale: str) -> str:
 
     def row(section: str, when: str, group: str, measure: str, value: Shown | float | int) -> None:
         raw = value.value if isinstance(value, Shown) else value
-        writer.writerow([section, when, group, measure, "" if raw is None else _plain(raw)])
+        writer.writerow([section, when, neutralise_formula(group), measure, "" if raw is None else _plain(raw)])
 
     row(_("report"), period, "", _("minimum group size (k)"), report.k)
     row(_("headline"), period, "", _("active members"), report.active)

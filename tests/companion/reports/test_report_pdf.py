@@ -25,7 +25,7 @@ def test_the_pdf_carries_the_report_in_german_with_its_threshold(sqlite_store):
     text = " ".join(pdf_text(data).replace("\xa0", " ").split())
     assert "Bericht: was das Netzwerk bewirkt" in text
     assert "1. Januar 2026 – 30. Juni 2026" in text
-    assert "78,9 %" in text  # 15 of 19 active members, German number format
+    assert "83,3 %" in text  # 15 of 18 active members, German number format
     assert "weniger als 5 Mitgliedern" in text
     assert "Kontakte über Organisationsgrenzen" in text
     assert "Q2 2026" in text and "Lean Coffee Wesel" in text

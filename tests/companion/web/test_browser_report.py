@@ -24,7 +24,7 @@ def test_admin_reads_the_report_and_downloads_the_pdf(page, live_companion, sand
     page.get_by_role("button", name="Bericht anzeigen").click()
     page.wait_for_url(re.compile(r".*from=2026-01-01&to=2026-06-30"))
     expect(page.locator("h1")).to_have_text("Bericht: was das Netzwerk bewirkt")
-    expect(page.locator(".figure.headline strong")).to_have_text(re.compile(r"78,9\s%"))
+    expect(page.locator(".figure.headline strong")).to_have_text(re.compile(r"83,3\s%"))
     expect(page.get_by_text("weniger als 5 Mitgliedern", exact=False)).to_be_visible()
     assert page.locator("svg.chart").count() >= 6
     expect(page.get_by_role("cell", name="kleinere Organisationen (zusammengefasst)").first).to_be_visible()
@@ -40,5 +40,5 @@ def test_admin_reads_the_report_and_downloads_the_pdf(page, live_companion, sand
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_have_text("Report: what the network achieves")
-    expect(page.locator(".figure.headline strong")).to_have_text("78.9%")
+    expect(page.locator(".figure.headline strong")).to_have_text("83.3%")
     page.screenshot(path=str(artifacts / "21-admin-report-en.png"), full_page=True)

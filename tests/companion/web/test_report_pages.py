@@ -60,12 +60,12 @@ def test_the_report_page_in_german_and_english(admin, store):
     html = admin.get(f"/admin/report/?{PERIOD}").get_data(as_text=True).replace("\xa0", " ")
     assert "<h1>Bericht: was das Netzwerk bewirkt</h1>" in html
     assert html.count("<svg") >= 6
-    assert "78,9 %" in html and "weniger als 5 Mitgliedern" in html
+    assert "83,3 %" in html and "weniger als 5 Mitgliedern" in html
     main = html.split("<main", 1)[1]  # the header names the admin who is logged in
     assert SMALL_ORG not in main
     assert not any(f"Person {x}" in main or f"user{x.lower()}" in main for x in ("A1", "B1", "C1", "S1"))
     english = admin.get(f"/admin/report/?{PERIOD}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Report: what the network achieves" in english and "78.9%" in english.replace("\xa0", "")
+    assert "Report: what the network achieves" in english and "83.3%" in english.replace("\xa0", "")
     assert audit_actions(store) == []  # looking is not downloading
 
 
@@ -83,7 +83,7 @@ def test_pdf_and_csv_downloads_are_audited(admin, store):
     assert "attachment" in pdf.headers["Content-Disposition"]
     figures = rows(admin.get(f"/admin/report/report.csv?{PERIOD}"))
     assert figures[0] == ["Abschnitt", "Zeitraum", "Gruppe", "Kennzahl", "Wert"]
-    assert ["Kernzahl", "2026-01-01/2026-06-30", "", "Anteil", "0.7895"] in figures
+    assert ["Kernzahl", "2026-01-01/2026-06-30", "", "Anteil", "0.8333"] in figures
     assert not any(SMALL_ORG in cell for row in figures for cell in row)
     assert [(a, s) for a, s, _d in audit_actions(store)] == [
         ("reports.download.pdf", "2026-01-01/2026-06-30"),
@@ -116,6 +116,19 @@ def test_signups_rosters_and_attendees_exports(admin, store, ids):
     ]
     assert admin.get("/admin/report/exports/signups/999.csv").status_code == 404
     assert len(audit_actions(store)) == 3
+
+
+def test_exports_neutralise_spreadsheet_formulas(admin, store, ids):
+    from companion.store.models import Meetup
+
+    with store.transaction() as db:
+        meetup = db.scalar(select(Meetup).where(Meetup.title == "Barcamp Essen"))
+        meetup.title = '=HYPERLINK("http://evil.example","klick")'
+        meetup_id = meetup.id
+    attendees = rows(admin.get(f"/admin/report/exports/meetups/{meetup_id}.csv"))
+    assert attendees[1][0] == '\'=HYPERLINK("http://evil.example","klick")'
+    figures = rows(admin.get(f"/admin/report/report.csv?{PERIOD}"))
+    assert any(row[2].startswith("'=HYPERLINK") for row in figures)
 
 
 def test_suggestion_outcomes_are_pseudonymised(admin, store, ids, web_settings):
