@@ -121,9 +121,15 @@ def publish(raw: RawFigures, k: int, now: datetime) -> Report:
     for (org_a, org_b), cell in raw.contacts_by_pair.items():
         a, b = sorted((mapping.get(org_a, SMALL), mapping.get(org_b, SMALL)), key=order.index)
         pairs[(a, b)] = pairs.get((a, b), Cell(0)) + cell
-    pair_keys = sorted(pairs, key=lambda pair: (-pairs[pair].value, order.index(pair[0]), order.index(pair[1])))
+    pair_keys = sorted(pairs, key=lambda pair: (order.index(pair[0]), order.index(pair[1])))
     shown = protect([pairs[p] for p in pair_keys], k, named_small=[p[0] in small or p[1] in small for p in pair_keys])
-    report.pairs = [(groups[a], groups[b], value) for (a, b), value in zip(pair_keys, shown)]
+    # Published order uses only published figures: largest shown first, hidden ones by name at the end
+    # (sorting hidden cells by their true value would tell how large they are).
+    listed = sorted(
+        zip(pair_keys, shown),
+        key=lambda item: (item[1].hidden, -(item[1].value or 0), order.index(item[0][0]), order.index(item[0][1])),
+    )
+    report.pairs = [(groups[a], groups[b], value) for (a, b), value in listed]
 
     report.active = protect_total(raw.active_period, k)
     report.reached = protect_total(raw.reached_period, k)

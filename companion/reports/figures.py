@@ -16,6 +16,7 @@ is about, so that `companion.reports.anonymity` can decide what may be shown. De
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,10 +73,12 @@ EMPTY = Cell(0)
 
 def total(cells: Iterable[Cell]) -> Cell:
     """The sum of cells: values added, people united."""
-    result = EMPTY
+    value: float = 0
+    people: set[int] = set()
     for cell in cells:
-        result = result + cell
-    return result
+        value += cell.value
+        people.update(cell.people)
+    return Cell(value, frozenset(people))
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,15 @@ def quarters(start: date, end: date) -> list[Quarter]:
             return result
         result.append(Quarter(year, number, max(first, start), min(last, end)))
         year, number = (year + 1, 1) if number == 4 else (year, number + 1)
+
+
+def quarter_index(periods: list[Quarter], moment: date | datetime | None) -> int | None:
+    """The position of the quarter a moment falls in, or None outside the period."""
+    if moment is None:
+        return None
+    day = _day(moment)
+    position = bisect_right([q.start for q in periods], day) - 1
+    return position if position >= 0 and day <= periods[position].end else None
 
 
 def _day(moment: date | datetime) -> date:
@@ -264,19 +276,20 @@ def _is_cross(raw: RawFigures, contact: Contact) -> bool:
 
 def _contacts(raw: RawFigures, db: Session) -> None:
     raw.contacts = load_contacts(db, raw.member_org, until=raw.end)
-    cross = [c for c in raw.contacts if _is_cross(raw, c)]
+    per_quarter: dict[tuple[ContactKind, int], list[Cell]] = defaultdict(list)
+    per_pair: dict[tuple[int, int], list[Cell]] = defaultdict(list)
+    for c in raw.contacts:
+        index = quarter_index(raw.quarters, c.day)
+        if index is None or not _is_cross(raw, c):
+            continue
+        one = Cell(1, frozenset({c.a, c.b}))
+        per_quarter[(c.kind, index)].append(one)
+        org_a, org_b = raw.member_org[c.a], raw.member_org[c.b]
+        assert org_a is not None and org_b is not None
+        per_pair[_pair(org_a, org_b)].append(one)
     for kind in ContactKind:
-        raw.contacts_by_quarter[kind] = [
-            total(Cell(1, frozenset({c.a, c.b})) for c in cross if c.kind == kind and q.contains(c.day))
-            for q in raw.quarters
-        ]
-    pairs: dict[tuple[int, int], Cell] = defaultdict(lambda: EMPTY)
-    for c in cross:
-        if c.day >= raw.start:
-            org_a, org_b = raw.member_org[c.a], raw.member_org[c.b]
-            assert org_a is not None and org_b is not None
-            pairs[_pair(org_a, org_b)] += Cell(1, frozenset({c.a, c.b}))
-    raw.contacts_by_pair = dict(pairs)
+        raw.contacts_by_quarter[kind] = [total(per_quarter[(kind, i)]) for i in range(len(raw.quarters))]
+    raw.contacts_by_pair = {pair: total(cells) for pair, cells in per_pair.items()}
 
 
 def _activity(raw: RawFigures, db: Session) -> None:
@@ -303,11 +316,11 @@ def _activity(raw: RawFigures, db: Session) -> None:
                     first_cross[member_id] = contact.day
     active_by_quarter: list[set[int]] = [set() for _ in raw.quarters]
     for who, moment in moments:
-        if who is None or raw.member_org.get(who) is None or moment is None:
+        if who is None or raw.member_org.get(who) is None:
             continue
-        for index, quarter in enumerate(raw.quarters):
-            if quarter.contains(moment):
-                active_by_quarter[index].add(who)
+        index = quarter_index(raw.quarters, moment)
+        if index is not None:
+            active_by_quarter[index].add(who)
     everyone: set[int] = set()
     for quarter, ids in zip(raw.quarters, active_by_quarter):
         reached = frozenset(m for m in ids if m in first_cross and first_cross[m] <= quarter.end)

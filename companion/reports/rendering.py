@@ -29,6 +29,8 @@ from companion.web.i18n import catalog_files, merged_catalog
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 LOCALES = ("de", "en")
 HIDDEN = "–"
+HEATMAP_GROUPS = 12
+PAIRS_LISTED = 30
 
 
 @functools.cache
@@ -131,16 +133,19 @@ def charts(report: Report, fmt: Formatter) -> dict[str, Markup | None]:
         "meetups": None,
         "badges": None,
     }
-    named = []
-    for a, b, _value in report.pairs:
+    contacts_of: dict[Group, float] = {}
+    for a, b, value in report.pairs:
         for group in (a, b):
-            if group not in named:
-                named.append(group)
+            contacts_of[group] = contacts_of.get(group, 0) + (value.value or 0)
+    # The heatmap shows the groups with the most published contacts; the table below lists every pair.
+    top = sorted(contacts_of, key=lambda g: (-contacts_of[g], g.name is None, g.name or ""))[:HEATMAP_GROUPS]
+    named = sorted(top, key=lambda g: (g.name is None, (g.name or "").casefold()))
     if named:
         index = {group: i for i, group in enumerate(named)}
         matrix: list[list[float | None]] = [[0.0] * len(named) for _g in named]
         for a, b, value in report.pairs:
-            matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = value.value
+            if a in index and b in index:
+                matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = value.value
         result["pairs"] = heatmap(_("Contacts between organisations"), [fmt.group(g) for g in named], matrix)
     if report.meetups:
         result["meetups"] = bar_chart(
@@ -162,8 +167,11 @@ def charts(report: Report, fmt: Formatter) -> dict[str, Markup | None]:
 
 def _context(report: Report, locale: str) -> dict[str, Any]:
     fmt = Formatter(locale, translations(locale).gettext)
+    rest = report.pairs[PAIRS_LISTED:]
     return {
         "report": report,
+        "pairs_listed": report.pairs[:PAIRS_LISTED],
+        "pairs_rest": (len(rest), sum(v.value for _a, _b, v in rest if v.value is not None)),
         "fmt": fmt,
         "charts": charts(report, fmt),
         "kinds": list(ContactKind),

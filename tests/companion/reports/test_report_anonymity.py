@@ -107,3 +107,15 @@ def test_the_threshold_is_a_setting(store, settings):
         lower = build_report(db, START, END, 3, now=NOW)
     assert {g.name: v.value for g, v in lower.members_by_org}[SMALL_ORG] == 3
     assert "weniger als 3 Mitgliedern" in render_document(lower, "de")
+
+
+def test_pairs_are_ordered_by_published_figures_only(report, monkeypatch):
+    # Hidden pairs come last, by name: their position must not tell how large they are.
+    assert [v.value for _a, _b, v in report.pairs] == [7, 3, None, None, None, None]
+    assert next((a.name, b.name) for a, b, v in report.pairs if v.hidden) == ("Kreis Wesel", "Stadt Lünen")
+    from companion.reports import rendering
+
+    monkeypatch.setattr(rendering, "PAIRS_LISTED", 1)
+    html = render_document(report, "de")
+    assert "5 weitere Paare, ihre gezeigten Kontakte zusammen" in html
+    assert '<td class="numeric">3</td></tr></tbody>' in html

@@ -128,3 +128,16 @@ def test_an_empty_store_gives_an_empty_report(store):
     assert [v.value for _l, v, _o in report.members] == [0, 0]
     assert report.headline.value is None  # no active members: nothing to divide
     assert report.pairs == [] and report.meetups == [] and report.badges == []
+
+
+def test_quarter_index_finds_the_quarter_of_a_moment():
+    from datetime import UTC, datetime
+
+    from companion.reports.figures import quarter_index
+
+    periods = quarters(date(2026, 2, 15), date(2026, 7, 3))
+    assert quarter_index(periods, date(2026, 2, 14)) is None
+    assert quarter_index(periods, date(2026, 3, 31)) == 0
+    assert quarter_index(periods, datetime(2026, 4, 1, 0, 30, tzinfo=UTC)) == 1
+    assert quarter_index(periods, date(2026, 7, 4)) is None
+    assert quarter_index(periods, None) is None
