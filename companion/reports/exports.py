@@ -86,6 +86,30 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def mode_label(mode: str, _: Gettext) -> str:
+    """A sign-up's meeting form in the export's language."""
+    labels = {"online": _("Online only"), "onsite": _("On site only"), "either": _("Online or on site")}
+    return labels.get(mode, mode)
+
+
+def registration_label(status: str, _: Gettext) -> str:
+    """A meetup registration's state in the export's language."""
+    labels = {"confirmed": _("confirmed"), "offered": _("seat offered"), "waiting": _("waiting list")}
+    return labels.get(status, status)
+
+
+def outcome_label(status: str, _: Gettext) -> str:
+    """What came of a suggestion, in the export's language."""
+    labels = {
+        "new": _("no answer yet"),
+        "contacted": _("introduced"),
+        "rejected": _("not a fit"),
+        "talked": _("talked"),
+        "ignored": _("nothing came of it"),
+    }
+    return labels.get(status, status)
+
+
 def _organisations(db: Session) -> dict[int, str]:
     return dict(db.execute(select(Organisation.id, Organisation.name)).all())
 
@@ -130,7 +154,7 @@ def signups(db: Session, season_id: int, _: Gettext) -> Export:
                 member.name or "",
                 orgs.get(member.organisation_id or 0, ""),
                 signup.willing_to_host,
-                signup.mode,
+                mode_label(signup.mode, _),
                 ", ".join(topics.get(signup.id, [])),
                 signup.created_at,
             ]
@@ -164,7 +188,7 @@ def meetup_attendees(db: Session, meetup_id: int, _: Gettext) -> Export:
                 member.username,
                 member.name or "",
                 orgs.get(member.organisation_id or 0, ""),
-                registration.status,
+                registration_label(registration.status, _),
                 registration.registered_at,
             ]
             for registration, member in rows
@@ -266,7 +290,7 @@ def suggestion_outcomes(db: Session, start: date, end: date, *, key: str, k: int
                 org_a is not None and org_a == org_b,
                 s.rank,
                 float(s.score),
-                s.status,
+                outcome_label(s.status, _),
                 s.feedback_at.date() if s.feedback_at else None,
             ]
             for s, org_a, org_b in rows

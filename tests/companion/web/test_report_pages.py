@@ -98,6 +98,7 @@ def test_signups_rosters_and_attendees_exports(admin, store, ids):
         ("usera1", "Kreis Wesel", "1", "OZG"),
         ("userb2", "Stadt Essen", "0", "OZG"),
     ]
+    assert [r[5] for r in signups[1:]] == ["Nur online", "Nur online"]
     rosters = rows(admin.get(f"/admin/report/exports/rosters/{ids['season']}.csv"))
     assert sorted(r[2] for r in rosters[1:]) == ["usera1", "usera6", "userb1", "userb6", "userc1", "users2"]
     with store.session() as db:
@@ -106,7 +107,7 @@ def test_signups_rosters_and_attendees_exports(admin, store, ids):
         first = db.scalar(select(Meetup).where(Meetup.title == "Lean Coffee Wesel"))
     attendees = rows(admin.get(f"/admin/report/exports/meetups/{first.id}.csv", headers={"Accept-Language": "en"}), ",")
     assert attendees[0] == ["meetup", "username", "name", "organisation", "status", "registered"]
-    assert [(r[1], r[4]) for r in attendees[1:]][-2:] == [("guest1", "confirmed"), ("userb3", "waiting")]
+    assert [(r[1], r[4]) for r in attendees[1:]][-2:] == [("guest1", "confirmed"), ("userb3", "waiting list")]
     assert len(attendees) == 1 + 7
     actions = audit_actions(store)
     assert [(a, d["rows"]) for a, _s, d in actions] == [
@@ -145,7 +146,7 @@ def test_suggestion_outcomes_are_pseudonymised(admin, store, ids, web_settings):
         "Stadt Essen",
         "0",
     ]
-    assert first[8] == "contacted"
+    assert first[8] == "vorgestellt"
     small = next(r for r in outcomes if r[1] == pseudonym(web_settings.secret_key, ids["s1"]))
     assert small[2] == "kleinere Organisationen (zusammengefasst)"
     assert pseudonym("another key", ids["a1"]) != first[1]
