@@ -42,7 +42,7 @@ def report(context, start: str | None, end: str | None, fmt: str, locale: str | 
     first, last = parse_period(start, end, today=date.today())
     locale = locale or context.settings.default_locale
     with context.store.session() as db:
-        published = build_report(db, first, last, context.settings.report_min_group)
+        published = build_report(db, first, last, context.settings.report_min_group, timezone=context.settings.timezone)
     if fmt == "pdf":
         body: str | bytes = render_pdf(published, locale)
     elif fmt == "csv":

@@ -69,12 +69,17 @@ class Report:
     meetups_total: tuple[Shown, Shown, Shown] = (NOT_SHOWN, NOT_SHOWN, NOT_SHOWN)
     badges: list[tuple[dict[str, str], list[Shown], Shown]] = field(default_factory=list)
     hidden_count: int = 0
+    timezone: str = "UTC"
 
 
-def build_report(db: Session, start: date, end: date, k: int, *, now: datetime | None = None) -> Report:
-    """Compute the period's figures and publish them under the k-anonymity rule."""
+def build_report(
+    db: Session, start: date, end: date, k: int, *, now: datetime | None = None, timezone: str = "UTC"
+) -> Report:
+    """Compute the period's figures and publish them under the k-anonymity rule (times shown in `timezone`)."""
     now = now or datetime.now(UTC)
-    return publish(compute(db, start, end, now=now), k, now)
+    report = publish(compute(db, start, end, now=now), k, now)
+    report.timezone = timezone
+    return report
 
 
 def _groups(raw: RawFigures, k: int) -> tuple[dict[int, int], dict[int, Group], set[int]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -176,7 +177,7 @@ def _context(report: Report, locale: str) -> dict[str, Any]:
         "charts": charts(report, fmt),
         "kinds": list(ContactKind),
         "locale": locale,
-        "generated": format_datetime(report.generated_at, "short", locale=locale),
+        "generated": format_datetime(report.generated_at, "short", tzinfo=ZoneInfo(report.timezone), locale=locale),
     }
 
 

@@ -35,8 +35,9 @@ def _period() -> tuple[date, date]:
 
 
 def _report(start: date, end: date) -> Report:
+    settings = get_context().settings
     with get_store().session() as db:
-        return build_report(db, start, end, get_context().settings.report_min_group)
+        return build_report(db, start, end, settings.report_min_group, timezone=settings.timezone)
 
 
 def _download(body: str | bytes, filename: str, mimetype: str) -> Response:

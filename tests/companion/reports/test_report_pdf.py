@@ -19,12 +19,13 @@ def pdf_text(data: bytes) -> str:
 def test_the_pdf_carries_the_report_in_german_with_its_threshold(sqlite_store):
     seed_report_network(sqlite_store)
     with sqlite_store.session() as db:
-        report = build_report(db, START, END, 5, now=NOW)
+        report = build_report(db, START, END, 5, now=NOW, timezone="Europe/Berlin")
     data = render_pdf(report, "de")
     assert data.startswith(b"%PDF-")
     text = " ".join(pdf_text(data).replace("\xa0", " ").split())
     assert "Bericht: was das Netzwerk bewirkt" in text
     assert "1. Januar 2026 – 30. Juni 2026" in text
+    assert "erstellt 01.07.26, 14:00" in text  # 12:00 UTC in the network's time zone
     assert "83,3 %" in text  # 15 of 18 active members, German number format
     assert "weniger als 5 Mitgliedern" in text
     assert "Kontakte über Organisationsgrenzen" in text
