@@ -194,4 +194,8 @@ def _count_hidden(report: Report) -> int:
     values += [v for row in report.circles for v in row[3:]]
     values += [v for row in report.meetups for v in row[3:]]
     values += [v for _n, cells, _t in report.badges for v in cells]
+    # Totals and single figures count too.
+    values += [report.members_latest, report.headline, report.active, report.reached]
+    values += list(report.contacts_total.values()) + [t for _n, _c, t in report.badges]
+    values += [v for v in report.circles_total if isinstance(v, Shown)] + list(report.meetups_total)
     return sum(1 for v in values if v.hidden)

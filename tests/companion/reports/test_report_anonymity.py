@@ -119,3 +119,9 @@ def test_pairs_are_ordered_by_published_figures_only(report, monkeypatch):
     html = render_document(report, "de")
     assert "5 weitere Paare, ihre gezeigten Kontakte zusammen" in html
     assert '<td class="numeric">3</td></tr></tbody>' in html
+
+
+def test_the_report_counts_its_hidden_figures(report):
+    # 24 cells of the tables, plus the conversations' total and the meetups' waiting list and guests totals.
+    assert report.hidden_count == 27
+    assert "Verborgene Zahlen: 27." in render_document(report, "de")
