@@ -15,6 +15,11 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libgomp1 \
     && rm -rf /var/lib/apt/lists/*
 
+# Pango, HarfBuzz and a font from Debian: WeasyPrint renders the report's PDF with them.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 # Dependencies first, exactly as locked: a change to the code does not reinstall them.
 COPY requirements.lock ./

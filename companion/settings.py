@@ -256,6 +256,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Language of pages and messages when a member's forum locale is unknown.",
         _parse_choice("de", "en"),
     ),
+    Setting(
+        "REPORT_MIN_GROUP",
+        "5",
+        "k-anonymity of the report: no figure about fewer people than this, no organisation smaller than this named.",
+        _int_between(2, 100),
+    ),
     Setting("LOG_LEVEL", "info", "Logging level.", _parse_choice("debug", "info", "warning", "error")),
     # --- Operations: proxy, rate limits, logs, worker health, legal links (issue 15) ---
     Setting(

@@ -7,7 +7,7 @@ import sys
 import click
 
 from companion import __version__
-from companion.cli import badges, circles, demo, nightly, rules, serve, status, sync, theme, warmup, worker
+from companion.cli import badges, circles, demo, nightly, report, rules, serve, status, sync, theme, warmup, worker
 from companion.cli import check as check_commands
 from companion.cli import db as db_commands
 from companion.cli import settings as settings_commands
@@ -34,7 +34,7 @@ def main() -> None:
 main.add_command(settings_commands.settings)
 main.add_command(db_commands.db)
 main.add_command(check_commands.check)
-for _area in (sync, rules, nightly, circles, badges, serve, demo, worker, status, warmup, theme):
+for _area in (sync, rules, nightly, circles, badges, report, serve, demo, worker, status, warmup, theme):
     _area.register(main)
 
 

@@ -43,6 +43,7 @@ class DemoSummary:
     formats: FormatsSummary | None = None
     example_member: str = ""
     example_admin: str = ""
+    report_headline: str = ""
     lines: list[str] = field(default_factory=list)
 
 
@@ -239,7 +240,20 @@ def run_cycle(
         if granted.badge.id in ours
     )
     progress(f"  nightly run {report.run_id}: {report.messages_queued} suggestion PMs queued")
+    summary.report_headline = _report_once(context)
     return summary
+
+
+def _report_once(context: Context) -> str:
+    """Build this year's report once, as an admin would open it, and say its headline figure."""
+    from companion.reports.build import build_report
+
+    today = datetime.now(UTC).date()
+    with context.store.session() as session:
+        report = build_report(session, today.replace(month=1, day=1), today, context.settings.report_min_group)
+    share = "hidden (too few people)" if report.headline.value is None else f"{report.headline.value:.0%}"
+    active = "hidden" if report.active.value is None else int(report.active.value)
+    return f"{share} of {active} active members have a contact outside their organisation (k={report.k})"
 
 
 def summary_text(summary: DemoSummary) -> str:
@@ -253,9 +267,11 @@ def summary_text(summary: DemoSummary) -> str:
         f"({summary.pms_in_inboxes} found in the sandbox inboxes)",
         f"  circles formed:        {summary.circles} circles, {summary.circle_members} members, {summary.waiting} on the waiting list",
         f"  badges granted:        {summary.badges_granted} ({summary.badges_in_forum} shown in the sandbox forum)",
+        f"  report (this year):    {summary.report_headline}",
         "",
         "Open:",
         f"  companion pages:       {summary.companion_url}/",
+        f"  report (admins):       {summary.companion_url}/admin/report/",
         f"  sandbox forum:         {forum}/sandbox/",
         f"  an inbox:              {forum}/sandbox/inbox/{summary.example_member}",
         f"  badges of a member:    {forum}/sandbox/u/{summary.example_member}",

@@ -75,7 +75,7 @@ def _blueprint_modules() -> list[Any]:
         suggestions,
         webhooks,
     )
-    from companion.web.admin import audit, dashboard, organisations, rules, runs, templates
+    from companion.web.admin import audit, dashboard, organisations, reports, rules, runs, templates
 
     return [
         i18n,
@@ -95,6 +95,7 @@ def _blueprint_modules() -> list[Any]:
         templates,
         runs,
         dashboard,
+        reports,
         webhooks,
         health,
         forum_status,

@@ -16,7 +16,7 @@ class Series:
     """One named row of values of a bar chart."""
 
     label: str
-    values: Sequence[float]
+    values: Sequence[float | None]
 
 
 def _nice_max(value: float) -> float:
@@ -35,7 +35,7 @@ def bar_chart(
     """Grouped bars, one group per category, with a legend, axis labels and the values as tooltips."""
     left, right, top, bottom = 40, 10, 30, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = _nice_max(max((v for s in series for v in s.values), default=0))
+    peak = _nice_max(max((v for s in series for v in s.values if v is not None), default=0))
     group_w = plot_w / max(len(categories), 1)
     bar_w = max(group_w * 0.8 / max(len(series), 1), 1)
     parts = [
@@ -52,8 +52,15 @@ def bar_chart(
         x0 = left + c * group_w + group_w * 0.1
         for s, one in enumerate(series):
             value = one.values[c] if c < len(one.values) else 0
-            h = plot_h * value / peak
             x = x0 + s * bar_w
+            if value is None:
+                # A hidden figure (e.g. too few people for the report) is marked, never drawn as zero.
+                parts.append(
+                    f'<text x="{x + bar_w * 0.45:.1f}" y="{top + plot_h - 3:.1f}" font-size="10" '
+                    'text-anchor="middle" fill="#55606e">–</text>'
+                )
+                continue
+            h = plot_h * value / peak
             parts.append(
                 f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w * 0.9:.1f}" height="{h:.1f}" fill="{PALETTE[s % len(PALETTE)]}">'
                 f"<title>{escape(one.label)}, {escape(category)}: {_fmt(value)}</title></rect>"
@@ -62,22 +69,28 @@ def bar_chart(
             parts.append(
                 f'<text x="{left + c * group_w + group_w / 2:.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" fill="#1d2430">{escape(category)}</text>'
             )
+    x = left
     for s, one in enumerate(series):
-        x = left + s * 170
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{PALETTE[s % len(PALETTE)]}"/>')
         parts.append(f'<text x="{x + 16}" y="16" font-size="12" fill="#1d2430">{escape(one.label)}</text>')
+        # Room for the label at about 7 px per character, so long German labels do not overlap.
+        x += max(170, 16 + 7 * len(one.label) + 20)
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float]], *, cell: int = 34) -> Markup:
-    """A square heatmap: darker cells mean more interactions between the row's and the column's organisation."""
+def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float | None]], *, cell: int = 34) -> Markup:
+    """A square heatmap: darker cells mean more interactions between the row's and the column's organisation.
+
+    A cell of None is a hidden figure: drawn grey with a dash.
+    """
     n = len(labels)
     left, top = 150, 130
     width, height = left + n * cell + 10, top + n * cell + 10
-    peak = max((v for row in matrix for v in row), default=0) or 1
+    peak = max((v for row in matrix for v in row if v is not None), default=0) or 1
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" xmlns="http://www.w3.org/2000/svg">',
+        # A natural width: a heatmap of few organisations stays small instead of filling the page.
+        f'<svg class="chart" width="{width}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{_id(title)}-t">{escape(title)}</title>',
     ]
     for i, label in enumerate(labels):
@@ -91,6 +104,15 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float]]
         )
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
+            if value is None:
+                x, y = left + j * cell, top + i * cell
+                parts.append(
+                    f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="#c9ced6">'
+                    f"<title>{escape(labels[i])} – {escape(labels[j])}: –</title></rect>"
+                    f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="10" '
+                    'text-anchor="middle" fill="#1d2430">–</text>'
+                )
+                continue
             share = value / peak
             fill = _blend(share)
             ink = "#ffffff" if share > 0.55 else "#1d2430"

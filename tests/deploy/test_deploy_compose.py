@@ -80,3 +80,9 @@ def test_dockerfile_copies_what_exists_and_runs_gunicorn():
     assert compose()["services"]["migrate"]["build"] == "."
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["companion"] == "companion.cli:main"
+
+
+def test_the_image_has_what_weasyprint_needs_for_the_report_pdf():
+    text = (REPO / "Dockerfile").read_text()
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"):
+        assert package in text, package

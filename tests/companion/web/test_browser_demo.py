@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SUGGESTION_PM_TITLE = "Finde deine Mitrebell*innen: neue Vorschläge"
 READY_LINE = "Serving until Ctrl-C."
 START_TIMEOUT = 600
+REPO = Path(__file__).resolve().parents[3]
 
 
 def read_lines(stream, lines: queue.Queue) -> None:
@@ -76,7 +78,8 @@ def demo_process(tmp_path):
             str(forum_port),
         ],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        # PYTHONPATH: the demo of this checkout, whichever checkout the virtual environment was installed from.
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -141,6 +144,20 @@ def test_demo_serves_the_printed_pages_and_stops_on_ctrl_c(demo_process, page, a
     assert current.count() >= 1
     assert page.get_by_role("button", name="Kontakt aufnehmen").count() == current.count()
     page.screenshot(path=str(artifacts / "demo-07-my-suggestions.png"), full_page=True)
+
+    # The demo ran the report once and prints where admins find it.
+    report_url = printed_url(output, "report (admins)")
+    assert re.search(r"report \(this year\):\s+(\d+%|hidden \(too few people\)) of \S+ active members", output)
+    admin = re.search(r"or an admin \(e\.g\. (\S+)\)", output).group(1)
+    page.context.clear_cookies()
+    page.goto(report_url)
+    page.wait_for_url(re.compile(r".*/session/sso_provider\?.*"))
+    page.goto(page.url + "&as=" + admin)
+    page.wait_for_load_state()
+    assert page.url.startswith(report_url), page.url
+    expect(page.locator("h1")).to_have_text("Bericht: was das Netzwerk bewirkt")
+    assert page.locator("svg.chart").count() >= 4
+    page.screenshot(path=str(artifacts / "demo-08-admin-report.png"), full_page=True)
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) is not None

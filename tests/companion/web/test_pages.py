@@ -39,6 +39,7 @@ ADMIN_PAGES = [
     "/admin/templates/introduction/en",
     "/admin/runs/",
     "/admin/dashboard/",
+    "/admin/report/",
 ]
 ADMIN_POSTS = [
     "/admin/rules/",
