@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from matching.suggestions.allocation import allocate, with_reverse_candidates
-from matching.suggestions.explain import shared_terms
+from matching.suggestions.explain import shared_terms_many
 from matching.suggestions.profiles import NO_ORGANISATION, MemberProfileInput, Profiles, build_profiles
 from matching.suggestions.rules import RuleSet
 from matching.suggestions.similarity import EXCLUDED, OrgMode, PairFactors, top_k
@@ -160,17 +160,18 @@ def run_matching(
     reverse_bonuses = bonuses if rules.organisation_mode() == OrgMode.PREFER_OTHER else 0.0
     candidates = with_reverse_candidates(candidates, built.organisation_ids, reverse_bonuses)
     allocation = allocate(candidates, rules.suggestions_per_member, rules.hub_cap, rules.exploration, seed)
+    explanations = shared_terms_many(built, allocation.receivers, allocation.suggested, rules.explanation_terms)
     suggestions = tuple(
         Suggestion(
             member_id=int(built.member_ids[receiver]),
             suggested_id=int(built.member_ids[other]),
             score=float(similarity),
             rank=int(rank),
-            shared_terms=tuple(shared_terms(built, int(receiver), int(other), rules.explanation_terms)),
+            shared_terms=terms,
             organisation_id=_organisation(built, int(other)),
         )
-        for receiver, other, similarity, rank in zip(
-            allocation.receivers, allocation.suggested, allocation.similarities, allocation.ranks
+        for receiver, other, similarity, rank, terms in zip(
+            allocation.receivers, allocation.suggested, allocation.similarities, allocation.ranks, explanations
         )
     )
     return EngineResult(

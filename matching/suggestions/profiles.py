@@ -171,6 +171,7 @@ def inverse_document_frequency(counts: sp.csr_matrix) -> np.ndarray:
     document_frequency = np.bincount(counts.indices, minlength=n_columns)
     return np.log((1.0 + n_rows) / (1.0 + document_frequency)) + 1.0
 
+
 def block_unit_rows(raw: sp.csr_matrix, blocks: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear TF times IDF with every block of every row L2-normalised on its own (float64)."""
     n_rows = raw.shape[0]
