@@ -6,10 +6,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from companion.audit.entries import record
 from companion.context import Context
 from companion.messages.templates import render_message
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, Suggestion
+from companion.suggestions.calibration import audit_details
 from companion.suggestions.feedback import member_locale, message_values, suggestion_key
 from companion.suggestions.planning import due_members, plan_for_day
 from companion.suggestions.rules import current_rules
@@ -34,6 +36,11 @@ def queue_suggestions(context: Context, today: date, run_id: int | None = None) 
     base_url = context.settings.base_url
     written = queued = 0
     with context.store.transaction() as session:
+        if result.calibration is not None:
+            # Which weights tonight's suggestions were made with, and why, stays on record.
+            record(
+                session, "nightly", "rules.calibration", f"run {today.isoformat()}", audit_details(result.calibration)
+            )
         for member_id in sorted(todo):
             picks = by_member.get(member_id, [])
             if not picks:

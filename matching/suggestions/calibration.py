@@ -105,7 +105,7 @@ def calibrate(
     row_of = {member.member_id: row for row, member in enumerate(members)}
     pairs = _distinct_pairs(interactions, row_of)
     involved = {row for pair in pairs for row in pair[:2]}
-    held_count = int(round(len(pairs) * HELD_OUT_SHARE))
+    held_count = round(len(pairs) * HELD_OUT_SHARE)
     if len(pairs) < MIN_PAIRS or len(involved) < MIN_MEMBERS or held_count == 0:
         return Calibration(CalibrationStatus.TOO_LITTLE_HISTORY, before, before, len(pairs), held_count, len(involved))
     fit_pairs, held_pairs = pairs[: len(pairs) - held_count], pairs[len(pairs) - held_count :]

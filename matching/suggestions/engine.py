@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -77,6 +78,8 @@ class EngineResult:
     seed: int
     today: date
     profile_terms: dict[int, int] = field(default_factory=dict)
+    # The calibration behind the weights used (matching.suggestions.calibration.Calibration), if any.
+    calibration: Any = None
 
     def by_member(self) -> dict[int, list[Suggestion]]:
         """Suggestions grouped by the member who receives them, in rank order."""

@@ -98,7 +98,7 @@ def raw_features(n: int, blocks: Sequence[BlockInput], default_languages: np.nda
                     part_labels[stem_id] = label
         mappings[language] = _mapping(entries, n_tokens)
     n_stems = len(stems)
-    mappings = {lang: tuple(_widen(m, n_stems) for m in pair) for lang, pair in mappings.items()}  # type: ignore[misc]
+    mappings = {lang: tuple(_widen(m, n_stems) for m in pair) for lang, pair in mappings.items()}
     selectors = {
         "en": sp.diags(english.astype(np.float64)).tocsr(),
         "de": sp.diags((~english).astype(np.float64)).tocsr(),
@@ -143,7 +143,7 @@ def raw_features(n: int, blocks: Sequence[BlockInput], default_languages: np.nda
         for label_index, key_index in enumerate(mapping):
             candidate = (-totals[label_index], raw_labels[label_index])
             if key_index not in chosen or candidate < chosen[key_index]:
-                chosen[key_index] = candidate  # type: ignore[assignment]
+                chosen[key_index] = candidate
         order = np.array([key_ids[key] for key in keep_keys], dtype=np.int64)
         columns.append(matrix[:, order])
         written_columns.append(sp.csr_matrix((n, order.size), dtype=np.float32))
