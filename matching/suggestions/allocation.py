@@ -63,10 +63,9 @@ def allocate(
     similarities = np.take_along_axis(candidates.similarities, row_order, axis=1)
     flat_indices = indices.reshape(-1)
     positions = np.flatnonzero(flat_indices >= 0)
-    receivers = positions // max(width, 1)
-    # Global greedy order: best key first; equal keys by receiver, then suggested row, so the result never
-    # depends on sort stability.
-    greedy_order = positions[np.lexsort((flat_indices[positions], receivers, -keys.reshape(-1)[positions]))]
+    # Global greedy order: best key first; equal keys by receiver, then suggested row. Positions already run
+    # by receiver and, within a row, by (key, suggested row), so one stable sort on the key gives exactly that.
+    greedy_order = positions[np.argsort(-keys.reshape(-1)[positions], kind="stable")]
     first_cap = min(k, hub_cap) if spread else hub_cap
     assigned = _greedy(flat_indices, greedy_order, n, width, k, first_cap)
     if spread:

@@ -12,6 +12,7 @@ from matching.text.analysis import tag_key
 MAX_DOCUMENT_SHARE = 0.2
 # ... which only a network of some size can tell; in smaller ones IDF weighting alone orders the terms.
 MIN_MEMBERS_FOR_SHARE = 50
+_CHUNK = 50_000
 _TEXT_BLOCK_INDICES = np.array([BLOCKS.index(block) for block in TEXT_BLOCKS])
 
 
@@ -34,6 +35,15 @@ def shared_terms_many(
     """
     rows = np.asarray(rows, dtype=np.int64)
     others = np.asarray(others, dtype=np.int64)
+    if rows.size > _CHUNK:
+        # In chunks, so memory stays bounded however many suggestions a run makes.
+        return [
+            terms
+            for start in range(0, rows.size, _CHUNK)
+            for terms in shared_terms_many(
+                profiles, rows[start : start + _CHUNK], others[start : start + _CHUNK], limit
+            )
+        ]
     if rows.size == 0:
         return []
     own = profiles.own

@@ -152,3 +152,17 @@ def test_many_pairs_at_once_equal_one_by_one():
     together = shared_terms_many(profiles, rows, others, 2)
     assert together == [tuple(shared_terms(profiles, a, b, 2)) for a, b in zip(rows, others)]
     assert together[0] and together[1]
+
+
+def test_chunked_explanations_equal_one_pass(monkeypatch):
+    import matching.suggestions.explain as explain
+
+    profiles = build(
+        MemberProfileInput(1, 1, bio="E-Akte Scanprozesse", tags=["ozg", "kita"]),
+        MemberProfileInput(2, 2, bio="E-Akte und OZG", tags=["ozg"]),
+        MemberProfileInput(3, 3, bio="Scanprozesse Kita", tags=["kita"]),
+    )
+    rows, others = [0, 0, 1, 2, 1], [1, 2, 2, 0, 0]
+    whole = shared_terms_many(profiles, rows, others, 3)
+    monkeypatch.setattr(explain, "_CHUNK", 2)
+    assert shared_terms_many(profiles, rows, others, 3) == whole
