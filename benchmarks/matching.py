@@ -11,12 +11,18 @@ Methods:
 Exactness: recall of "ours" against sklearn_filtered where that runs, and for every size against an
 exact NumPy reference on a sample of rows; ties count as hits when the score equals the k-th best.
 
+Second part, the whole matching step (what a nightly run waits for): member inputs -> profiles -> top-k
+-> allocation -> explanations, per phase, beside the scikit-learn pipeline (TfidfVectorizer +
+NearestNeighbors brute cosine + the same bonus and allocation) in the same run, each in its own process.
+
 Usage: .venv/bin/python benchmarks/matching.py [--sizes 10000,100000] [--skip-baseline-above 10000]
+       [--step-sizes 10000,100000] [--skip-sklearn-step-above 100000] [--no-kernel]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -52,6 +58,163 @@ def peak_mb() -> float:
     except OSError:  # not Linux
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> None:
+    """Start a new peak-memory measurement (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def step_child(method: str, size: int, seed: int, organisations: int) -> None:
+    """The whole matching step on a generated network, timed per phase; prints JSON."""
+    from matching.suggestions.engine import exclusion_reason, run_matching
+    from matching.suggestions.rules import default_rules
+
+    network = generate_network(size, seed=seed, n_organisations=organisations)
+    rules = default_rules()
+    inputs_mb = peak_mb()
+    if method == "step_ours":
+        # Load the compiled kernels (numba cache) first: compiling is not part of a nightly run's cost.
+        small = generate_network(50, seed=seed)
+        run_matching(small.profiles, small.statuses, rules, small.history, small.today, seed)
+        reset_peak()
+        start, cpu_start = time.perf_counter(), time.process_time()
+        result = run_matching(network.profiles, network.statuses, rules, network.history, network.today, seed)
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+        phases = result.timings
+        suggestions = len(result.suggestions)
+    else:
+        eligible = [
+            p
+            for p in network.profiles
+            if exclusion_reason(p.member_id, network.statuses.get(p.member_id), rules, network.today) is None
+        ]
+        reset_peak()
+        start, cpu_start = time.perf_counter(), time.process_time()
+        phases, suggestions = sklearn_step(eligible, rules, seed)
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
+                "peak_mb": peak_mb(),
+                "inputs_mb": inputs_mb,
+                "load": os.getloadavg()[0],
+                "phases": phases,
+                "suggestions": suggestions,
+            }
+        )
+    )
+
+
+def sklearn_step(eligible, rules, seed: int) -> tuple[dict[str, float], int]:
+    """The scikit-learn pipeline: TfidfVectorizer over all text, brute-force cosine neighbours, then the same
+    organisation bonus and allocation as the engine (scikit-learn has no explanations)."""
+    import sklearn
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import NearestNeighbors
+
+    from matching.suggestions.allocation import allocate, with_reverse_candidates
+    from matching.suggestions.evaluation import member_text
+    from matching.suggestions.similarity import TopK
+
+    phases: dict[str, float] = {}
+    last = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        phases[name] = now - last
+        last = now
+
+    eligible = sorted(eligible, key=lambda member: member.member_id)
+    matrix = TfidfVectorizer().fit_transform([member_text(member) for member in eligible])
+    organisations = np.array([-1 if m.organisation_id is None else m.organisation_id for m in eligible])
+    lap("profiles")
+    width = rules.candidates_per_member
+    with sklearn.config_context(working_memory=256):
+        model = NearestNeighbors(n_neighbors=min(width + 1, len(eligible)), metric="cosine", algorithm="brute")
+        distances, neighbours = model.fit(matrix).kneighbors(matrix)
+    lap("top_k")
+    n = len(eligible)
+    similarity = 1.0 - distances
+    rows = np.arange(n)[:, None]
+    valid = (neighbours != rows) & (similarity > 0) & (similarity >= rules.min_score)
+    differs = (organisations[rows] < 0) | (organisations[neighbours] != organisations[rows])
+    scores = np.where(valid, similarity + rules.other_org_bonus * differs, -np.inf)
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :width]
+    indices = np.where(np.take_along_axis(valid, order, 1), np.take_along_axis(neighbours, order, 1), -1)
+    top = TopK(
+        indices.astype(np.int32),
+        np.where(indices >= 0, np.take_along_axis(scores, order, 1), 0.0),
+        np.where(indices >= 0, np.take_along_axis(similarity, order, 1), 0.0),
+    )
+    bonuses = np.full(n, rules.other_org_bonus)
+    candidates = with_reverse_candidates(top, organisations, bonuses)
+    allocation = allocate(candidates, rules.suggestions_per_member, rules.hub_cap, rules.exploration, seed)
+    lap("allocation")
+    return phases, int(allocation.receivers.size)
+
+
+def run_step(method: str, size: int, seed: int, organisations: int) -> dict:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            method,
+            "--size",
+            str(size),
+            "--seed",
+            str(seed),
+            "--organisations",
+            str(organisations),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def whole_step(sizes: list[int], seed: int, organisations: int, skip_sklearn_above: int) -> None:
+    """Print the whole matching step (profiles, top-k, allocation, explanations) beside scikit-learn."""
+    print(
+        "\nwhole matching step from member inputs to explained suggestions (default rules: 30 candidates, k=3); "
+        f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"{'members':>8} {'method':<13} {'seconds':>8} {'CPU s':>7} {'load':>5} {'peak MB':>8} {'inputs MB':>10} "
+        f"{'ratio':>7}  phases (s)"
+    )
+    for size in sizes:
+        figures = {"step_ours": run_step("step_ours", size, seed, organisations)}
+        if size <= skip_sklearn_above:
+            figures["step_sklearn"] = run_step("step_sklearn", size, seed, organisations)
+        ours = figures["step_ours"]["seconds"]
+        for method, figure in figures.items():
+            walls = {name: value for name, value in figure["phases"].items() if not name.endswith("_cpu")}
+            phases = ", ".join(
+                f"{name} {value:.2f}"
+                + (f" ({figure['phases'][name + '_cpu']:.2f} CPU)" if name + "_cpu" in figure["phases"] else "")
+                for name, value in walls.items()
+            )
+            ratio = figure["seconds"] / ours
+            print(
+                f"{size:>8} {method:<13} {figure['seconds']:>8.2f} {figure['cpu_seconds']:>7.1f} "
+                f"{figure['load']:>5.1f} "
+                f"{figure['peak_mb']:>8.0f} {figure['inputs_mb']:>10.0f} {ratio:>6.1f}x  {phases}"
+            )
+        if size > skip_sklearn_above:
+            print(f"{size:>8} (scikit-learn skipped above {skip_sklearn_above}; use --skip-sklearn-step-above)")
+    print(
+        "peak MB = highest resident memory of the process during the step, inputs included (VmHWM reset before "
+        "the step); inputs MB = resident memory after generating the network; ratio = seconds / ours; "
+        "scikit-learn: TfidfVectorizer + NearestNeighbors(brute, cosine) + the same bonus and allocation, "
+        "without explanations"
+    )
 
 
 def load(path: str) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -180,12 +343,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--organisations", type=int, default=40)
     parser.add_argument("--check-rows", type=int, default=300)
+    parser.add_argument("--step-sizes", default="10000,100000", help="Sizes for the whole step; empty to skip.")
+    parser.add_argument("--skip-sklearn-step-above", type=int, default=100000)
+    parser.add_argument("--kernel", action=argparse.BooleanOptionalAction, default=True, help="Run the kernel part.")
     parser.add_argument("--child")
     parser.add_argument("--data")
     parser.add_argument("--out")
+    parser.add_argument("--size", type=int)
     args = parser.parse_args()
+    if args.child in ("step_ours", "step_sklearn"):
+        step_child(args.child, args.size, args.seed, args.organisations)
+        return
     if args.child:
         child(args.child, args.data, args.k, args.out)
+        return
+    step_sizes = [int(s) for s in args.step_sizes.split(",") if s]
+    if not args.kernel:
+        whole_step(step_sizes, args.seed, args.organisations, args.skip_sklearn_step_above)
         return
     print(
         f"top-{args.k} with the other-organisation filter; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
@@ -247,6 +421,8 @@ def main() -> None:
         "seconds = wall clock; CPU s = all threads (2 per core-second when both cores are ours); load = 1-min load "
         "average at the end; ratio = baseline seconds / our seconds; recall of ours against the filtered reference (1.0 = exact)"
     )
+    if step_sizes:
+        whole_step(step_sizes, args.seed, args.organisations, args.skip_sklearn_step_above)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,12 @@ Suggestions ("find your fellow rebel"):
   a degree-constrained matching: greedy by (explored) score with at most k exposures per member, then
   augmenting reassignments fill members short of k, raising the limit towards the hub cap only where
   nothing else works. ``with_reverse_candidates`` makes candidate lists symmetric first.
-- ``matching.suggestions.explain``: ``shared_terms(profiles, row, other, limit)`` and ``explanation_text``.
+- ``matching.suggestions.features``: raw per-block counts (scikit-learn ``CountVectorizer`` with the project's
+  tokenizer; each distinct token analysed once), labels as members write them, ``display_tag`` for slugs.
+- ``matching.suggestions.explain``: ``shared_terms(profiles, row, other, limit)``, ``shared_terms_many`` (all pairs
+  of a run at once; no generic words, no fragments nobody wrote) and ``explanation_text``.
+- ``matching.suggestions.calibration``: ``calibrate(profiles, interactions, rules, seed) -> Calibration`` (block
+  weights and other-organisation bonus from replies, likes, mentions and PMs; newest 20 % held out).
 - ``matching.suggestions.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
   with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``
   (score = cosine similarity after feedback discount, without the organisation bonus);
@@ -29,6 +34,9 @@ Suggestions ("find your fellow rebel"):
 - ``matching.suggestions.metrics``: precision@k, hit rate, cross-organisation share, coverage, exposure Gini,
   maximum exposure, ``summarise(result)`` and ``diff_results(before, after)`` for dry runs.
 - ``matching.suggestions.synthetic``: ``generate_network(n_members, seed, ...)`` with latent interest groups.
+- ``matching.suggestions.networks``: differently built test networks (``ours_network``, ``paraphrased_network``,
+  ``sparse_english_network``) with interactions; ``matching.suggestions.evaluation``: ``evaluate(network, rules)``
+  against scikit-learn TF-IDF, tags-only and random under the same rules and allocation.
 
 Circles, meeting dates and badges live in their own modules of this package.
 """

@@ -67,6 +67,7 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
       companion match --dry-run --member anna.schmidt
     """
     from companion.suggestions.batch import queue_suggestions
+    from companion.suggestions.calibration import describe
     from companion.suggestions.planning import network_today, plan_for_day
     from companion.suggestions.rules import current_rules, figures
     from matching.suggestions.engine import EXCLUSION_REASONS
@@ -98,6 +99,10 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
                 f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {explanation_text(list(pick.shared_terms), 'en')}"
             )
     members, share, exposure = figures(result)
+    if result.calibration is not None:
+        click.echo(describe(result.calibration))
+    else:
+        click.echo("calibration: off (rule 'calibration'); the weights in force apply")
     click.echo(
         f"{members} members get suggestions; {share:.0%} cross-organisation; top-exposed member suggested {exposure} times"
     )

@@ -6,11 +6,13 @@ from datetime import date
 
 from sqlalchemy import select
 
+from companion.audit.entries import record
 from companion.context import Context
 from companion.messages.templates import render_message
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, Suggestion
+from companion.suggestions.calibration import audit_details
 from companion.suggestions.feedback import member_locale, message_values, suggestion_key
 from companion.suggestions.planning import due_members, plan_for_day
 from companion.suggestions.rules import current_rules
@@ -37,6 +39,11 @@ def queue_suggestions(
     base_url = context.settings.base_url
     written = queued = 0
     with context.store.transaction() as session:
+        if result.calibration is not None:
+            # Which weights tonight's suggestions were made with, and why, stays on record.
+            record(
+                session, "nightly", "rules.calibration", f"run {today.isoformat()}", audit_details(result.calibration)
+            )
         for index, member_id in enumerate(sorted(todo), 1):
             progress("queueing suggestions", index, len(todo))
             picks = by_member.get(member_id, [])

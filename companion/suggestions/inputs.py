@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from companion.store.models import (
     Topic,
     TopicTag,
 )
+from matching.suggestions.calibration import Interaction
 from matching.suggestions.engine import MemberStatus, PairHistory
 from matching.suggestions.profiles import MemberProfileInput
 
@@ -37,15 +38,19 @@ class MatchingInputs:
     statuses: dict[int, MemberStatus]
     history: PairHistory
     usernames: dict[int, str]
+    # Replies, likes, mentions and PMs between members: what calibration learns the weights from.
+    interactions: list[Interaction] = field(default_factory=list)
 
 
 def load_inputs(session: Session) -> MatchingInputs:
+    from companion.suggestions.calibration import load_interactions
+
     """Read members, their activity and the pair history with a fixed number of queries."""
     members = list(session.scalars(select(Member)))
     preferences = {p.member_id: p for p in session.scalars(select(MemberPreferences))}
     fields: dict[int, dict[str, str]] = defaultdict(dict)
-    for field in session.scalars(select(MemberField)):
-        fields[field.member_id][field.name] = field.value
+    for member_field in session.scalars(select(MemberField)):
+        fields[member_field.member_id][member_field.name] = member_field.value
     added: dict[int, list[str]] = defaultdict(list)
     removed: dict[int, set[str]] = defaultdict(set)
     for interest in session.scalars(select(MemberInterest)):
@@ -130,6 +135,7 @@ def load_inputs(session: Session) -> MatchingInputs:
         statuses=statuses,
         history=load_history(session),
         usernames={m.id: m.username for m in members},
+        interactions=load_interactions(session),
     )
 
 

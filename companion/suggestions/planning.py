@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,8 @@ from companion.settings import Settings
 from companion.store.models import MemberPreferences, Suggestion
 from companion.suggestions.inputs import MatchingInputs, load_inputs
 from companion.suggestions.states import SuggestionStatus
-from matching.suggestions.engine import EngineResult, run_matching
+from matching.suggestions.calibration import Calibration, calibrate
+from matching.suggestions.engine import EngineResult, exclusion_reason, run_matching
 from matching.suggestions.rules import RuleSet
 
 # A suggestion nobody acted on for this long counts as ignored (discounted next time).
@@ -32,8 +34,30 @@ def seed_for(day: date) -> int:
 
 
 def match_for_day(inputs: MatchingInputs, rules: RuleSet, day: date) -> EngineResult:
-    """Run matching as the run of that day does: same inputs, same rules, same date, same seed."""
-    return run_matching(inputs.profiles, inputs.statuses, rules, inputs.history, today=day, seed=seed_for(day))
+    """Run matching as the run of that day does: same inputs, same rules, same date, same seed.
+
+    With the calibration rule on, the weights are first calibrated on the interactions of the
+    members taking part (consent and eligibility as for matching itself) and the result carries
+    the calibration with its figures.
+    """
+    calibration = None
+    if rules.calibration == "on":
+        calibration = calibrate_for_day(inputs, rules, day)
+        rules_used = calibration.apply(rules)
+    else:
+        rules_used = rules
+    result = run_matching(inputs.profiles, inputs.statuses, rules_used, inputs.history, today=day, seed=seed_for(day))
+    return replace(result, calibration=calibration) if calibration is not None else result
+
+
+def calibrate_for_day(inputs: MatchingInputs, rules: RuleSet, day: date) -> Calibration:
+    """Calibrate the weights on the eligible members' profiles and interactions, seeded by the day."""
+    eligible = [
+        profile
+        for profile in inputs.profiles
+        if exclusion_reason(profile.member_id, inputs.statuses.get(profile.member_id), rules, day) is None
+    ]
+    return calibrate(eligible, inputs.interactions, rules, seed=seed_for(day))
 
 
 def plan_for_day(session: Session, rules: RuleSet, day: date) -> tuple[MatchingInputs, EngineResult]:

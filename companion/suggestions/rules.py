@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from companion.audit.entries import record
 from companion.store.db import Store
 from companion.store.models import RuleVersion
+from matching.suggestions.calibration import Calibration
 from matching.suggestions.engine import EngineResult
 from matching.suggestions.rules import (
     RULES,
@@ -138,6 +139,8 @@ class RulePreview:
     pairs_added: int
     pairs_removed: int
     changes: list[tuple[str, Any, Any]]
+    # What calibration from the forum's history gives for the proposed rules (used only when the rule is on).
+    calibration: Calibration | None = None
 
 
 def figures(result: EngineResult) -> tuple[int, float, int]:
@@ -162,7 +165,7 @@ def preview(store: Store, raw: Mapping[str, Any], today: date) -> RulePreview:
     figures for the current rules are the figures of the run that follows.
     """
     from companion.suggestions.inputs import load_inputs
-    from companion.suggestions.planning import match_for_day
+    from companion.suggestions.planning import calibrate_for_day, match_for_day
 
     with store.transaction() as session:
         _, current = current_rules(session)
@@ -186,4 +189,5 @@ def preview(store: Store, raw: Mapping[str, Any], today: date) -> RulePreview:
         pairs_added=len(new.pairs() - old.pairs()),
         pairs_removed=len(old.pairs() - new.pairs()),
         changes=[(c.rule, c.before, c.after) for c in diff_rules(current, proposed)],
+        calibration=new.calibration or calibrate_for_day(inputs, proposed, today),
     )

@@ -55,28 +55,34 @@ def allocate(
     noise = np.random.default_rng(seed).random(int(valid.sum()))
     keys = np.full((n, width), -np.inf)
     keys[valid] = candidates.scores[valid] * (1.0 + exploration * noise)
+    del noise
     # Each row's candidates best key first (ties: lower row index), missing candidates last.
-    row_order = np.lexsort((np.where(valid, indices, np.iinfo(np.int64).max), -keys), axis=1)
-    indices = np.take_along_axis(np.where(valid, indices, -1), row_order, axis=1)
-    keys = np.take_along_axis(keys, row_order, axis=1)
-    scores = np.take_along_axis(candidates.scores, row_order, axis=1)
-    similarities = np.take_along_axis(candidates.similarities, row_order, axis=1)
+    indices[~valid] = np.iinfo(np.int64).max
+    del valid
+    row_order = np.lexsort((indices, -keys), axis=1)
+    indices = np.take_along_axis(indices, row_order, axis=1)
+    indices[indices == np.iinfo(np.int64).max] = -1
+    flat_keys = np.take_along_axis(keys, row_order, axis=1).reshape(-1)
+    del keys
     flat_indices = indices.reshape(-1)
     positions = np.flatnonzero(flat_indices >= 0)
-    receivers = positions // max(width, 1)
-    # Global greedy order: best key first; equal keys by receiver, then suggested row, so the result never
-    # depends on sort stability.
-    greedy_order = positions[np.lexsort((flat_indices[positions], receivers, -keys.reshape(-1)[positions]))]
+    # Global greedy order: best key first; equal keys by receiver, then suggested row. Positions already run
+    # by receiver and, within a row, by (key, suggested row), so one stable sort on the key gives exactly that.
+    greedy_order = positions[np.argsort(-flat_keys[positions], kind="stable")]
+    del flat_keys, positions
     first_cap = min(k, hub_cap) if spread else hub_cap
     assigned = _greedy(flat_indices, greedy_order, n, width, k, first_cap)
+    del greedy_order
     if spread:
         _repair(flat_indices, assigned, n, width, k, first_cap, hub_cap)
     picked = np.flatnonzero(assigned)
     # Rows are already in order and each row's candidates by key, so picked positions are the final order.
     out_receivers = picked // max(width, 1)
     out_suggested = flat_indices[picked]
-    out_scores = scores.reshape(-1)[picked]
-    out_similarities = similarities.reshape(-1)[picked]
+    # Scores and similarities of the picked pairs only, read at their positions before the per-row sort.
+    original = out_receivers * width + row_order.reshape(-1)[picked]
+    out_scores = candidates.scores.reshape(-1)[original]
+    out_similarities = candidates.similarities.reshape(-1)[original]
     return Allocation(out_receivers, out_suggested, out_scores, out_similarities, _ranks(out_receivers))
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
 from matching.suggestions.allocation import allocate, with_reverse_candidates
-from matching.suggestions.explain import shared_terms
+from matching.suggestions.explain import shared_terms_many
 from matching.suggestions.profiles import NO_ORGANISATION, MemberProfileInput, Profiles, build_profiles
 from matching.suggestions.rules import RuleSet
 from matching.suggestions.similarity import EXCLUDED, OrgMode, PairFactors, top_k
@@ -77,6 +79,10 @@ class EngineResult:
     seed: int
     today: date
     profile_terms: dict[int, int] = field(default_factory=dict)
+    # The calibration behind the weights used (matching.suggestions.calibration.Calibration), if any.
+    calibration: Any = None
+    # Seconds per phase of the run (eligibility, profiles, pair_rules, top_k, allocation, explanations).
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     def by_member(self) -> dict[int, list[Suggestion]]:
         """Suggestions grouped by the member who receives them, in rank order."""
@@ -134,6 +140,7 @@ def run_matching(
     if today is None:
         raise ValueError("today is required so that runs are reproducible")
     today = _as_date(today)
+    clock = _Clock()
     members = sorted(profiles, key=lambda member: member.member_id)
     excluded: dict[int, str] = {}
     eligible: list[MemberProfileInput] = []
@@ -143,9 +150,12 @@ def run_matching(
             eligible.append(member)
         else:
             excluded[member.member_id] = reason
+    clock.lap("eligibility")
     built = build_profiles(eligible, rules.block_weights(), rules.cold_start())
+    clock.lap("profiles")
     factors = pair_factors(built, statuses, history, rules, today)
     bonuses = other_org_bonuses(built, rules)
+    clock.lap("pair_rules")
     candidates = top_k(
         built.matrix,
         rules.candidates_per_member,
@@ -157,22 +167,26 @@ def run_matching(
     )
     # Every pair rule is symmetric (pair factors are stored both ways), so a member nobody lists may still
     # be suggested to those on its own list: this is what lets the allocation even out exposure.
+    clock.lap("top_k")
     reverse_bonuses = bonuses if rules.organisation_mode() == OrgMode.PREFER_OTHER else 0.0
     candidates = with_reverse_candidates(candidates, built.organisation_ids, reverse_bonuses)
     allocation = allocate(candidates, rules.suggestions_per_member, rules.hub_cap, rules.exploration, seed)
+    clock.lap("allocation")
+    explanations = shared_terms_many(built, allocation.receivers, allocation.suggested, rules.explanation_terms)
     suggestions = tuple(
         Suggestion(
             member_id=int(built.member_ids[receiver]),
             suggested_id=int(built.member_ids[other]),
             score=float(similarity),
             rank=int(rank),
-            shared_terms=tuple(shared_terms(built, int(receiver), int(other), rules.explanation_terms)),
+            shared_terms=terms,
             organisation_id=_organisation(built, int(other)),
         )
-        for receiver, other, similarity, rank in zip(
-            allocation.receivers, allocation.suggested, allocation.similarities, allocation.ranks
+        for receiver, other, similarity, rank, terms in zip(
+            allocation.receivers, allocation.suggested, allocation.similarities, allocation.ranks, explanations
         )
     )
+    clock.lap("explanations")
     return EngineResult(
         suggestions=suggestions,
         eligible_ids=tuple(int(i) for i in built.member_ids),
@@ -182,7 +196,24 @@ def run_matching(
         seed=seed,
         today=today,
         profile_terms={int(m): int(n) for m, n in zip(built.member_ids, np.diff(built.own.indptr))},
+        timings=clock.laps,
     )
+
+
+class _Clock:
+    """Wall-clock seconds per phase of a run, for benchmarks and logs (results never depend on it)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+        self._last_cpu = time.process_time()
+
+    def lap(self, phase: str) -> None:
+        """Record wall seconds as `phase` and CPU seconds of all threads as `phase_cpu`."""
+        now, cpu = time.perf_counter(), time.process_time()
+        self.laps[phase] = now - self._last
+        self.laps[f"{phase}_cpu"] = cpu - self._last_cpu
+        self._last, self._last_cpu = now, cpu
 
 
 def other_org_bonuses(built: Profiles, rules: RuleSet) -> np.ndarray:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 
-from matching.text.analysis import (
-    TermAnalyzer,
-    detect_language,
-    language_of_locale,
-    normalize,
-    tag_key,
-    tokenize,
-)
+from matching.suggestions.features import BlockInput, RawFeatures, raw_features
+from matching.text.analysis import language_of_locale, tag_key
+from matching.text.analysis import normalize as normalize_text
 
 # Order matters: it numbers the blocks in `Profiles.blocks`.
 BLOCKS: tuple[str, ...] = ("text", "fields", "interests", "tags", "categories", "titles", "liked_tags")
@@ -85,6 +80,11 @@ class Profiles:
     labels: tuple[str, ...]
     blocks: np.ndarray
     cold_start: np.ndarray
+    # What explanations may name per column: the display form, or None (generic words, compound parts only).
+    explain_labels: tuple[str | None, ...] = ()
+    # 1 where the member wrote a text feature as a whole word (not only inside a compound).
+    written: sp.csr_matrix | None = None
+    idf: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.member_ids.size)
@@ -95,42 +95,6 @@ class Profiles:
         if row >= self.member_ids.size or self.member_ids[row] != member_id:
             raise KeyError(member_id)
         return row
-
-
-class _Vocabulary:
-    """Numbers features per block and remembers the most used spelling of each."""
-
-    def __init__(self) -> None:
-        self.columns: dict[tuple[int, str], int] = {}
-        self.label_counts: list[Counter[str]] = []
-        self.blocks: list[int] = []
-
-    def column(self, block: int, key: str) -> int:
-        column = self.columns.get((block, key))
-        if column is None:
-            column = len(self.blocks)
-            self.columns[(block, key)] = column
-            self.blocks.append(block)
-            self.label_counts.append(Counter())
-        return column
-
-    def labels(self) -> tuple[str, ...]:
-        # Most frequent spelling; ties broken alphabetically so results never depend on input order.
-        chosen = [min(counts.items(), key=lambda item: (-item[1], item[0]))[0] for counts in self.label_counts]
-        # Forum tags are lower-case slugs ("ozg", "e-akte"); where members write the same term with capitals
-        # in their texts ("OZG", "E-Akte"), explanations show that spelling instead.
-        written: dict[str, Counter[str]] = {}
-        for column, counts in enumerate(self.label_counts):
-            if BLOCKS[self.blocks[column]] in TEXT_BLOCKS:
-                for label, count in counts.items():
-                    if label != label.lower():
-                        written.setdefault(tag_key(label), Counter())[label] += count
-        for column, label in enumerate(chosen):
-            if BLOCKS[self.blocks[column]] not in TEXT_BLOCKS and label == label.lower():
-                spellings = written.get(tag_key(label))
-                if spellings:
-                    chosen[column] = min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
-        return tuple(chosen)
 
 
 def build_profiles(
@@ -146,9 +110,9 @@ def build_profiles(
     organisations = np.array(
         [NO_ORGANISATION if m.organisation_id is None else m.organisation_id for m in members], dtype=np.int64
     )
-    vocabulary = _Vocabulary()
-    raw = _raw_counts(members, weights, vocabulary)
-    own = _weighted_tfidf(raw, np.array(vocabulary.blocks, dtype=np.int8), weights)
+    raw = raw_member_features(members, weights)
+    idf = inverse_document_frequency(raw.counts)
+    own = _weighted_tfidf(raw.counts, raw.blocks, weights, idf)
     cold = np.diff(own.indptr) < cold_start.min_terms
     matrix = _mix_in_organisations(
         own, organisations, cold, cold_start.organisation_weight, cold_start.organisation_terms
@@ -158,10 +122,29 @@ def build_profiles(
         organisation_ids=organisations,
         matrix=matrix,
         own=own,
-        labels=vocabulary.labels(),
-        blocks=np.array(vocabulary.blocks, dtype=np.int8),
+        labels=raw.labels,
+        blocks=raw.blocks,
         cold_start=cold,
+        explain_labels=raw.explain_labels,
+        written=raw.written,
+        idf=idf,
     )
+
+
+def raw_member_features(members: Sequence[MemberProfileInput], weights: BlockWeights = BlockWeights()) -> RawFeatures:
+    """Raw feature counts of members (in the given order) for every block whose weight is above zero."""
+    blocks = []
+    for index, block in enumerate(BLOCKS):
+        if weights.of(block) <= 0:
+            continue
+        if block in TEXT_BLOCKS:
+            documents: list[object] = ["\n".join(_texts_of(member, block)) for member in members]
+            blocks.append(BlockInput(index, documents, True))
+        else:
+            documents = [_labels_of(member, block) for member in members]
+            blocks.append(BlockInput(index, documents, False, normalize_text if block == "categories" else tag_key))
+    english = np.array([language_of_locale(member.locale) == "en" for member in members], dtype=bool)
+    return raw_features(len(members), blocks, english)
 
 
 def _texts_of(member: MemberProfileInput, block: str) -> list[str]:
@@ -182,85 +165,45 @@ def _labels_of(member: MemberProfileInput, block: str) -> list[str]:
     return member.categories
 
 
-def _raw_counts(members: Sequence[MemberProfileInput], weights: BlockWeights, vocabulary: _Vocabulary) -> sp.csr_matrix:
-    """Count features per member: stems and compound parts for text blocks, keys for tag-like blocks."""
-    text_blocks = [block for block in TEXT_BLOCKS if weights.of(block) > 0]
-    label_blocks = [block for block in BLOCKS if block not in TEXT_BLOCKS and weights.of(block) > 0]
-    tokens: list[dict[str, list[str]]] = []
-    known: set[str] = set()
-    for member in members:
-        per_block = {block: [t for text in _texts_of(member, block) for t in tokenize(text)] for block in text_blocks}
-        for block_tokens in per_block.values():
-            known.update(map(normalize, block_tokens))
-        tokens.append(per_block)
-    analyzer = TermAnalyzer(known)
-    rows: list[int] = []
-    columns: list[int] = []
-    values: list[float] = []
-    for row, member in enumerate(members):
-        counts: dict[int, float] = {}
-        member_tokens = tokens[row]
-        default = language_of_locale(member.locale)
-        language = detect_language(
-            (normalize(t) for block_tokens in member_tokens.values() for t in block_tokens), default
-        )
-        for block, block_tokens in member_tokens.items():
-            block_index = BLOCKS.index(block)
-            for token, count in Counter(block_tokens).items():
-                for stem, weight, label in analyzer.features(token, language):
-                    column = vocabulary.column(block_index, stem)
-                    counts[column] = counts.get(column, 0.0) + weight * count
-                    vocabulary.label_counts[column][label] += count
-        for block in label_blocks:
-            block_index = BLOCKS.index(block)
-            key_of = normalize if block == "categories" else tag_key
-            for label, count in Counter(label.strip() for label in _labels_of(member, block)).items():
-                key = key_of(label)
-                if not key:
-                    continue
-                column = vocabulary.column(block_index, key)
-                counts[column] = counts.get(column, 0.0) + count
-                vocabulary.label_counts[column][label] += count
-        rows.extend([row] * len(counts))
-        columns.extend(counts.keys())
-        values.extend(counts.values())
-        tokens[row] = {}  # free memory early for large networks
-    shape = (len(members), len(vocabulary.blocks))
-    return sp.csr_matrix(
-        (np.array(values, dtype=np.float64), (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64))),
-        shape=shape,
-    )
+def inverse_document_frequency(counts: sp.csr_matrix) -> np.ndarray:
+    """Smooth IDF per column, as scikit-learn's TfidfTransformer(smooth_idf=True) computes it."""
+    n_rows, n_columns = counts.shape
+    document_frequency = np.bincount(counts.indices, minlength=n_columns)
+    return np.log((1.0 + n_rows) / (1.0 + document_frequency)) + 1.0
 
 
-def _weighted_tfidf(raw: sp.csr_matrix, blocks: np.ndarray, weights: BlockWeights) -> sp.csr_matrix:
-    """Sublinear TF times smooth IDF, each block L2-normalised and weighted, then rows L2-normalised."""
-    n_rows, n_columns = raw.shape
-    matrix = raw.tocsr(copy=True)
+def block_unit_rows(raw: sp.csr_matrix, blocks: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF times IDF with every block of every row L2-normalised on its own (float64)."""
+    n_rows = raw.shape[0]
+    matrix = raw.tocsr(copy=True).astype(np.float64)
     matrix.sum_duplicates()
     matrix.sort_indices()
-    document_frequency = np.bincount(matrix.indices, minlength=n_columns)
-    idf = np.log((1.0 + n_rows) / (1.0 + document_frequency)) + 1.0
     matrix.data = np.log1p(matrix.data) * idf[matrix.indices]
     entry_rows = np.repeat(np.arange(n_rows), np.diff(matrix.indptr))
     entry_blocks = blocks[matrix.indices].astype(np.int64)
-    block_square_sums = np.zeros((n_rows, len(BLOCKS)))
-    np.add.at(block_square_sums, (entry_rows, entry_blocks), matrix.data**2)
+    # Squared block norms per (row, block) by one bincount over a flat index (np.add.at is slow at scale).
+    flat = entry_rows * len(BLOCKS) + entry_blocks
+    block_square_sums = np.bincount(flat, weights=matrix.data**2, minlength=n_rows * len(BLOCKS))
+    norms = np.sqrt(block_square_sums[flat])
+    matrix.data = np.divide(matrix.data, norms, out=np.zeros_like(matrix.data), where=norms > 0)
+    return matrix
+
+
+def _weighted_tfidf(raw: sp.csr_matrix, blocks: np.ndarray, weights: BlockWeights, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF times smooth IDF, each block L2-normalised and weighted, then rows L2-normalised."""
+    matrix = block_unit_rows(raw, blocks, idf)
     block_weights = np.array([weights.of(block) for block in BLOCKS])
-    block_norms = np.sqrt(block_square_sums[entry_rows, entry_blocks])
-    matrix.data = matrix.data * np.sqrt(block_weights[entry_blocks]) / block_norms
+    matrix.data = matrix.data * np.sqrt(block_weights[blocks[matrix.indices].astype(np.int64)])
     return _normalise_rows(matrix)
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Scale every non-empty row to unit L2 norm and store float32."""
+    """Scale every non-empty row to unit L2 norm (scikit-learn's normalize) and store float32."""
     matrix = matrix.tocsr()
     matrix.eliminate_zeros()
-    squares = matrix.multiply(matrix).sum(axis=1).A1
-    norms = np.sqrt(squares)
-    norms[norms == 0] = 1.0
-    entry_rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    result = matrix.copy()
-    result.data = (matrix.data / norms[entry_rows]).astype(np.float32)
+    if matrix.shape[0] == 0 or matrix.shape[1] == 0:
+        return matrix.astype(np.float32)
+    result = normalize(matrix, norm="l2", copy=True).astype(np.float32)
     result.sort_indices()
     return result
 

@@ -11,7 +11,7 @@ from matching.suggestions.profiles import BlockWeights, ColdStart
 from matching.suggestions.similarity import OrgMode
 
 # Bump when a rule is added, removed or changes meaning; stored rule sets carry it.
-RULES_SCHEMA_VERSION = 1
+RULES_SCHEMA_VERSION = 2
 
 ORG_MODES: dict[str, OrgMode] = {
     "any": OrgMode.ANY,
@@ -224,6 +224,18 @@ RULES: tuple[RuleSpec, ...] = (
         1,
         10,
     ),
+    RuleSpec(
+        "calibration",
+        "choice",
+        "off",
+        "Gewichte aus der Forengeschichte kalibrieren",
+        "Calibrate weights from forum history",
+        "on: vor jedem Lauf werden die Gewichte und der Bonus so gewählt, dass sie Antworten, Likes, Erwähnungen und "
+        "Nachrichten zwischen Mitgliedern am besten vorhersagen; bei zu wenig Geschichte gelten die Werte unten.",
+        "on: before each run the weights and bonus are chosen to best predict replies, likes, mentions and messages "
+        "between members; with too little history the values below apply.",
+        choices=("off", "on"),
+    ),
     _weight("text", 1.0, "Profiltext (Über mich)", "profile text (about me)"),
     _weight("fields", 1.5, "Profilfelder (z. B. Arbeitsschwerpunkt)", "profile fields (e.g. focus of work)"),
     _weight("interests", 2.0, "selbst angegebene Interessen", "self-declared interests"),
@@ -254,6 +266,7 @@ class RuleSet:
     cold_start_min_terms: int = 5
     cold_start_org_weight: float = 0.3
     explanation_terms: int = 3
+    calibration: str = "off"
     weight_text: float = 1.0
     weight_fields: float = 1.5
     weight_interests: float = 2.0
@@ -324,7 +337,8 @@ def validate_rules(data: Mapping[str, Any]) -> RuleSet:
     values: dict[str, Any] = {}
     for name, raw in data.items():
         if name == "schema_version":
-            if raw != RULES_SCHEMA_VERSION:
+            # Older rule sets are fine: rules added since take their defaults.
+            if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= RULES_SCHEMA_VERSION:
                 problems.append(
                     RuleProblem(
                         name,

@@ -54,6 +54,14 @@ def load_stopwords(language: str) -> frozenset[str]:
     return frozenset(normalize(word) for word in words if word and not word.startswith("#"))
 
 
+@cache
+def load_generic_words(language: str) -> frozenset[str]:
+    """Generic administration words of a language that never explain a match (package data)."""
+    text = (_DATA_DIR / f"generic_{language}.txt").read_text("utf-8")
+    words = (line.strip() for line in text.splitlines())
+    return frozenset(normalize(word) for word in words if word and not word.startswith("#"))
+
+
 def normalize(text: str) -> str:
     """Unicode-compose and case-fold a string so "Straße", "STRASSE" and "straße" compare equal."""
     return unicodedata.normalize("NFC", text).casefold()

@@ -250,6 +250,7 @@ def test_rules_are_previewed_saved_audited_and_rolled_back(admin_client, store):
     preview = admin_client.post("/admin/rules/", data={**form, "action": "preview"})
     assert preview.status_code == 200
     assert "Mit diesen Regeln bekommen" in preview.get_data(as_text=True)
+    assert "Zu wenig Geschichte zum Kalibrieren: 0 Paare" in preview.get_data(as_text=True)
     with store.session() as db:
         assert db.scalar(select(func.count()).select_from(RuleVersion)) == 0
     admin_client.post("/admin/rules/", data={**form, "action": "save", "comment": "mehr Vorschläge"})

@@ -131,3 +131,17 @@ def test_diff_rules_lists_changes_in_catalogue_order():
     changes = diff_rules(before, after)
     assert [(c.rule, c.before, c.after) for c in changes] == [("hub_cap", 6, 4), ("min_score", 0.05, 0.2)]
     assert diff_rules(before, before) == []
+
+
+def test_rule_sets_stored_before_calibration_existed_still_validate():
+    from matching.suggestions.rules import validate_rules as validate
+
+    old = validate({"schema_version": 1, "min_score": 0.1})
+    assert old.calibration == "off" and old.min_score == 0.1
+    assert validate({"calibration": "on"}).calibration == "on"
+    try:
+        validate({"calibration": "sometimes"})
+    except Exception as error:  # noqa: BLE001 - the type is checked below
+        assert "calibration" in str(error)
+    else:
+        raise AssertionError("an unknown calibration value must be rejected")
