@@ -29,6 +29,7 @@ from companion.badges.catalogue import (
 from companion.badges.graph import build_graph, organisation_labels
 from companion.jobs.locks import job_lock
 from companion.outbox.delivery import enqueue
+from companion.outbox.states import OutboxStatus
 from companion.store.models import Badge, BadgeGrant, Member, OutboxItem
 from companion.store.types import utcnow
 from matching.badges import rules
@@ -219,7 +220,7 @@ def record_delivered_ids(session: Session) -> int:
     rows = session.execute(
         select(OutboxItem.kind, OutboxItem.payload, OutboxItem.result, OutboxItem.member_id)
         .where(OutboxItem.kind.in_(("badge_create", "badge_grant")))
-        .where(OutboxItem.status == "sent")
+        .where(OutboxItem.status == OutboxStatus.SENT)
     )
     known = {b.key: b for b in all_badges(session)}
     for kind, payload, result, member_id in rows:

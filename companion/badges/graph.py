@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from companion.circles.states import MeetingStatus
 from companion.store.models import (
     Like,
     Meeting,
@@ -36,9 +37,9 @@ from companion.store.models import (
     Suggestion,
 )
 from companion.store.types import utcnow
+from companion.suggestions.states import ACCEPTED
 from matching.badges.rules import Interaction
 
-ACCEPTED_SUGGESTION_STATUSES = ("contacted", "talked")
 # Interactions without a timestamp sort first, so they never hide a dated one as "the first".
 _UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -154,7 +155,7 @@ def meeting_interactions(session: Session, now: datetime) -> Iterable[Interactio
         )
         .join(Meeting, Meeting.id == Rsvp.meeting_id)
         .join(Member, Member.id == Rsvp.member_id)
-        .where(Meeting.status == "scheduled")
+        .where(Meeting.status == MeetingStatus.SCHEDULED)
         .where(Meeting.starts_at <= now)
         .where(attended)
     )
@@ -182,7 +183,7 @@ def suggestion_interactions(session: Session) -> Iterable[Interaction]:
     """One interaction per suggestion the member acted on (contacted or talked)."""
     rows = session.execute(
         select(Suggestion.member_id, Suggestion.suggested_member_id, Suggestion.feedback_at, Suggestion.created_at)
-        .where(Suggestion.status.in_(ACCEPTED_SUGGESTION_STATUSES))
+        .where(Suggestion.status.in_(ACCEPTED))
         .where(Suggestion.member_id != Suggestion.suggested_member_id)
     )
     for member_id, suggested_id, feedback_at, created_at in rows:

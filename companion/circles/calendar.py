@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles.common import local
 from companion.circles.links import circle_url
+from companion.circles.states import VISIBLE, MeetingStatus
 from companion.store.models import CalendarToken, Circle, CircleMember, Meeting, Member, Organisation, Season
 
 PRODID = "-//Companion//Zirkel//DE"
@@ -71,11 +72,7 @@ def feed_meetings(session: Session, token: str) -> tuple[str, list[tuple[Meeting
     row = session.get(CalendarToken, token)
     if row is None or row.revoked_at is not None:
         return None
-    query = (
-        select(Meeting, Circle)
-        .join(Circle, Circle.id == Meeting.circle_id)
-        .where(Circle.status.in_(("published", "closed")))
-    )
+    query = select(Meeting, Circle).join(Circle, Circle.id == Meeting.circle_id).where(Circle.status.in_(VISIBLE))
     if row.circle_id is not None:
         circle = session.get(Circle, row.circle_id)
         name = f"{circle.name} · {circle.season.name}"
@@ -116,7 +113,7 @@ def build_ics(
         event.add("description", description)
         event.add("location", meeting.location)
         event.add("sequence", meeting.sequence)
-        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
         event.add("url", circle_url(settings, circle.id))
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -13,6 +13,8 @@ from companion.circles.errors import CirclesError
 from companion.circles.links import circle_url
 from companion.circles.outbox import pm, queue
 from companion.circles.publishing import meeting_line
+from companion.circles.states import MEETING, CircleStatus, MeetingStatus
+from companion.meetups.states import ACTIVE
 from companion.store.models import Circle, CircleMember, Meeting, MeetupRegistration, Member
 
 
@@ -22,7 +24,7 @@ def move_meeting(
     """Move a meeting (keeping its length), bump its SEQUENCE and announce the change once; False when nothing changed."""
     if starts_at.tzinfo is None:
         raise CirclesError("the new start must carry a time zone", "Der neue Beginn braucht eine Zeitzone.")
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise CirclesError(
             "a cancelled meeting cannot be moved", "Ein abgesagtes Treffen kann nicht verschoben werden."
         )
@@ -48,9 +50,9 @@ def move_meeting(
 
 def cancel_meeting(session: Session, meeting: Meeting, settings, *, actor: str) -> bool:
     """Cancel a meeting (kept as STATUS:CANCELLED in calendars) and announce it once; False when already cancelled."""
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         return False
-    meeting.status = "cancelled"
+    MEETING.move(meeting, MeetingStatus.CANCELLED)
     meeting.sequence += 1
     session.flush()
     _announce(session, meeting, settings, None)
@@ -60,7 +62,7 @@ def cancel_meeting(session: Session, meeting: Meeting, settings, *, actor: str) 
 
 def _announce(session: Session, meeting: Meeting, settings, previous) -> None:
     circle = session.get(Circle, meeting.circle_id)
-    if circle.status != "published":
+    if circle.status != CircleStatus.PUBLISHED:
         return  # nobody has seen a preview, so there is nothing to announce
     title, raw = messages.meeting_changed(
         circle.name, meeting_line(session, meeting, settings), previous, circle_url(settings, circle.id)
@@ -75,7 +77,7 @@ def leave_circle(session: Session, circle: Circle, member: Member, *, now: datet
         return False
     membership.left_at = now
     session.flush()
-    if circle.status == "published":
+    if circle.status == CircleStatus.PUBLISHED:
         queue(
             session,
             f"circles:circle:{circle.id}:remove:{member.id}",
@@ -100,12 +102,12 @@ def handle_member_departure(
     ).all()
     for membership in memberships:
         circle = session.get(Circle, membership.circle_id)
-        if circle.status != "closed" and leave_circle(session, circle, member, now=now, actor=actor):
+        if circle.status != CircleStatus.CLOSED and leave_circle(session, circle, member, now=now, actor=actor):
             left += 1
     registrations = session.scalars(
         select(MeetupRegistration)
         .where(MeetupRegistration.member_id == member.id)
-        .where(MeetupRegistration.status.in_(("confirmed", "waiting", "offered")))
+        .where(MeetupRegistration.status.in_(ACTIVE))
     ).all()
     for registration in registrations:
         cancel_registration(session, registration, now=now, settings=settings)
@@ -119,7 +121,7 @@ def reconcile_departures(session: Session, *, now: datetime, settings=None) -> i
         .join(CircleMember, CircleMember.member_id == Member.id)
         .join(Circle, Circle.id == CircleMember.circle_id)
         .where(CircleMember.left_at.is_(None))
-        .where(Circle.status == "published")
+        .where(Circle.status == CircleStatus.PUBLISHED)
         .where((Member.active.is_(False)) | (Member.suspended.is_(True)))
     )
     left = 0

@@ -13,6 +13,7 @@ from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
 from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, pm, queue
+from companion.circles.states import CIRCLE, SEASON, CircleStatus, MeetingStatus, SeasonStatus
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 
 
@@ -46,13 +47,13 @@ def meeting_line(session: Session, meeting: Meeting, settings) -> messages.Meeti
         ends_at=local(meeting.ends_at, settings),
         location=meeting.location,
         host=host.name if host else None,
-        cancelled=meeting.status == "cancelled",
+        cancelled=meeting.status == MeetingStatus.CANCELLED,
     )
 
 
 def publish_season(session: Session, season: Season, settings, *, actor: str) -> PublishReport:
     """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
-    if season.status not in ("formed", "published"):
+    if season.status not in (SeasonStatus.FORMED, SeasonStatus.PUBLISHED):
         raise PublishRefused(
             f"season {season.name!r} is {season.status}: form circles first (companion circles form) and check the preview"
         )
@@ -61,9 +62,9 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
         raise PublishRefused(f"season {season.name!r} has no circles to publish; form circles first")
     report = PublishReport(circles=len(circles))
     for circle in circles:
-        if circle.status == "closed":
+        if circle.status == CircleStatus.CLOSED:
             continue
-        circle.status = "published"
+        CIRCLE.move(circle, CircleStatus.PUBLISHED)
         _queue_circle(session, season, circle, settings, report)
     for waiting in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id)):
         member = session.get(Member, waiting.member_id)
@@ -79,8 +80,8 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
         report.count(
             pm(session, f"circles:season:{season.id}:waiting:{member.id}", [member.username], title, raw, member.id)
         )
-    first_publish = season.status != "published"
-    season.status = "published"
+    first_publish = season.status != SeasonStatus.PUBLISHED
+    SEASON.move(season, SeasonStatus.PUBLISHED)
     session.flush()
     audit(
         session,
@@ -116,7 +117,7 @@ def _queue_circle(session: Session, season: Season, circle: Circle, settings, re
     title, raw = messages.welcome(circle.name, season.name, usernames, lines, page)
     report.count(pm(session, f"circles:circle:{circle.id}:welcome", [group], title, raw))
     for meeting, line in zip(circle.meetings, lines):
-        if meeting.status == "cancelled":
+        if meeting.status == MeetingStatus.CANCELLED:
             continue
         title, raw = messages.meeting_thread(circle.name, line, page)
         report.count(pm(session, f"circles:meeting:{meeting.id}:thread", [group], title, raw))

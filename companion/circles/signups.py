@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles.common import season_slots, unique
 from companion.circles.errors import SignUpRefused
+from companion.circles.states import SIGNUP_OPEN
 from companion.store.models import (
     Member,
     MemberPreferences,
@@ -51,7 +52,7 @@ def has_circles_consent(session: Session, member: Member) -> bool:
 
 def signup_window_open(season: Season, today: date) -> bool:
     """Whether members may sign up (or change their sign-up) today."""
-    return season.status in ("open", "formed") and season.signup_opens_on <= today <= season.signup_closes_on
+    return season.status in SIGNUP_OPEN and season.signup_opens_on <= today <= season.signup_closes_on
 
 
 def sign_up(session: Session, season: Season, member: Member, form: SignUpForm, *, today: date) -> SignUp:

@@ -175,6 +175,7 @@ def run_cycle(
     from companion.jobs.nightly import run_nightly
     from companion.outbox.delivery import deliver_pending
     from companion.outbox.handlers import HANDLERS
+    from companion.outbox.states import OutboxStatus
     from companion.store.models import Badge, Member, Organisation, OutboxItem, Suggestion
 
     context = servers.context
@@ -202,12 +203,12 @@ def run_cycle(
         summary.suggestion_pms = session.scalar(
             select(func.count())
             .select_from(OutboxItem)
-            .where(OutboxItem.idempotency_key.startswith("suggestions:"), OutboxItem.status == "sent")
+            .where(OutboxItem.idempotency_key.startswith("suggestions:"), OutboxItem.status == OutboxStatus.SENT)
         )
         summary.badges_granted = session.scalar(
             select(func.count())
             .select_from(OutboxItem)
-            .where(OutboxItem.kind == "badge_grant", OutboxItem.status == "sent")
+            .where(OutboxItem.kind == "badge_grant", OutboxItem.status == OutboxStatus.SENT)
         )
         first = session.scalar(select(Suggestion).order_by(Suggestion.id).limit(1))
         summary.example_member = first.member.username if first else ""

@@ -25,6 +25,7 @@ from companion.store.models import (
     Topic,
     TopicTag,
 )
+from companion.suggestions.states import ACCEPTED, SuggestionStatus
 from matching.suggestions.engine import MemberStatus, PairHistory
 from matching.suggestions.profiles import MemberProfileInput
 
@@ -140,11 +141,11 @@ def load_history(session: Session) -> PairHistory:
         select(Suggestion.member_id, Suggestion.suggested_member_id, Suggestion.run_date, Suggestion.status)
     ):
         suggested.append((member_id, other_id, run_date))
-        if status == "rejected":
+        if status == SuggestionStatus.REJECTED:
             rejected.append((member_id, other_id))
-        elif status in ("contacted", "talked"):
+        elif status in ACCEPTED:
             accepted.append((member_id, other_id))
-        elif status == "ignored":
+        elif status == SuggestionStatus.IGNORED:
             ignored.append((member_id, other_id))
     for member_id, other_id in session.execute(select(PrivateContact.member_id, PrivateContact.other_member_id)):
         accepted.append((member_id, other_id))

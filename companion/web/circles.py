@@ -17,8 +17,9 @@ from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
 from companion.circles.publishing import publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
-from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, update_season
+from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, set_status, update_season
 from companion.circles.signups import SignUpForm, form_of, has_circles_consent, sign_up, signup_of, withdraw
+from companion.circles.states import SEASON, SEASON_MANUAL, CircleStatus, SeasonStatus
 from companion.meetups import registration as meetup_service
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
@@ -34,6 +35,19 @@ NAV_LINKS = [
     NavLink("circles.admin_index", lazy_gettext("Circle seasons"), admin=True),
 ]
 ANSWER_LABELS = {"yes": lazy_gettext("Yes"), "maybe": lazy_gettext("Maybe"), "no": lazy_gettext("No")}
+# The buttons of the manual season status changes.
+STATUS_ACTIONS = {
+    SeasonStatus.OPEN: lazy_gettext("Open for sign-ups"),
+    SeasonStatus.DRAFT: lazy_gettext("Back to draft"),
+    SeasonStatus.CLOSED: lazy_gettext("Close the season"),
+}
+SEASON_STATUS_LABELS = {
+    SeasonStatus.DRAFT: lazy_gettext("draft"),
+    SeasonStatus.OPEN: lazy_gettext("open"),
+    SeasonStatus.FORMED: lazy_gettext("formed"),
+    SeasonStatus.PUBLISHED: lazy_gettext("published"),
+    SeasonStatus.CLOSED: lazy_gettext("closed"),
+}
 MODE_LABELS = {
     "either": lazy_gettext("Online or on site"),
     "online": lazy_gettext("Online only"),
@@ -98,13 +112,13 @@ def index():
             .join(CircleMember, CircleMember.circle_id == Circle.id)
             .where(CircleMember.member_id == me.id)
             .where(CircleMember.left_at.is_(None))
-            .where(Circle.status == "published")
+            .where(Circle.status == CircleStatus.PUBLISHED)
         ).all()
         waiting = session.scalars(select(WaitingEntry).where(WaitingEntry.member_id == me.id)).all()
         waiting_rows = [
             (session.get(Season, w.season_id).name, reason_text(w.reason, _locale()))
             for w in waiting
-            if session.get(Season, w.season_id).status == "published"
+            if session.get(Season, w.season_id).status == SeasonStatus.PUBLISHED
         ]
         meetups = meetup_service.upcoming_meetups(session, _now())
         return render_template(
@@ -194,7 +208,7 @@ def circle(circle_id: int):
     me = current_member()
     with _store().transaction() as session:
         found = session.get(Circle, circle_id)
-        if found is None or found.status == "preview":
+        if found is None or found.status == CircleStatus.PREVIEW:
             abort(404)
         membership = session.get(CircleMember, (found.id, me.id))
         if not g.is_admin and (membership is None or membership.left_at is not None):
@@ -436,9 +450,14 @@ def admin_season(season_id: int):
         ]
         circles = sorted(season.circles, key=lambda c: c.number)
         blocks = {b.key: b for b in time_blocks(season)}
+        changes = [
+            s for s in STATUS_ACTIONS if s in SEASON_MANUAL and s != season.status and SEASON.can(season.status, s)
+        ]
         return render_template(
             "circles/admin_season.html",
             season=season,
+            status_label=SEASON_STATUS_LABELS[SeasonStatus(season.status)],
+            status_changes=[(s.value, STATUS_ACTIONS[s]) for s in changes],
             figures=figures,
             circles=circles,
             waiting=waiting,
@@ -451,7 +470,7 @@ def admin_season(season_id: int):
 @bp.post("/admin/seasons/<int:season_id>/<action>")
 @admin_required
 def admin_season_action(season_id: int, action: str):
-    """Form (or re-form) the preview, or publish it."""
+    """Form (or re-form) the preview, publish it, or change the season's status (open a draft, close)."""
     me = current_member()
     settings = get_context().settings
     with _store().transaction() as session:
@@ -466,6 +485,9 @@ def admin_season_action(season_id: int, action: str):
                     ),
                     "success",
                 )
+            elif action == "status":
+                wanted = set_status(session, season, request.form.get("status", ""), actor=me.username)
+                flash(_("The season is now %(status)s.", status=SEASON_STATUS_LABELS[wanted]), "success")
             elif action == "publish":
                 report = publish_season(session, season, settings, actor=me.username)
                 flash(

@@ -10,10 +10,12 @@ from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from companion.circles.states import CircleStatus, MeetingStatus
 from companion.members import consent, interests, privacy
 from companion.store.models import Circle, CircleMember, Meeting, MemberPreferences, Organisation
 from companion.store.types import utcnow
 from companion.suggestions.feedback import suggestions_for
+from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
 from companion.web.auth import current_member, login_required
 
@@ -51,8 +53,8 @@ def _next_meeting(db, member_id: int) -> tuple[Meeting, Circle] | None:
         .where(
             CircleMember.member_id == member_id,
             CircleMember.left_at.is_(None),
-            Circle.status == "published",
-            Meeting.status == "scheduled",
+            Circle.status == CircleStatus.PUBLISHED,
+            Meeting.status == MeetingStatus.SCHEDULED,
             Meeting.starts_at > utcnow(),
         )
         .order_by(Meeting.starts_at)
@@ -72,7 +74,9 @@ def home():
         preferences = db.get(MemberPreferences, member.id)
         upcoming = _next_meeting(db, member.id)
         newest = [
-            s for s in suggestions_for(db, member.id, settings.forum_url or "", page_locale()) if s.status == "new"
+            s
+            for s in suggestions_for(db, member.id, settings.forum_url or "", page_locale())
+            if s.status == SuggestionStatus.NEW
         ]
     return render_template(
         "member/home.html",

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from companion.store.models import MemberPreferences
+from companion.store.states import InvalidTransition
 from companion.suggestions import feedback as service
+from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
 from companion.web.auth import current_member, login_required
 from companion.web.member import page_locale
@@ -17,11 +19,11 @@ bp = Blueprint("suggestions", __name__)
 NAV_LINKS = [NavLink("suggestions.index", lazy_gettext("My suggestions"))]
 
 STATUS_LABELS = {
-    "new": lazy_gettext("New"),
-    "contacted": lazy_gettext("Introduced"),
-    "rejected": lazy_gettext("Not a fit"),
-    "talked": lazy_gettext("You talked"),
-    "ignored": lazy_gettext("Nothing came of it"),
+    SuggestionStatus.NEW: lazy_gettext("New"),
+    SuggestionStatus.CONTACTED: lazy_gettext("Introduced"),
+    SuggestionStatus.REJECTED: lazy_gettext("Not a fit"),
+    SuggestionStatus.TALKED: lazy_gettext("You talked"),
+    SuggestionStatus.IGNORED: lazy_gettext("Nothing came of it"),
 }
 
 
@@ -33,8 +35,8 @@ def index():
     with get_store().session() as db:
         views = service.suggestions_for(db, member.id, get_context().settings.forum_url or "", page_locale())
         preferences = db.get(MemberPreferences, member.id)
-    current = [view for view in views if view.status == "new"]
-    past = [view for view in views if view.status != "new"]
+    current = [view for view in views if view.status == SuggestionStatus.NEW]
+    past = [view for view in views if view.status != SuggestionStatus.NEW]
     return render_template(
         "suggestions/index.html",
         current=current,
@@ -68,5 +70,9 @@ def reject(suggestion_id: int):
             service.reject(db, suggestion_id, member.id)
     except service.SuggestionNotYours:
         abort(404)
+    except InvalidTransition:
+        # A conversation already happened: "not a fit" no longer applies to it.
+        flash(_("You have already talked with this colleague; the suggestion stays as it is."), "error")
+        return redirect(url_for("suggestions.index"))
     flash(_("Thank you. This colleague will not be suggested to you again."), "success")
     return redirect(url_for("suggestions.index"))

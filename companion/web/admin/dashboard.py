@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from companion.circles.states import CircleStatus, MeetingStatus
 from companion.store.models import (
     Circle,
     CircleMember,
@@ -23,6 +24,7 @@ from companion.store.models import (
     Suggestion,
 )
 from companion.store.types import utcnow
+from companion.suggestions.states import ACCEPTED
 from companion.web import get_store
 from companion.web.auth import admin_required
 from companion.web.charts import Series, bar_chart, heatmap
@@ -32,7 +34,6 @@ bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin/dashboard")
 WEEKS = 12
 HEATMAP_ORGANISATIONS = 12
 ATTENDANCE_MONTHS = 6
-ACCEPTED = ("contacted", "talked")
 
 
 def week_start(day: date) -> date:
@@ -101,7 +102,7 @@ def circle_attendance(db, today: date, months: int = ATTENDANCE_MONTHS) -> tuple
         first = (first - timedelta(days=1)).replace(day=1)
     meetings = db.execute(
         select(Meeting.id, Meeting.starts_at, Meeting.circle_id)
-        .where(Meeting.status == "scheduled", Meeting.starts_at <= utcnow())
+        .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= utcnow())
         .where(Meeting.starts_at >= utcnow() - timedelta(days=31 * months))
     ).all()
     sizes = dict(
@@ -137,7 +138,7 @@ def index():
         organisations, matrix = organisation_interactions(db)
         months, seats, present = circle_attendance(db, today)
         members = db.scalar(select(func.count()).select_from(Member).where(Member.active.is_(True)))
-        circles = db.scalar(select(func.count()).select_from(Circle).where(Circle.status == "published"))
+        circles = db.scalar(select(func.count()).select_from(Circle).where(Circle.status == CircleStatus.PUBLISHED))
     week_labels = [format_date(w, "d.M.") for w in weeks]
     charts = {
         "suggestions": bar_chart(
