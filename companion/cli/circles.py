@@ -142,7 +142,7 @@ def list_command(context) -> None:
 
 @circles.command("set-status")
 @click.argument("season")
-@click.argument("status", type=click.Choice(["draft", "open", "closed"]))
+@click.argument("status", metavar="STATUS", type=click.Choice(["draft", "open", "closed"]))
 @pass_context()
 def set_status_command(context, season: str, status: str) -> None:
     """Open a draft SEASON for sign-ups, put it back to draft, or close it (closing keeps every row).
