@@ -366,6 +366,7 @@ def admin_index():
         return render_template(
             "circles/admin_index.html",
             seasons=seasons,
+            status_labels=SEASON_STATUS_LABELS,
             meetups=session.scalars(select(Meetup).order_by(Meetup.starts_at.desc())).all(),
         )
 
