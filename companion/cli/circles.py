@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import click
 
+from companion.circles.states import SEASON_MANUAL
 from companion.cli.base import pass_context
 from companion.store.types import utcnow
 
@@ -142,7 +143,7 @@ def list_command(context) -> None:
 
 @circles.command("set-status")
 @click.argument("season")
-@click.argument("status", metavar="STATUS", type=click.Choice(["draft", "open", "closed"]))
+@click.argument("status", metavar="STATUS", type=click.Choice(sorted(SEASON_MANUAL)))
 @pass_context()
 def set_status_command(context, season: str, status: str) -> None:
     """Open a draft SEASON for sign-ups, put it back to draft, or close it (closing keeps every row).
