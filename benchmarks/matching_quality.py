@@ -5,9 +5,9 @@ Compares, in one run and under the same rules, allocation and hub cap:
   tags_only  profiles from tags alone (all other block weights 0)
   random     random allowed partners (same eligibility, exclusions, organisation rule and hub cap)
 Figures: precision@k against the latent groups (over all eligible members; a missing suggestion is a
-miss), hit rate (share of the suggestions made that share a latent group), cross-organisation share, coverage (share of eligible
-members with k suggestions), exposure Gini, maximum exposure, plus rule violations and repeats inside
-the cooldown, which must be zero.
+miss), hit rate (share of the suggestions made that share a latent group), cross-organisation share,
+coverage (share of eligible members with k suggestions), exposure Gini, maximum exposure, plus rule
+violations and repeats inside the cooldown, which must be zero.
 
 Usage: .venv/bin/python benchmarks/matching_quality.py [--members 3000] [--seeds 0,1,2] [--org-mode prefer_other]
        [--hub-cap N] [--other-org-bonus X] [--allocation-sizes 3000,100000]

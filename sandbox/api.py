@@ -509,9 +509,9 @@ def post_action() -> Response:
 def _readable_topic(topic_id: int) -> Any:
     forum = state()
     topic = forum.find_topic(topic_id)
-    if topic.is_private_message and not viewer().admin:
-        if viewer().id not in {u.id for u in forum.pm_participants(topic)}:
-            raise NotFound()
+    private = topic.is_private_message and not viewer().admin
+    if private and viewer().id not in {u.id for u in forum.pm_participants(topic)}:
+        raise NotFound()
     return topic
 
 

@@ -14,7 +14,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from sync import parse
 from sync.errors import WebhookMalformed, WebhookTooLarge, WebhookUnauthorized, WebhookUnsupported
@@ -23,7 +23,7 @@ from sync.records import ForumLike, ForumPost, ForumTopic, ForumUser, GroupMembe
 DEFAULT_MAX_BYTES = 1_000_000
 SIGNATURE_HEADER = "X-Discourse-Event-Signature"
 
-EventPayload = Union[ForumUser, ForumPost, ForumTopic, GroupMembershipChange, UserBadge, ForumLike, Ping]
+EventPayload = ForumUser | ForumPost | ForumTopic | GroupMembershipChange | UserBadge | ForumLike | Ping
 
 # Event name -> (payload key in the body, the event type header Discourse sends).
 EVENTS: dict[str, tuple[str, str]] = {

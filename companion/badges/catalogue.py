@@ -1,4 +1,4 @@
-"""The badge catalogue in the store: seeding the defaults, admin edits with validation, and the forum's side of each badge."""
+"""The badge catalogue in the store: seeded defaults, validated admin edits, and the forum's side of each badge."""
 
 from __future__ import annotations
 
@@ -263,7 +263,7 @@ class GrantState:
 
 
 def grant_state(session: Session) -> GrantState:
-    """Read every grant: held ones (a revoked grant an admin released no longer counts), lasting revocations, row counts."""
+    """Every grant: held ones (a released revocation no longer counts), lasting revocations and row counts."""
     granted: dict[tuple[int, str], int] = {}
     revoked: set[tuple[int, str]] = set()
     counts: dict[tuple[int, str], int] = {}

@@ -1,4 +1,4 @@
-"""Changes after publishing: a meeting moved or cancelled, a member leaving; each announced once in the circle's group."""
+"""Changes after publishing: a meeting moved or cancelled, a member leaving; each told once in the circle's group."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from companion.store.models import Circle, CircleMember, Meeting, MeetupRegistra
 def move_meeting(
     session: Session, meeting: Meeting, starts_at: datetime, settings, *, actor: str, location: str | None = None
 ) -> bool:
-    """Move a meeting (keeping its length), bump its SEQUENCE and announce the change once; False when nothing changed."""
+    """Move a meeting (keeping its length), bump its SEQUENCE and announce it once; False when nothing changed."""
     if starts_at.tzinfo is None:
         raise CirclesError("the new start must carry a time zone", "Der neue Beginn braucht eine Zeitzone.")
     if meeting.status == MeetingStatus.CANCELLED:

@@ -55,7 +55,8 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
     """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
     if season.status not in (SeasonStatus.FORMED, SeasonStatus.PUBLISHED):
         raise PublishRefused(
-            f"season {season.name!r} is {season.status}: form circles first (companion circles form) and check the preview"
+            f"season {season.name!r} is {season.status}: form circles first (companion circles form) "
+            "and check the preview"
         )
     circles = sorted(season.circles, key=lambda c: c.number)
     if not circles:
@@ -73,9 +74,11 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
         title = f"{season.name}: Warteliste / waiting list"
         raw = (
             f"Für die Runde „{season.name}“ konnten wir dich leider keinem Zirkel zuordnen: "
-            f"{reason_text(waiting.reason, 'de')} Du stehst auf der Warteliste und wirst bei freien Plätzen zuerst gefragt."
+            f"{reason_text(waiting.reason, 'de')} Du stehst auf der Warteliste "
+            "und wirst bei freien Plätzen zuerst gefragt."
             f"{messages.SEPARATOR}We could not place you in a circle of “{season.name}”: "
-            f"{reason_text(waiting.reason, 'en')} You are on the waiting list and will be asked first when a place frees up."
+            f"{reason_text(waiting.reason, 'en')} You are on the waiting list "
+            "and will be asked first when a place frees up."
         )
         report.count(
             pm(session, f"circles:season:{season.id}:waiting:{member.id}", [member.username], title, raw, member.id)

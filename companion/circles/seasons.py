@@ -207,9 +207,9 @@ def set_status(session: Session, season: Season, status: str, *, actor: str) -> 
     wanted = next((s for s in SEASON_MANUAL if s.value == status), None)
     if wanted is None:
         raise SeasonStatusRefused(
-            f"a season can be set to {', '.join(sorted(SEASON_MANUAL))} by hand; forming and publishing are actions",
+            f"a season can be set to {', '.join(SEASON_MANUAL)} by hand; forming and publishing are actions",
             "Eine Runde kann nur auf "
-            + ", ".join(f"„{_STATUS_DE[s]}“" for s in sorted(SEASON_MANUAL))
+            + ", ".join(f"„{_STATUS_DE[s]}“" for s in SEASON_MANUAL)
             + " gesetzt werden; Zirkel bilden und veröffentlichen sind eigene Aktionen.",
         )
     previous = SeasonStatus(season.status)

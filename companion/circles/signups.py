@@ -67,7 +67,8 @@ def sign_up(session: Session, season: Season, member: Member, form: SignUpForm, 
     if not signup_window_open(season, today):
         raise SignUpRefused(
             f"sign-up for {season.name!r} is open from {season.signup_opens_on} to {season.signup_closes_on} only",
-            f"Die Anmeldung für „{season.name}“ ist nur vom {season.signup_opens_on:%d.%m.%Y} bis {season.signup_closes_on:%d.%m.%Y} offen.",
+            f"Die Anmeldung für „{season.name}“ ist nur vom {season.signup_opens_on:%d.%m.%Y} "
+            f"bis {season.signup_closes_on:%d.%m.%Y} offen.",
         )
     if form.mode not in MODES:
         raise SignUpRefused(

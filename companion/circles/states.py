@@ -49,7 +49,7 @@ SEASON = Lifecycle(
     ),
 )
 # The changes an admin makes by hand; forming and publishing have their own actions.
-SEASON_MANUAL = frozenset({_S.DRAFT, _S.OPEN, _S.CLOSED})
+SEASON_MANUAL = (_S.DRAFT, _S.OPEN, _S.CLOSED)
 # Seasons that take sign-ups (within their window).
 SIGNUP_OPEN = (_S.OPEN, _S.FORMED)
 # Seasons whose circles can no longer be formed again.

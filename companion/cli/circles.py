@@ -50,7 +50,10 @@ def circles() -> None:
 @click.option(
     "--time-blocks",
     default=None,
-    help='JSON list of blocks, e.g. [{"key":"vormittag","start":"09:00","end":"11:30"}]. Default: morning, midday, afternoon.',
+    help=(
+        'JSON list of blocks, e.g. [{"key":"vormittag","start":"09:00","end":"11:30"}]. '
+        "Default: morning, midday, afternoon."
+    ),
 )
 @click.option(
     "--school-holidays",
@@ -136,14 +139,16 @@ def list_command(context) -> None:
             click.echo("No seasons yet. Create one with: companion circles create-season --help")
         for season in seasons:
             click.echo(
-                f"{season.id:>3}  {season.name}  [{season.status}]  sign-up {season.signup_opens_on}–{season.signup_closes_on}, "
-                f"first meeting {season.first_meeting_on}, {len(season.signups)} sign-ups, {len(season.circles)} circles"
+                f"{season.id:>3}  {season.name}  [{season.status}]  "
+                f"sign-up {season.signup_opens_on}–{season.signup_closes_on}, "
+                f"first meeting {season.first_meeting_on}, {len(season.signups)} sign-ups, "
+                f"{len(season.circles)} circles"
             )
 
 
 @circles.command("set-status")
 @click.argument("season")
-@click.argument("status", metavar="STATUS", type=click.Choice(sorted(SEASON_MANUAL)))
+@click.argument("status", metavar="STATUS", type=click.Choice([s.value for s in SEASON_MANUAL]))
 @pass_context()
 def set_status_command(context, season: str, status: str) -> None:
     """Open a draft SEASON for sign-ups, put it back to draft, or close it (closing keeps every row).
@@ -186,7 +191,8 @@ def meetings_command(context, season: str) -> None:
             for meeting in circle.meetings:
                 click.echo(
                     f"{meeting.id:>4}  {circle.name} #{meeting.number}  "
-                    f"{local(meeting.starts_at, context.settings):%Y-%m-%d %H:%M}  {meeting.location}  [{meeting.status}]"
+                    f"{local(meeting.starts_at, context.settings):%Y-%m-%d %H:%M}  {meeting.location}"
+                    f"  [{meeting.status}]"
                 )
 
 
@@ -287,7 +293,8 @@ def _print_formation(session, season, outcome, figures) -> None:
     from companion.circles.formation import reason_text
 
     click.echo(
-        f"{figures.circles} circles, {figures.placed} placed, {len(outcome.formation.waiting) + len(outcome.excluded)} waiting; "
+        f"{figures.circles} circles, {figures.placed} placed, "
+        f"{len(outcome.formation.waiting) + len(outcome.excluded)} waiting; "
         f"mean size {figures.mean_size:.1f}, mean similarity {figures.mean_similarity:.2f}, "
         f"organisations per circle {figures.mean_distinct_orgs:.1f} (min {figures.min_distinct_orgs}), "
         f"available at slot {figures.share_available:.0%}"
@@ -297,7 +304,8 @@ def _print_formation(session, season, outcome, figures) -> None:
         click.echo(f"  {circle.name} – {slot_label(season, circle.slot_weekday, circle.slot_block, 'en')}: {names}")
         for meeting in circle.meetings:
             click.echo(
-                f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  {meeting.location}  {meeting.note}".rstrip()
+                f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  "
+                f"{meeting.location}  {meeting.note}".rstrip()
             )
         for unplaced in outcome.unplaced.get(circle.number, []):
             click.echo(f"    ! meeting {unplaced.index + 1}: {unplaced.reason_en}")
@@ -354,7 +362,8 @@ def reminders_command(context, at: str | None) -> None:
     counts = send_due_reminders(context, now)
     expired = process_meetup_offers(context, now)
     click.echo(
-        f"{counts['queued']} reminders queued ({counts['already_queued']} already queued) for {counts['meetings']} meetings; "
+        f"{counts['queued']} reminders queued ({counts['already_queued']} already queued) for "
+        f"{counts['meetings']} meetings; "
         f"{expired} meetup offers expired; {left} departed members taken out of circles."
     )
 

@@ -43,7 +43,8 @@ def sync(context, full: bool) -> None:
     path = " (bulk path)" if summary.used_bulk_path else ""
     click.echo(
         f"{kind} sync{path}: {summary.members} members, {summary.topics} topics, {summary.posts} posts, "
-        f"{summary.likes} likes; {summary.requests} requests ({summary.rate_limited} rate-limited) in {summary.seconds:.1f} s"
+        f"{summary.likes} likes; {summary.requests} requests ({summary.rate_limited} rate-limited) "
+        f"in {summary.seconds:.1f} s"
     )
 
 

@@ -242,10 +242,12 @@ def summary_text(summary: DemoSummary) -> str:
     lines = [
         "",
         "Demo cycle complete",
-        f"  members synced:        {summary.members} in {summary.organisations} organisations ({summary.consenting} opted in)",
+        f"  members synced:        {summary.members} in {summary.organisations} organisations "
+        f"({summary.consenting} opted in)",
         f"  suggestions sent:      {summary.suggestions} suggestions in {summary.suggestion_pms} PMs "
         f"({summary.pms_in_inboxes} found in the sandbox inboxes)",
-        f"  circles formed:        {summary.circles} circles, {summary.circle_members} members, {summary.waiting} on the waiting list",
+        f"  circles formed:        {summary.circles} circles, {summary.circle_members} members, "
+        f"{summary.waiting} on the waiting list",
         f"  badges granted:        {summary.badges_granted} ({summary.badges_in_forum} shown in the sandbox forum)",
         "",
         "Open:",

@@ -104,7 +104,8 @@ def probe_forum(settings: Settings) -> list[CheckResult]:
         CheckResult(
             "data explorer",
             explorer,
-            f"{report.data_explorer} (bulk member reads {'possible' if explorer == 'OK' else 'fall back to one request per member'})",
+            f"{report.data_explorer} (bulk member reads "
+            f"{'possible' if explorer == 'OK' else 'fall back to one request per member'})",
         )
     )
     webhook_status = "OK" if report.webhooks == "configured" else "WARN"

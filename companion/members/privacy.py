@@ -93,7 +93,8 @@ def export_member_data(session: Session, member_id: int) -> dict[str, Any]:
             for p in session.scalars(select(Post).where(Post.member_id == member_id).order_by(Post.id))
         ],
         "likes": [
-            _row(l, ["post_id", "created_at"]) for l in session.scalars(select(Like).where(Like.member_id == member_id))
+            _row(like, ["post_id", "created_at"])
+            for like in session.scalars(select(Like).where(Like.member_id == member_id))
         ],
         "suggestions_received": [
             {

@@ -95,11 +95,6 @@ def load_inputs(session: Session) -> MatchingInputs:
     statuses: dict[int, MemberStatus] = {}
     for member in members:
         drop = removed.get(member.id, set())
-
-        def keep(terms: list[str]) -> list[str]:
-            # Tags the member said are wrong no longer count for them.
-            return [t for t in terms if t.lower() not in drop]
-
         prefs = preferences.get(member.id)
         profiles.append(
             MemberProfileInput(
@@ -108,10 +103,10 @@ def load_inputs(session: Session) -> MatchingInputs:
                 bio=member.bio or "",
                 fields=fields.get(member.id, {}),
                 interests=added.get(member.id, []),
-                tags=keep(tags.get(member.id, [])),
+                tags=_without(tags.get(member.id, []), drop),
                 categories=cats.get(member.id, []),
                 topic_titles=titles.get(member.id, []),
-                liked_tags=keep(liked.get(member.id, [])),
+                liked_tags=_without(liked.get(member.id, []), drop),
                 locale=(prefs.locale if prefs and prefs.locale else member.locale),
             )
         )
@@ -132,6 +127,11 @@ def load_inputs(session: Session) -> MatchingInputs:
         history=load_history(session),
         usernames={m.id: m.username for m in members},
     )
+
+
+def _without(terms: list[str], drop: set[str]) -> list[str]:
+    """The terms without those the member said are wrong (they no longer count for them)."""
+    return [t for t in terms if t.lower() not in drop]
 
 
 def load_history(session: Session) -> PairHistory:

@@ -1,4 +1,4 @@
-"""Circle pages: seasons and sign-up with the availability grid, my circle with RSVPs and calendar, meetups, admin pages."""
+"""Circle pages: seasons, sign-up with the availability grid, my circle with RSVPs and calendar, meetups, admin."""
 
 from __future__ import annotations
 

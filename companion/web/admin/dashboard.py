@@ -98,7 +98,7 @@ def organisation_interactions(db, limit: int = HEATMAP_ORGANISATIONS) -> tuple[l
 def circle_attendance(db, today: date, months: int = ATTENDANCE_MONTHS) -> tuple[list[str], list[int], list[int]]:
     """Per month of past meetings: seats (circle members per meeting) and members recorded as attending."""
     first = date(today.year, today.month, 1)
-    for _ in range(months - 1):
+    for _month in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     meetings = db.execute(
         select(Meeting.id, Meeting.starts_at, Meeting.circle_id)

@@ -1,4 +1,4 @@
-"""Circle pages: sign-up with the availability grid, RSVP buttons and signed links, ICS feeds, admin preview and publish."""
+"""Circle pages: sign-up with the availability grid, RSVPs and signed links, ICS feeds, admin preview and publish."""
 
 from __future__ import annotations
 
