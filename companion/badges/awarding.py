@@ -148,10 +148,9 @@ def plan_awards(session: Session, *, forum_url: str | None, now: datetime, repor
         badge = by_key[award.badge_key]
         member = rows.get(award.member_id)
         reason = _ineligible_reason(member)
-        if reason is not None:
-            report.skipped.append(
-                SkippedGrant(award.member_id, member.username if member else None, award.badge_key, reason)
-            )
+        if member is None or reason is not None:
+            username = member.username if member else None
+            report.skipped.append(SkippedGrant(award.member_id, username, award.badge_key, reason or "unknown"))
             continue
         pair = (award.member_id, award.badge_key)
         number = state.counts.get(pair, 0) + planned_counts.get(pair, 0) + 1
@@ -224,7 +223,7 @@ def record_delivered_ids(session: Session) -> int:
     )
     known = {b.key: b for b in all_badges(session)}
     for kind, payload, result, member_id in rows:
-        badge = known.get((payload or {}).get("badge_key"))
+        badge = known.get(str((payload or {}).get("badge_key", "")))
         forum_badge_id = (result or {}).get("forum_badge_id")
         if badge is None or forum_badge_id is None:
             continue

@@ -91,6 +91,8 @@ def reply_interactions(session: Session, forum_url: str | None) -> Iterable[Inte
         .where(Post.member_id != Post.reply_to_member_id)
     )
     for post_id, topic_id, post_number, author_id, target_id, created_at in rows:
+        if author_id is None or target_id is None:
+            continue  # the query excludes these; the check tells the type checker
         yield Interaction(
             kind="reply",
             actor_id=author_id,

@@ -11,11 +11,12 @@ from companion.circles import messages
 from companion.circles.common import audit
 from companion.circles.errors import CirclesError
 from companion.circles.links import circle_url
-from companion.circles.outbox import pm, queue
+from companion.circles.outbox import forum_group, pm, queue
 from companion.circles.publishing import meeting_line
 from companion.circles.states import MEETING, CircleStatus, MeetingStatus
 from companion.meetups.states import ACTIVE
 from companion.store.models import Circle, CircleMember, Meeting, MeetupRegistration, Member
+from companion.store.rows import require
 
 
 def move_meeting(
@@ -61,13 +62,13 @@ def cancel_meeting(session: Session, meeting: Meeting, settings, *, actor: str) 
 
 
 def _announce(session: Session, meeting: Meeting, settings, previous) -> None:
-    circle = session.get(Circle, meeting.circle_id)
+    circle = require(session, Circle, meeting.circle_id)
     if circle.status != CircleStatus.PUBLISHED:
         return  # nobody has seen a preview, so there is nothing to announce
     title, raw = messages.meeting_changed(
         circle.name, meeting_line(session, meeting, settings), previous, circle_url(settings, circle.id)
     )
-    pm(session, f"circles:meeting:{meeting.id}:changed:{meeting.sequence}", [circle.forum_group_name], title, raw)
+    pm(session, f"circles:meeting:{meeting.id}:changed:{meeting.sequence}", [forum_group(circle)], title, raw)
 
 
 def leave_circle(session: Session, circle: Circle, member: Member, *, now: datetime, actor: str) -> bool:
@@ -82,10 +83,10 @@ def leave_circle(session: Session, circle: Circle, member: Member, *, now: datet
             session,
             f"circles:circle:{circle.id}:remove:{member.id}",
             "group_remove",
-            {"group_name": circle.forum_group_name, "usernames": [member.username]},
+            {"group_name": forum_group(circle), "usernames": [member.username]},
         )
         title, raw = messages.member_left(circle.name, member.username)
-        pm(session, f"circles:circle:{circle.id}:left:{member.id}", [circle.forum_group_name], title, raw)
+        pm(session, f"circles:circle:{circle.id}:left:{member.id}", [forum_group(circle)], title, raw)
     audit(session, actor, "circles.circle.leave", f"circle:{circle.id}", {"member": member.username})
     return True
 
@@ -101,7 +102,7 @@ def handle_member_departure(
         select(CircleMember).where(CircleMember.member_id == member.id).where(CircleMember.left_at.is_(None))
     ).all()
     for membership in memberships:
-        circle = session.get(Circle, membership.circle_id)
+        circle = require(session, Circle, membership.circle_id)
         if circle.status != CircleStatus.CLOSED and leave_circle(session, circle, member, now=now, actor=actor):
             left += 1
     registrations = session.scalars(

@@ -145,8 +145,9 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
         circle.members = [CircleMember(member_id=m) for m in planned.member_ids]
         session.add(circle)
         session.flush()
-        host_orgs = sorted({org_by_member[m] for m in planned.member_ids if hosts_by_member[m] and org_by_member[m]})
-        attendee_orgs = sorted({org_by_member[m] for m in planned.member_ids if org_by_member[m]})
+        orgs = {m: org for m in planned.member_ids if (org := org_by_member[m]) is not None}
+        host_orgs = sorted({org for m, org in orgs.items() if hosts_by_member[m]})
+        attendee_orgs = sorted(set(orgs.values()))
         modes = {mode_by_member[m] for m in planned.member_ids}
         outcome.unplaced[number] = _store_meetings(
             session, season, circle, app_settings, host_orgs, attendee_orgs, closures, online="online" in modes

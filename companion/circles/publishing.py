@@ -12,7 +12,7 @@ from companion.circles.common import audit, local
 from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
-from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, pm, queue
+from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, forum_group, pm, queue
 from companion.circles.states import CIRCLE, SEASON, CircleStatus, MeetingStatus, SeasonStatus
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 
@@ -99,7 +99,7 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
 def _queue_circle(session: Session, season: Season, circle: Circle, settings, report: PublishReport) -> None:
     members = active_members(session, circle)
     usernames = [m.username for m in members]
-    group = circle.forum_group_name
+    group = forum_group(circle)
     page = circle_url(settings, circle.id)
     report.count(
         queue(

@@ -16,6 +16,7 @@ from companion.circles.rsvp import answers_of
 from companion.circles.states import CircleStatus, MeetingStatus
 from companion.jobs.locks import job_lock
 from companion.store.models import Circle, Meeting
+from companion.store.rows import require
 
 LOCK_NAME = "circles-reminders"
 
@@ -60,7 +61,7 @@ def queue_due_reminders(session: Session, settings, *, now: datetime) -> dict[st
         if kind is None:
             continue
         counts["meetings"] += 1
-        circle = session.get(Circle, meeting.circle_id)
+        circle = require(session, Circle, meeting.circle_id)
         line = meeting_line(session, meeting, settings)
         answers = answers_of(session, meeting)
         for member in active_members(session, circle):

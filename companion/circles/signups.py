@@ -31,7 +31,8 @@ MODES = ("either", "online", "onsite")
 class SignUpForm:
     """What a member enters when signing up."""
 
-    interests: list[str] = field(default_factory=list)
+    # A list of terms, or the text of the sign-up form (split at commas, semicolons and new lines).
+    interests: list[str] | str = field(default_factory=list)
     availability: set[tuple[int, str]] = field(default_factory=set)
     willing_to_host: bool = False
     mode: str = "either"

@@ -44,8 +44,8 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
         f"{report.messages_queued} messages queued, {report.delivered} delivered, {report.remaining} still queued, "
         f"{report.badges} badges, {report.reminders} reminders"
     )
-    for error in report.errors:
-        click.echo(f"  problem: {error}", err=True)
+    for problem in report.errors:
+        click.echo(f"  problem: {problem}", err=True)
 
 
 @click.command("match")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -16,6 +17,11 @@ from companion.context import Context
 from companion.settings import Settings
 from companion.store import migrate
 from companion.store.db import Store
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
+
+    from sandbox.server import SandboxServer
 
 DEMO_CONSENT_SHARE = 0.8
 DEMO_SIGNUPS = 48
@@ -48,8 +54,8 @@ class DemoSummary:
 class DemoServers:
     """The sandbox forum and the companion web app, both served on loopback."""
 
-    forum: object
-    web: object
+    forum: SandboxServer
+    web: BaseWSGIServer
     context: Context
 
     def stop(self) -> None:
@@ -197,18 +203,24 @@ def run_cycle(
     award_badges(context)
     deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
     with context.store.transaction() as session:
-        summary.members = session.scalar(select(func.count()).select_from(Member))
-        summary.organisations = session.scalar(select(func.count()).select_from(Organisation))
-        summary.suggestions = session.scalar(select(func.count()).select_from(Suggestion))
-        summary.suggestion_pms = session.scalar(
-            select(func.count())
-            .select_from(OutboxItem)
-            .where(OutboxItem.idempotency_key.startswith("suggestions:"), OutboxItem.status == OutboxStatus.SENT)
+        summary.members = session.scalar(select(func.count()).select_from(Member)) or 0
+        summary.organisations = session.scalar(select(func.count()).select_from(Organisation)) or 0
+        summary.suggestions = session.scalar(select(func.count()).select_from(Suggestion)) or 0
+        summary.suggestion_pms = (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxItem)
+                .where(OutboxItem.idempotency_key.startswith("suggestions:"), OutboxItem.status == OutboxStatus.SENT)
+            )
+            or 0
         )
-        summary.badges_granted = session.scalar(
-            select(func.count())
-            .select_from(OutboxItem)
-            .where(OutboxItem.kind == "badge_grant", OutboxItem.status == OutboxStatus.SENT)
+        summary.badges_granted = (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxItem)
+                .where(OutboxItem.kind == "badge_grant", OutboxItem.status == OutboxStatus.SENT)
+            )
+            or 0
         )
         first = session.scalar(select(Suggestion).order_by(Suggestion.id).limit(1))
         summary.example_member = first.member.username if first else ""

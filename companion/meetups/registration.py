@@ -15,6 +15,7 @@ from companion.circles.links import meetup_url
 from companion.circles.outbox import pm
 from companion.meetups.states import ACTIVE, HOLDING, REGISTRATION, RegistrationStatus
 from companion.store.models import Meetup, MeetupRegistration, Member
+from companion.store.rows import require
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def cancel_registration(session: Session, registration: MeetupRegistration, *, n
     registration.offered_until = None
     session.flush()
     if freed:
-        offer_free_seats(session, session.get(Meetup, registration.meetup_id), now=now, settings=settings)
+        offer_free_seats(session, require(session, Meetup, registration.meetup_id), now=now, settings=settings)
     return True
 
 
@@ -196,17 +197,20 @@ def offer_free_seats(session: Session, meetup: Meetup, *, now: datetime, setting
             break
         # The window never runs past the start: an offer must be decidable before the meetup.
         REGISTRATION.move(nxt, RegistrationStatus.OFFERED)
-        nxt.offered_until = min(now + timedelta(hours=meetup.confirm_hours), meetup.starts_at)
+        until = min(now + timedelta(hours=meetup.confirm_hours), meetup.starts_at)
+        nxt.offered_until = until
         session.flush()
         offered.append(nxt)
         if settings is not None:
-            _tell(session, meetup, nxt, settings)
+            _tell(session, meetup, nxt, until, settings)
     return offered
 
 
-def _tell(session: Session, meetup: Meetup, registration: MeetupRegistration, settings) -> None:
-    member = session.get(Member, registration.member_id)
-    start, end, until = (local(t, settings) for t in (meetup.starts_at, meetup.ends_at, registration.offered_until))
+def _tell(
+    session: Session, meetup: Meetup, registration: MeetupRegistration, offered_until: datetime, settings
+) -> None:
+    member = require(session, Member, registration.member_id)
+    start, end, until = (local(t, settings) for t in (meetup.starts_at, meetup.ends_at, offered_until))
     title, raw = messages.meetup_offer(
         meetup.title,
         messages.when_de(start, end),
@@ -215,7 +219,7 @@ def _tell(session: Session, meetup: Meetup, registration: MeetupRegistration, se
         f"{until:%Y-%m-%d %H:%M}",
         meetup_url(settings, meetup.id),
     )
-    key = f"circles:meetup:{meetup.id}:offer:{registration.id}:{registration.offered_until.isoformat()}"
+    key = f"circles:meetup:{meetup.id}:offer:{registration.id}:{offered_until.isoformat()}"
     pm(session, key, [member.username], title, raw, member.id)
 
 
@@ -226,10 +230,10 @@ def expire_offers(session: Session, *, now: datetime, settings=None) -> int:
         .where(MeetupRegistration.status == RegistrationStatus.OFFERED)
         .where(MeetupRegistration.offered_until < now)
     ).all()
-    meetups = {}
+    meetups: dict[int, Meetup] = {}
     for registration in expired:
         REGISTRATION.move(registration, RegistrationStatus.EXPIRED)
-        meetups[registration.meetup_id] = session.get(Meetup, registration.meetup_id)
+        meetups[registration.meetup_id] = require(session, Meetup, registration.meetup_id)
     session.flush()
     for meetup in meetups.values():
         offer_free_seats(session, meetup, now=now, settings=settings)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from companion.outbox.states import OPEN, OUTBOX, OutboxStatus
 from companion.store.db import Store
 from companion.store.models import OutboxItem
+from companion.store.rows import require
 from companion.store.types import utcnow
 from sync.errors import ForumError, ForumRejected, ForumUnavailable, RateLimited
 
@@ -86,7 +87,7 @@ def enqueue_once(
     except IntegrityError:
         # Another process queued the same key between our look-up and insert.
         nested.rollback()
-        return session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key)), False
+        return session.scalars(select(OutboxItem).where(OutboxItem.idempotency_key == key)).one(), False
     return item, True
 
 
@@ -168,7 +169,7 @@ def _claim_next(store: Store, moment: datetime, kinds: set[str] | None) -> tuple
 
 def _deliver_one(store, forum, handlers, item_id: int, uncertain: bool, now) -> str:
     with store.transaction() as session:
-        item = session.get(OutboxItem, item_id)
+        item = require(session, OutboxItem, item_id)
         kind, payload, key, attempts = item.kind, dict(item.payload), item.idempotency_key, item.attempts
     handler = handlers.get(kind)
     if handler is None:
@@ -195,7 +196,7 @@ def _deliver_one(store, forum, handlers, item_id: int, uncertain: bool, now) -> 
         _finish(store, item_id, status=status, error=str(error), retry_at=now() + _backoff(attempts))
         return "failed" if status == OutboxStatus.FAILED else "retried"
     with store.transaction() as session:
-        item = session.get(OutboxItem, item_id)
+        item = require(session, OutboxItem, item_id)
         OUTBOX.move(item, OutboxStatus.SENT)
         item.sent_at = now()
         item.forum_post_id = result.post_id
@@ -208,7 +209,7 @@ def _deliver_one(store, forum, handlers, item_id: int, uncertain: bool, now) -> 
 def _finish(store: Store, item_id: int, *, status: OutboxStatus, error: str, retry_at: datetime | None = None) -> None:
     log.warning("outbox item %s: %s", item_id, error)
     with store.transaction() as session:
-        item = session.get(OutboxItem, item_id)
+        item = require(session, OutboxItem, item_id)
         OUTBOX.move(item, status)
         item.last_error = error
         if retry_at is not None:
@@ -217,7 +218,7 @@ def _finish(store: Store, item_id: int, *, status: OutboxStatus, error: str, ret
 
 def _seconds_until_item(store: Store, item_id: int, moment: datetime) -> float:
     with store.transaction() as session:
-        due = session.get(OutboxItem, item_id).next_attempt_at
+        due = require(session, OutboxItem, item_id).next_attempt_at
     return max(0.0, (due - moment).total_seconds())
 
 
@@ -227,7 +228,7 @@ def count_open(store: Store, kinds: set[str] | None = None) -> int:
         query = select(func.count()).select_from(OutboxItem).where(OutboxItem.status.in_(OPEN))
         if kinds:
             query = query.where(OutboxItem.kind.in_(kinds))
-        return session.scalar(query)
+        return session.scalar(query) or 0
 
 
 def retry_failed(store: Store, item_id: int, now: Callable[[], datetime] = utcnow) -> bool:

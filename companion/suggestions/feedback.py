@@ -139,8 +139,8 @@ def detect_conversations(session: Session) -> int:
     members = {s.member_id for s in open_rows} | {s.suggested_member_id for s in open_rows}
     first_contact: dict[tuple[int, int], datetime] = {}
 
-    def note(a: int, b: int, at: datetime | None) -> None:
-        if at is None:
+    def note(a: int | None, b: int | None, at: datetime | None) -> None:
+        if a is None or b is None or at is None:
             return
         key = (min(a, b), max(a, b))
         if key not in first_contact or at < first_contact[key]:

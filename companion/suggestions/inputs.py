@@ -72,19 +72,17 @@ def load_inputs(session: Session) -> MatchingInputs:
     cats: dict[int, list[str]] = defaultdict(list)
     titles: dict[int, list[str]] = defaultdict(list)
     seen_topic: set[tuple[int, int]] = set()
-    for member_id, topic_id in session.execute(
-        select(Post.member_id, Post.topic_id).where(Post.member_id.is_not(None))
-    ):
-        if (member_id, topic_id) in seen_topic:
+    for poster, topic_id in session.execute(select(Post.member_id, Post.topic_id).where(Post.member_id.is_not(None))):
+        if poster is None or (poster, topic_id) in seen_topic:
             continue
-        seen_topic.add((member_id, topic_id))
+        seen_topic.add((poster, topic_id))
         topic = topics.get(topic_id)
         if topic is None:
             continue
-        tags[member_id].extend(topic_tags.get(topic_id, ()))
+        tags[poster].extend(topic_tags.get(topic_id, ()))
         if topic.category_id in categories:
-            cats[member_id].append(categories[topic.category_id])
-        titles[member_id].append(topic.title)
+            cats[poster].append(categories[topic.category_id])
+        titles[poster].append(topic.title)
     liked: dict[int, list[str]] = defaultdict(list)
     for member_id, topic_id in session.execute(
         select(Like.member_id, Post.topic_id).join(Post, Post.id == Like.post_id)

@@ -15,7 +15,7 @@ from companion.badges import catalogue, progress
 from companion.badges.errors import BadgeInvalid, BadgeNotFound
 from companion.store.models import Badge, BadgeGrant, Member
 from companion.web import NavLink, get_context
-from companion.web.auth import admin_required, current_member, login_required
+from companion.web.auth import admin_required, login_required, signed_in_member
 
 bp = Blueprint("badges", __name__, url_prefix="/badges")
 
@@ -54,7 +54,7 @@ def badge_text(badge: Badge, field: str) -> str:
 
 
 def _actor() -> str:
-    member = current_member()
+    member = signed_in_member()
     return member.username if member is not None else "unknown"
 
 
@@ -63,7 +63,7 @@ def _actor() -> str:
 def mine():
     """The logged-in member's earned badges and progress towards the others."""
     context = get_context()
-    member = current_member()
+    member = signed_in_member()
     with context.store.transaction() as session:
         catalogue.seed_defaults(session)
         statuses = progress.member_badges(session, member.id, forum_url=context.settings.forum_url)

@@ -24,7 +24,7 @@ from companion.meetups import registration as meetup_service
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
 from companion.web import NavLink, get_context
-from companion.web.auth import admin_required, current_member, login_required
+from companion.web.auth import admin_required, current_member, login_required, signed_in_member
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
 # Calendar feeds live at /calendar/<token>.ics, outside the /circles prefix, on a blueprint registered with bp.
@@ -103,7 +103,7 @@ def _block_label(block) -> str:
 @login_required
 def index():
     """Open seasons, my circles and upcoming meetups."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         seasons = open_seasons(session, _today())
         signed = {s.id for s in seasons if signup_of(session, s, me) is not None}
@@ -152,7 +152,7 @@ def _grid(season: Season) -> list[dict]:
 @login_required
 def signup(season_id: int):
     """The sign-up form with the availability grid (weekdays x the season's time blocks)."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         season = session.get(Season, season_id) or abort(404)
         member = session.get(Member, me.id)
@@ -205,7 +205,7 @@ def _form_from_request() -> SignUpForm:
 @login_required
 def circle(circle_id: int):
     """My circle: members, dates, hosts, RSVP buttons and the calendar subscription."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         found = session.get(Circle, circle_id)
         if found is None or found.status == CircleStatus.PREVIEW:
@@ -244,7 +244,7 @@ def circle(circle_id: int):
 @login_required
 def rsvp(meeting_id: int):
     """Record my answer from the circle page."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         meeting = session.get(Meeting, meeting_id) or abort(404)
         try:
@@ -293,7 +293,7 @@ def rsvp_link(token: str, answer: str):
 @login_required
 def calendar_token(action: str):
     """Revoke or renew my calendar feed address."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         member = session.get(Member, me.id)
         if action == "renew":
@@ -326,7 +326,7 @@ def calendar_feed(token: str):
 @login_required
 def meetup(meetup_id: int):
     """A meetup with the seats left, my registration and waiting-list position."""
-    me = current_member()
+    me = signed_in_member()
     settings = get_context().settings
     with _store().transaction() as session:
         found = session.get(Meetup, meetup_id) or abort(404)
@@ -403,7 +403,7 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
 @admin_required
 def admin_season_form(season_id: int | None = None):
     """Create or edit a season, with every validation problem shown next to the form."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         season = session.get(Season, season_id) if season_id else None
         if season_id and season is None:
@@ -472,7 +472,7 @@ def admin_season(season_id: int):
 @admin_required
 def admin_season_action(season_id: int, action: str):
     """Form (or re-form) the preview, publish it, or change the season's status (open a draft, close)."""
-    me = current_member()
+    me = signed_in_member()
     settings = get_context().settings
     with _store().transaction() as session:
         season = session.get(Season, season_id) or abort(404)
@@ -510,7 +510,7 @@ def admin_season_action(season_id: int, action: str):
 @admin_required
 def admin_meetup_form():
     """Create a meetup with a capacity and a confirmation window for freed seats."""
-    me = current_member()
+    me = signed_in_member()
     problems = []
     if request.method == "POST":
         form = request.form

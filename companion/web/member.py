@@ -17,7 +17,7 @@ from companion.store.types import utcnow
 from companion.suggestions.feedback import suggestions_for
 from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
-from companion.web.auth import current_member, login_required
+from companion.web.auth import login_required, signed_in_member
 
 bp = Blueprint("member", __name__)
 
@@ -66,7 +66,7 @@ def _next_meeting(db, member_id: int) -> tuple[Meeting, Circle] | None:
 @bp.get("/")
 def home():
     """What the companion does; for a logged-in member also consent, next meeting and newest suggestions."""
-    member = current_member()
+    member = signed_in_member()
     if member is None:
         return render_template("member/home.html")
     settings = get_context().settings
@@ -91,7 +91,7 @@ def home():
 @login_required
 def profile():
     """My profile: consent, cadence, interests, organisation, my data."""
-    member = current_member()
+    member = signed_in_member()
     with get_store().session() as db:
         preferences = db.get(MemberPreferences, member.id)
         organisation = db.get(Organisation, member.organisation_id) if member.organisation_id else None
@@ -116,7 +116,7 @@ def profile():
 @login_required
 def save_consent():
     """Give or withdraw consent for matching and circles (each change kept as evidence)."""
-    member = current_member()
+    member = signed_in_member()
     wanted = {kind: request.form.get(kind) == "yes" for kind in ("matching", "circles")}
     with get_store().transaction() as db:
         preferences = consent.preferences_of(db, member.id)
@@ -131,7 +131,7 @@ def save_consent():
 @login_required
 def save_cadence():
     """Choose how often suggestions come, or pause them until a date."""
-    member = current_member()
+    member = signed_in_member()
     cadence = request.form.get("cadence", "")
     paused_until = None
     if cadence not in consent.CADENCES:
@@ -156,7 +156,7 @@ def save_cadence():
 @login_required
 def add_interest():
     """Add an interest the companion did not see (or bring back a removed one)."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             interests.add_interest(db, member.id, request.form.get("term", ""))
@@ -171,7 +171,7 @@ def add_interest():
 @login_required
 def remove_interest():
     """Remove a wrong interest so matching no longer uses it."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             interests.remove_interest(db, member.id, request.form.get("term", ""))
@@ -186,7 +186,7 @@ def remove_interest():
 @login_required
 def export_data():
     """Download everything the companion stores about me as JSON."""
-    member = current_member()
+    member = signed_in_member()
     with get_store().session() as db:
         data = privacy.export_member_data(db, member.id)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -199,7 +199,7 @@ def export_data():
 @login_required
 def delete_data():
     """Delete everything the companion stores about me (the forum account stays)."""
-    member = current_member()
+    member = signed_in_member()
     if request.form.get("confirm") != "yes":
         flash(_("Please tick the box to confirm the deletion."), "error")
         return redirect(url_for("member.profile") + "#delete")

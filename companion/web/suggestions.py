@@ -11,7 +11,7 @@ from companion.store.states import InvalidTransition
 from companion.suggestions import feedback as service
 from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
-from companion.web.auth import current_member, login_required
+from companion.web.auth import login_required, signed_in_member
 from companion.web.member import page_locale
 
 bp = Blueprint("suggestions", __name__)
@@ -31,7 +31,7 @@ STATUS_LABELS = {
 @login_required
 def index():
     """Current suggestions with their reasons and actions, then the past ones with what came of them."""
-    member = current_member()
+    member = signed_in_member()
     with get_store().session() as db:
         views = service.suggestions_for(db, member.id, get_context().settings.forum_url or "", page_locale())
         preferences = db.get(MemberPreferences, member.id)
@@ -50,7 +50,7 @@ def index():
 @login_required
 def contact(suggestion_id: int):
     """Ask the companion to introduce both members in one forum PM (sent once, by the outbox)."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             service.contact(db, suggestion_id, member.id, get_context().settings.base_url)
@@ -64,7 +64,7 @@ def contact(suggestion_id: int):
 @login_required
 def reject(suggestion_id: int):
     """Record "not a fit": this colleague is not suggested to you again."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             service.reject(db, suggestion_id, member.id)

@@ -45,7 +45,8 @@ def weekly_suggestions(db, today: date, weeks: int = WEEKS) -> tuple[list[date],
     """Per week of the last `weeks`: suggestions sent and suggestions that led to contact."""
     first = week_start(today) - timedelta(weeks=weeks - 1)
     starts = [first + timedelta(weeks=i) for i in range(weeks)]
-    sent, accepted = defaultdict(int), defaultdict(int)
+    sent: defaultdict[date, int] = defaultdict(int)
+    accepted: defaultdict[date, int] = defaultdict(int)
     rows = db.execute(
         select(Suggestion.run_date, Suggestion.status, func.count())
         .where(Suggestion.run_date >= first)
@@ -115,11 +116,13 @@ def circle_attendance(db, today: date, months: int = ATTENDANCE_MONTHS) -> tuple
     attended = dict(
         db.execute(select(Rsvp.meeting_id, func.count()).where(Rsvp.attended.is_(True)).group_by(Rsvp.meeting_id)).all()
     )
-    keys, cursor = [], first
+    keys: list[tuple[int, int]] = []
+    cursor = first
     while len(keys) < months:
         keys.append((cursor.year, cursor.month))
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
-    seats, present = defaultdict(int), defaultdict(int)
+    seats: defaultdict[tuple[int, int], int] = defaultdict(int)
+    present: defaultdict[tuple[int, int], int] = defaultdict(int)
     for meeting_id, starts_at, circle_id in meetings:
         key = (starts_at.year, starts_at.month)
         seats[key] += sizes.get(circle_id, 0)
