@@ -11,7 +11,7 @@ from companion.circles import messages
 from companion.circles.common import audit
 from companion.circles.errors import CirclesError
 from companion.circles.links import circle_url
-from companion.circles.outbox import forum_group, pm, queue
+from companion.circles.outbox import pm, queue
 from companion.circles.publishing import meeting_line
 from companion.circles.states import MEETING, CircleStatus, MeetingStatus
 from companion.meetups.states import ACTIVE
@@ -63,12 +63,13 @@ def cancel_meeting(session: Session, meeting: Meeting, settings, *, actor: str) 
 
 def _announce(session: Session, meeting: Meeting, settings, previous) -> None:
     circle = require(session, Circle, meeting.circle_id)
-    if circle.status != CircleStatus.PUBLISHED:
-        return  # nobody has seen a preview, so there is nothing to announce
+    group = circle.forum_group_name
+    if circle.status != CircleStatus.PUBLISHED or not group:
+        return  # nobody has seen a preview (nor a circle without a forum group), so there is nothing to announce
     title, raw = messages.meeting_changed(
         circle.name, meeting_line(session, meeting, settings), previous, circle_url(settings, circle.id)
     )
-    pm(session, f"circles:meeting:{meeting.id}:changed:{meeting.sequence}", [forum_group(circle)], title, raw)
+    pm(session, f"circles:meeting:{meeting.id}:changed:{meeting.sequence}", [group], title, raw)
 
 
 def leave_circle(session: Session, circle: Circle, member: Member, *, now: datetime, actor: str) -> bool:
@@ -78,15 +79,17 @@ def leave_circle(session: Session, circle: Circle, member: Member, *, now: datet
         return False
     membership.left_at = now
     session.flush()
-    if circle.status == CircleStatus.PUBLISHED:
+    group = circle.forum_group_name
+    # A circle without a forum group (never the case after publishing) has no group to leave or tell.
+    if circle.status == CircleStatus.PUBLISHED and group:
         queue(
             session,
             f"circles:circle:{circle.id}:remove:{member.id}",
             "group_remove",
-            {"group_name": forum_group(circle), "usernames": [member.username]},
+            {"group_name": group, "usernames": [member.username]},
         )
         title, raw = messages.member_left(circle.name, member.username)
-        pm(session, f"circles:circle:{circle.id}:left:{member.id}", [forum_group(circle)], title, raw)
+        pm(session, f"circles:circle:{circle.id}:left:{member.id}", [group], title, raw)
     audit(session, actor, "circles.circle.leave", f"circle:{circle.id}", {"member": member.username})
     return True
 
