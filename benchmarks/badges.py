@@ -65,7 +65,8 @@ def main() -> None:
         result = evaluate(list(DEFAULT_BADGES), members, deleted, items)
         times.append(time.perf_counter() - started)
     print(
-        f"evaluate all {len(DEFAULT_BADGES)} rules: median {sorted(times)[len(times) // 2]:.2f} s over {args.runs} runs "
+        f"evaluate all {len(DEFAULT_BADGES)} rules: median {sorted(times)[len(times) // 2]:.2f} s over "
+        f"{args.runs} runs "
         f"(min {min(times):.2f} s, max {max(times):.2f} s); target < 10 s"
     )
     counts: dict[str, int] = {}

@@ -47,13 +47,15 @@ def main() -> None:
                 figures[name] = f
                 print(
                     f"{n:>5} {seed:>4} {name:>7} {seconds:>8.2f} {f.circles:>7} {f.placed:>6} {f.waiting:>7} "
-                    f"{f.mean_similarity:>10.3f} {f.mean_distinct_orgs:>11.2f} {f.share_available:>9.3f} {violations:>10}"
+                    f"{f.mean_similarity:>10.3f} {f.mean_distinct_orgs:>11.2f} {f.share_available:>9.3f}"
+                    f" {violations:>10}"
                 )
             formed = figures["formed"]
             # Maxima a tie may sit at: all members available, and the organisation ceiling for the circle count.
             ceiling = {"share_available": 1.0, "mean_distinct_orgs": max_mean_distinct_orgs(signups, formed.circles)}
             print(
-                f"{'':>5} {'':>4} ceiling of orgs/circle with {formed.circles} circles: {ceiling['mean_distinct_orgs']:.2f}"
+                f"{'':>5} {'':>4} ceiling of orgs/circle with {formed.circles} circles: "
+                f"{ceiling['mean_distinct_orgs']:.2f}"
             )
             for baseline in ("random", "greedy"):
                 other = figures[baseline]
@@ -68,7 +70,8 @@ def main() -> None:
                         losses.append(name)
                 print(
                     f"{'':>5} {'':>4} formed vs {baseline}: beats on {', '.join(wins) or 'nothing'}"
-                    f"; tied at the maximum on {', '.join(ties) or 'nothing'}; not better on {', '.join(losses) or 'nothing'}"
+                    f"; tied at the maximum on {', '.join(ties) or 'nothing'}; not better on"
+                    f" {', '.join(losses) or 'nothing'}"
                 )
 
 

@@ -362,9 +362,13 @@ def main() -> None:
         whole_step(step_sizes, args.seed, args.organisations, args.skip_sklearn_step_above)
         return
     print(
-        f"top-{args.k} with the other-organisation filter; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
+        f"top-{args.k} with the other-organisation filter; {os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
-    header = f"{'members':>8} {'method':<17} {'seconds':>9} {'CPU s':>8} {'load':>5} {'peak MB':>8} {'ratio':>7} {'recall':>7}"
+    header = (
+        f"{'members':>8} {'method':<17} {'seconds':>9} {'CPU s':>8} {'load':>5}"
+        f" {'peak MB':>8} {'ratio':>7} {'recall':>7}"
+    )
     print(header)
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as workdir:
@@ -412,14 +416,16 @@ def main() -> None:
                     )
                     recall = f"{full:.4f}"
                 print(
-                    f"{size:>8} {name:<17} {figures['seconds']:>9.2f} {figures['cpu_seconds']:>8.1f} {figures['load']:>5.1f} "
+                    f"{size:>8} {name:<17} {figures['seconds']:>9.2f} {figures['cpu_seconds']:>8.1f}"
+                    f" {figures['load']:>5.1f} "
                     f"{figures['peak_mb']:>8.0f} {ratio:>6.1f}x {recall:>7}"
                 )
             if size > args.skip_baseline_above:
                 print(f"{size:>8} (baselines skipped above {args.skip_baseline_above}; use --skip-baseline-above)")
     print(
         "seconds = wall clock; CPU s = all threads (2 per core-second when both cores are ours); load = 1-min load "
-        "average at the end; ratio = baseline seconds / our seconds; recall of ours against the filtered reference (1.0 = exact)"
+        "average at the end; ratio = baseline seconds / our seconds; "
+        "recall of ours against the filtered reference (1.0 = exact)"
     )
     if step_sizes:
         whole_step(step_sizes, args.seed, args.organisations, args.skip_sklearn_step_above)

@@ -250,7 +250,8 @@ def start_gunicorn(environment: dict[str, str], port: int, workers: int, threads
             str(workers),
             "--threads",
             str(threads),
-            # Idle keep-alive connections must outlive a think time (gunicorn's default is 2 s); browsers keep theirs open too.
+            # Idle keep-alive connections must outlive a think time (gunicorn's default is 2 s);
+            # browsers keep theirs open too.
             "--keep-alive",
             "10",
             "--log-level",
@@ -402,12 +403,14 @@ def main() -> None:
         )
         low, high = args.think
         report(
-            f"1. realistic: {args.sessions} sessions x {args.views} views, think time uniform {low}-{high} s (target p99 < 100 ms)",
+            f"1. realistic: {args.sessions} sessions x {args.views} views, think time uniform {low}-{high} s"
+            " (target p99 < 100 ms)",
             run_load(sessions, base, args.views, (low, high), seed=3),
         )
         if args.closed_requests:
             report(
-                f"2. closed loop, no think time: {args.sessions} sessions x {args.closed_requests} requests (saturation)",
+                f"2. closed loop, no think time: {args.sessions} sessions x {args.closed_requests} requests"
+                " (saturation)",
                 run_load(sessions, base, args.closed_requests, None, seed=4),
             )
     finally:

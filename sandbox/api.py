@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from . import serializers as ser
 from .errors import ForumError, InvalidAccess, NotFound, RateLimitedError, Unprocessable
@@ -132,10 +134,12 @@ def admin_users_list(flag: str) -> Response:
     _require_staff()
     source = params()
     forum = state()
+    keep: Callable[[User], bool]
     if flag in _USER_FLAGS:
         keep = _USER_FLAGS[flag]
     elif flag.isdigit():
-        keep = lambda u, level=int(flag): u.trust_level == level and not u.staged  # noqa: E731
+        level = int(flag)
+        keep = lambda u: u.trust_level == level and not u.staged  # noqa: E731
     else:
         raise NotFound()
     page = max(1, int_param(source, "page", 1) or 1)
@@ -513,9 +517,9 @@ def post_action() -> Response:
 def _readable_topic(topic_id: int) -> Any:
     forum = state()
     topic = forum.find_topic(topic_id)
-    if topic.is_private_message and not viewer().admin:
-        if viewer().id not in {u.id for u in forum.pm_participants(topic)}:
-            raise NotFound()
+    private = topic.is_private_message and not viewer().admin
+    if private and viewer().id not in {u.id for u in forum.pm_participants(topic)}:
+        raise NotFound()
     return topic
 
 
@@ -529,7 +533,7 @@ def topic_show(topic_id: int, slug: str | None = None) -> Response:
 
 
 @api.get("/t/external_id/<external_id>.json")
-def topic_by_external_id(external_id: str) -> Response:
+def topic_by_external_id(external_id: str) -> BaseResponse:
     """GET /t/external_id/{id}.json: 301 to the topic's JSON URL, like Discourse."""
     forum = state()
     with forum.lock:

@@ -63,7 +63,7 @@ def enable_webhooks(state: ForumState, instance: str) -> None:
 
 
 class AcceptJsonRoutes:
-    """Route `/posts` with `Accept: application/json` to `/posts.json`, as Rails picks the format (pydiscourse relies on it)."""
+    """Route `/posts` with `Accept: application/json` to `/posts.json` as Rails does (pydiscourse relies on it)."""
 
     def __init__(self, wsgi_app: Any) -> None:
         self.wsgi_app = wsgi_app

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, session
+from werkzeug.wrappers import Response as BaseResponse
 
 from .http import state
 from .models import User
@@ -62,7 +63,7 @@ def user_fields_for(user: User, nonce: str, return_sso_url: str) -> dict[str, An
     return fields
 
 
-def _redirect_to(return_sso_url: str, fields: dict[str, Any]) -> Response:
+def _redirect_to(return_sso_url: str, fields: dict[str, Any]) -> BaseResponse:
     separator = "&" if "?" in return_sso_url else "?"
     return redirect(return_sso_url + separator + signed_query(state().settings.connect_secret, fields), code=302)
 
@@ -72,7 +73,7 @@ def _bad_request(message: str) -> Response:
 
 
 @connect.get("/session/sso_provider")
-def sso_provider() -> Response | str:
+def sso_provider() -> BaseResponse | str:
     """Verify the request, then log in via ?as=, the sandbox session, prompt=none or the log-in-as page."""
     forum = state()
     # A browser that sends the payload back through the log-in-as form turns its line breaks into CR LF;
@@ -120,7 +121,7 @@ def sso_provider() -> Response | str:
 
 
 @connect.get("/sandbox/logout")
-def logout() -> Response:
+def logout() -> BaseResponse:
     """Forget the sandbox session so the next DiscourseConnect request asks again."""
     session.pop(SESSION_KEY, None)
     return redirect("/sandbox/", code=302)

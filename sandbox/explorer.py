@@ -193,10 +193,9 @@ def list_queries() -> Response:
 def create_query() -> Response:
     """POST .../queries.json with query{name, description, sql}."""
     source = params()
-    fields = (
-        source.get("query")
-        if isinstance(source.get("query"), dict)
-        else {k[6:-1]: v for k, v in source.items() if k.startswith("query[")}
+    nested = source.get("query")
+    fields: dict[str, Any] = (
+        nested if isinstance(nested, dict) else {k[6:-1]: v for k, v in source.items() if k.startswith("query[")}
     )
     if not fields.get("name"):
         raise InvalidParameters("query")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from flask import Response, current_app, g, request
 
@@ -64,6 +64,18 @@ def nested(source: dict[str, Any], root: str) -> dict[str, Any]:
         return value
     prefix = f"{root}["
     return {k[len(prefix) : -1]: v for k, v in source.items() if k.startswith(prefix) and k.endswith("]")}
+
+
+@overload
+def int_param(
+    source: dict[str, Any], name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int: ...
+
+
+@overload
+def int_param(
+    source: dict[str, Any], name: str, default: None = None, *, minimum: int | None = None, maximum: int | None = None
+) -> int | None: ...
 
 
 def int_param(

@@ -67,7 +67,8 @@ GERMAN_REPLIES = (
     "+1, genau diese Frage zu {kw} stellen wir uns {in_org} auch gerade.",
 )
 GERMAN_BIOS = (
-    "Ich arbeite {bei_org} im Bereich {fb} und kümmere mich vor allem um {kw}. Außerdem interessiere ich mich für {kw2}.",
+    "Ich arbeite {bei_org} im Bereich {fb} und kümmere mich vor allem um {kw}. "
+    "Außerdem interessiere ich mich für {kw2}.",
     "Verwaltungsrebell:in {aus_org}. Mein Herzensthema: {kw}. Gern vernetze ich mich zu {kw2}.",
     "Seit einigen Jahren {in_org} ({fb}). Schwerpunkt {kw}, daneben {kw2}.",
     "{fb} {in_org}. Ich bringe {kw} voran und suche Austausch zu {kw2} mit anderen Kommunen.",

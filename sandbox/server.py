@@ -26,8 +26,7 @@ class SandboxServer:
         self._server = server
         self.state = state
         self._thread = thread
-        host, port = server.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        self.url = _address(server)
 
     def stop(self) -> None:
         """Shut the server down and stop the webhook thread."""
@@ -55,11 +54,16 @@ def _make(
         return holder["app"](environ, start_response)
 
     server = make_server(host, port, application, threaded=True, request_handler=QuietRequestHandler if quiet else None)
-    bound_host, bound_port = server.server_address[:2]
     # The base URL is only known once the port is bound.
-    settings.base_url = settings.base_url or f"http://{bound_host}:{bound_port}"
+    settings.base_url = settings.base_url or _address(server)
     holder["app"] = create_app(settings, state)
     return server, state
+
+
+def _address(server: BaseWSGIServer) -> str:
+    """The server's base URL once its port is bound."""
+    host, port = server.server_address[:2]
+    return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
 
 def run_sandbox_server(

@@ -133,7 +133,7 @@ class ForumState:
         self._ids[kind] = value
         return value
 
-    def _emit(self, event_type: str, event: str, payload: Callable[[], Any]) -> None:
+    def _emit(self, event_type: str, event: str, payload: Callable[[], Any] | dict[str, Any]) -> None:
         """Queue a webhook event unless seeding or webhooks are off; payloads are built now."""
         if self.webhooks is None or self.seeding:
             return
@@ -401,17 +401,18 @@ class ForumState:
             now = self.now()
             for user in new:
                 group.members[user.id] = now
-                self._emit(
-                    "group_user",
-                    "user_added_to_group",
-                    lambda user=user: {
-                        "group_id": group.id,
-                        "user_id": user.id,
-                        "notification_level": group.default_notification_level,
-                        "owner": user.id in group.owner_ids,
-                    },
-                )
+                self._emit("group_user", "user_added_to_group", self._group_user_payload(group, user))
             return new
+
+    @staticmethod
+    def _group_user_payload(group: Group, user: User) -> Callable[[], dict[str, Any]]:
+        """The payload of a user_added_to_group event, built when the event is queued."""
+        return lambda: {
+            "group_id": group.id,
+            "user_id": user.id,
+            "notification_level": group.default_notification_level,
+            "owner": user.id in group.owner_ids,
+        }
 
     def remove_group_members(self, group: Group, users: Iterable[User]) -> tuple[list[User], list[User]]:
         """Remove users from a custom group; returns (removed, skipped)."""

@@ -31,6 +31,7 @@ from companion.forum.connection import canonical_forum_url
 from companion.jobs.locks import job_lock
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.outbox.delivery import enqueue
+from companion.outbox.states import OutboxStatus
 from companion.store.models import Badge, BadgeGrant, Member, OutboxItem
 from companion.store.types import utcnow
 from matching.badges import rules
@@ -162,10 +163,9 @@ def plan_awards(session: Session, *, forum_url: str | None, now: datetime, repor
             continue
         cited.add(evidence)
         reason = _ineligible_reason(member)
-        if reason is not None:
-            report.skipped.append(
-                SkippedGrant(award.member_id, member.username if member else None, award.badge_key, reason)
-            )
+        if member is None or reason is not None:
+            username = member.username if member else None
+            report.skipped.append(SkippedGrant(award.member_id, username, award.badge_key, reason or "unknown"))
             continue
         pair = (award.member_id, award.badge_key)
         number = state.counts.get(pair, 0) + planned_counts.get(pair, 0) + 1
@@ -247,11 +247,11 @@ def record_delivered_ids(session: Session) -> int:
     rows = session.execute(
         select(OutboxItem.kind, OutboxItem.payload, OutboxItem.result, OutboxItem.member_id)
         .where(OutboxItem.kind.in_(("badge_create", "badge_grant")))
-        .where(OutboxItem.status == "sent")
+        .where(OutboxItem.status == OutboxStatus.SENT)
     )
     known = {b.key: b for b in all_badges(session)}
     for kind, payload, result, member_id in rows:
-        badge = known.get((payload or {}).get("badge_key"))
+        badge = known.get(str((payload or {}).get("badge_key", "")))
         forum_badge_id = (result or {}).get("forum_badge_id")
         if badge is None or forum_badge_id is None:
             continue

@@ -1,4 +1,4 @@
-"""The badge catalogue in the store: seeding the defaults, admin edits with validation, and the forum's side of each badge."""
+"""The badge catalogue in the store: seeded defaults, validated admin edits, and the forum's side of each badge."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.badges.errors import BadgeInvalid, BadgeNotFound
+from companion.badges.states import GRANT, GrantStatus, grant_status
 from companion.store.models import Badge, BadgeGrant, Member
 from companion.store.types import utcnow
 from matching.badges import rules
@@ -89,11 +90,6 @@ def get_badge(session: Session, badge_key: str) -> Badge:
     if badge is None:
         raise BadgeNotFound(f"no badge with key {badge_key!r}")
     return badge
-
-
-def enabled_definitions(session: Session) -> list[rules.BadgeDefinition]:
-    """The rule definitions of the enabled badges."""
-    return [definition_of(b) for b in all_badges(session) if b.enabled]
 
 
 def validate_changes(badge: Badge, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -212,6 +208,7 @@ def record_forum_grant(session: Session, member_id: int, badge_key: str, forum_u
     grant = _newest_open_grant(session, member_id, badge.id)
     if grant is None:
         return False
+    GRANT.check(grant_status(grant), GrantStatus.GRANTED)
     grant.forum_user_badge_id = int(forum_user_badge_id)
     session.flush()
     return True
@@ -230,6 +227,8 @@ def record_revocation(
         # Granted by hand in the forum and taken back there: still a revocation the companion must respect.
         grant = BadgeGrant(badge_id=badge.id, member_id=member_id, granted_at=moment)
         session.add(grant)
+    else:
+        GRANT.check(grant_status(grant), GrantStatus.REVOKED)
     grant.revoked_at = moment
     grant.regrant_allowed = False
     session.flush()
@@ -248,6 +247,7 @@ def allow_regrant(session: Session, member_id: int, badge_key: str) -> bool:
         )
     ).all()
     for grant in grants:
+        GRANT.check(grant_status(grant), GrantStatus.RELEASED)
         grant.regrant_allowed = True
     session.flush()
     return bool(grants)
@@ -263,7 +263,7 @@ class GrantState:
 
 
 def grant_state(session: Session) -> GrantState:
-    """Read every grant: held ones (a revoked grant an admin released no longer counts), lasting revocations, row counts."""
+    """Every grant: held ones (a released revocation no longer counts), lasting revocations and row counts."""
     granted: dict[tuple[int, str], int] = {}
     revoked: set[tuple[int, str]] = set()
     counts: dict[tuple[int, str], int] = {}

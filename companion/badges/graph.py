@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from companion.circles.states import MeetingStatus
 from companion.store.models import (
     Like,
     Meeting,
@@ -36,9 +37,9 @@ from companion.store.models import (
     Suggestion,
 )
 from companion.store.types import utcnow
+from companion.suggestions.states import ACCEPTED
 from matching.badges.rules import Interaction
 
-ACCEPTED_SUGGESTION_STATUSES = ("contacted", "talked")
 # Interactions without a timestamp sort first, so they never hide a dated one as "the first".
 _UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -90,6 +91,8 @@ def reply_interactions(session: Session, forum_url: str | None) -> Iterable[Inte
         .where(Post.member_id != Post.reply_to_member_id)
     )
     for post_id, topic_id, post_number, author_id, target_id, created_at in rows:
+        if author_id is None or target_id is None:
+            continue  # the query excludes these; the check tells the type checker
         yield Interaction(
             kind="reply",
             actor_id=author_id,
@@ -154,7 +157,7 @@ def meeting_interactions(session: Session, now: datetime) -> Iterable[Interactio
         )
         .join(Meeting, Meeting.id == Rsvp.meeting_id)
         .join(Member, Member.id == Rsvp.member_id)
-        .where(Meeting.status == "scheduled")
+        .where(Meeting.status == MeetingStatus.SCHEDULED)
         .where(Meeting.starts_at <= now)
         .where(attended)
     )
@@ -182,7 +185,7 @@ def suggestion_interactions(session: Session) -> Iterable[Interaction]:
     """One interaction per suggestion the member acted on (contacted or talked)."""
     rows = session.execute(
         select(Suggestion.member_id, Suggestion.suggested_member_id, Suggestion.feedback_at, Suggestion.created_at)
-        .where(Suggestion.status.in_(ACCEPTED_SUGGESTION_STATUSES))
+        .where(Suggestion.status.in_(ACCEPTED))
         .where(Suggestion.member_id != Suggestion.suggested_member_id)
     )
     for member_id, suggested_id, feedback_at, created_at in rows:

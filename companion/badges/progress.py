@@ -71,15 +71,16 @@ def member_badges(
     for badge in badges:
         item = by_key.get(badge.key)
         grant = grants.get(badge.id)
-        held = grant is not None and grant.revoked_at is None
+        held_grant = grant if grant is not None and grant.revoked_at is None else None
+        held = held_grant is not None
         statuses.append(
             BadgeStatus(
                 badge=badge,
                 current=item.current if item else 0,
                 target=item.target if item else 0,
                 earned=held,
-                granted_at=grant.granted_at if held else None,
-                evidence_url=grant.evidence_url if held else None,
+                granted_at=held_grant.granted_at if held_grant else None,
+                evidence_url=held_grant.evidence_url if held_grant else None,
                 revoked=grant is not None and grant.revoked_at is not None,
                 qualified=bool(item and item.earned) and not held,
             )

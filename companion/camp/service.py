@@ -60,7 +60,7 @@ def _clock(text: str) -> time:
 
 def parse_slots(text: str) -> list[dict[str, str]]:
     """Time slots from lines like "10:00-10:45", in order and not overlapping."""
-    slots = []
+    slots: list[dict[str, str]] = []
     for line in filter(None, (part.strip() for part in re.split(r"[\n,;]", text or ""))):
         match = _SLOT.match(line)
         try:

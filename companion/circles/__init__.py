@@ -1,1 +1,1 @@
-"""Peer circles ("Zirkel") in the companion: seasons, sign-ups, formation, publishing, RSVPs, reminders, calendars, meetups."""
+"""Peer circles ("Zirkel"): seasons, sign-ups, formation, publishing, RSVPs, reminders, calendars, meetups."""

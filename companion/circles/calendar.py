@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 import icalendar
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from companion.circles.common import local
 from companion.circles.links import circle_url
+from companion.circles.states import VISIBLE, MeetingStatus
 from companion.store.models import CalendarToken, Circle, CircleMember, Meeting, Member, Organisation, Season
+from companion.store.rows import require
 
 PRODID = "-//Companion//Zirkel//DE"
 
@@ -21,16 +24,19 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _owned_by(query: Select[Any], member: Member | None, circle: Circle | None) -> Select[Any]:
+    if member is not None:
+        return query.where(CalendarToken.member_id == member.id)
+    if circle is not None:
+        return query.where(CalendarToken.circle_id == circle.id)
+    raise ValueError("a calendar token belongs to a member or a circle")
+
+
 def current_token(session: Session, *, member: Member | None = None, circle: Circle | None = None) -> CalendarToken:
     """The owner's active token, created on first use."""
     if (member is None) == (circle is None):
         raise ValueError("a calendar token belongs to exactly one member or one circle")
-    query = select(CalendarToken).where(CalendarToken.revoked_at.is_(None))
-    query = (
-        query.where(CalendarToken.member_id == member.id)
-        if member
-        else query.where(CalendarToken.circle_id == circle.id)
-    )
+    query = _owned_by(select(CalendarToken).where(CalendarToken.revoked_at.is_(None)), member, circle)
     token = session.scalar(query.order_by(CalendarToken.created_at.desc()))
     if token is None:
         token = CalendarToken(
@@ -45,12 +51,7 @@ def revoke_tokens(
     session: Session, *, now: datetime, member: Member | None = None, circle: Circle | None = None
 ) -> int:
     """Revoke the owner's active tokens (their URLs answer 404 from now on); returns how many."""
-    query = select(CalendarToken).where(CalendarToken.revoked_at.is_(None))
-    query = (
-        query.where(CalendarToken.member_id == member.id)
-        if member
-        else query.where(CalendarToken.circle_id == circle.id)
-    )
+    query = _owned_by(select(CalendarToken).where(CalendarToken.revoked_at.is_(None)), member, circle)
     tokens = session.scalars(query).all()
     for token in tokens:
         token.revoked_at = now
@@ -71,13 +72,9 @@ def feed_meetings(session: Session, token: str) -> tuple[str, list[tuple[Meeting
     row = session.get(CalendarToken, token)
     if row is None or row.revoked_at is not None:
         return None
-    query = (
-        select(Meeting, Circle)
-        .join(Circle, Circle.id == Meeting.circle_id)
-        .where(Circle.status.in_(("published", "closed")))
-    )
+    query = select(Meeting, Circle).join(Circle, Circle.id == Meeting.circle_id).where(Circle.status.in_(VISIBLE))
     if row.circle_id is not None:
-        circle = session.get(Circle, row.circle_id)
+        circle = require(session, Circle, row.circle_id)
         name = f"{circle.name} · {circle.season.name}"
         query = query.where(Circle.id == row.circle_id)
     else:
@@ -102,7 +99,7 @@ def build_ics(
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.timezone)
     for meeting, circle in meetings:
-        season = session.get(Season, circle.season_id)
+        season = require(session, Season, circle.season_id)
         host = session.get(Organisation, meeting.host_organisation_id) if meeting.host_organisation_id else None
         event = icalendar.Event()
         event.add("uid", meeting.uid)
@@ -116,7 +113,7 @@ def build_ics(
         event.add("description", description)
         event.add("location", meeting.location)
         event.add("sequence", meeting.sequence)
-        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
         event.add("url", circle_url(settings, circle.id))
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -1,4 +1,4 @@
-"""Changes after publishing: a meeting moved or cancelled, a member leaving; each announced once in the circle's group."""
+"""Changes after publishing: a meeting moved or cancelled, a member leaving; each told once in the circle's group."""
 
 from __future__ import annotations
 
@@ -13,16 +13,19 @@ from companion.circles.errors import CirclesError
 from companion.circles.links import circle_url
 from companion.circles.outbox import pm, queue
 from companion.circles.publishing import meeting_line
+from companion.circles.states import MEETING, CircleStatus, MeetingStatus
+from companion.meetups.states import ACTIVE
 from companion.store.models import Circle, CircleMember, Meeting, MeetupRegistration, Member
+from companion.store.rows import require
 
 
 def move_meeting(
     session: Session, meeting: Meeting, starts_at: datetime, settings, *, actor: str, location: str | None = None
 ) -> bool:
-    """Move a meeting (keeping its length), bump its SEQUENCE and announce the change once; False when nothing changed."""
+    """Move a meeting (keeping its length), bump its SEQUENCE and announce it once; False when nothing changed."""
     if starts_at.tzinfo is None:
         raise CirclesError("the new start must carry a time zone", "Der neue Beginn braucht eine Zeitzone.")
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise CirclesError(
             "a cancelled meeting cannot be moved", "Ein abgesagtes Treffen kann nicht verschoben werden."
         )
@@ -48,9 +51,9 @@ def move_meeting(
 
 def cancel_meeting(session: Session, meeting: Meeting, settings, *, actor: str) -> bool:
     """Cancel a meeting (kept as STATUS:CANCELLED in calendars) and announce it once; False when already cancelled."""
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         return False
-    meeting.status = "cancelled"
+    MEETING.move(meeting, MeetingStatus.CANCELLED)
     meeting.sequence += 1
     session.flush()
     _announce(session, meeting, settings, None)
@@ -59,13 +62,14 @@ def cancel_meeting(session: Session, meeting: Meeting, settings, *, actor: str) 
 
 
 def _announce(session: Session, meeting: Meeting, settings, previous) -> None:
-    circle = session.get(Circle, meeting.circle_id)
-    if circle.status != "published":
-        return  # nobody has seen a preview, so there is nothing to announce
+    circle = require(session, Circle, meeting.circle_id)
+    group = circle.forum_group_name
+    if circle.status != CircleStatus.PUBLISHED or not group:
+        return  # nobody has seen a preview (nor a circle without a forum group), so there is nothing to announce
     title, raw = messages.meeting_changed(
         circle.name, meeting_line(session, meeting, settings), previous, circle_url(settings, circle.id)
     )
-    pm(session, f"circles:meeting:{meeting.id}:changed:{meeting.sequence}", [circle.forum_group_name], title, raw)
+    pm(session, f"circles:meeting:{meeting.id}:changed:{meeting.sequence}", [group], title, raw)
 
 
 def leave_circle(session: Session, circle: Circle, member: Member, *, now: datetime, actor: str) -> bool:
@@ -75,15 +79,17 @@ def leave_circle(session: Session, circle: Circle, member: Member, *, now: datet
         return False
     membership.left_at = now
     session.flush()
-    if circle.status == "published":
+    group = circle.forum_group_name
+    # A circle without a forum group (never the case after publishing) has no group to leave or tell.
+    if circle.status == CircleStatus.PUBLISHED and group:
         queue(
             session,
             f"circles:circle:{circle.id}:remove:{member.id}",
             "group_remove",
-            {"group_name": circle.forum_group_name, "usernames": [member.username]},
+            {"group_name": group, "usernames": [member.username]},
         )
         title, raw = messages.member_left(circle.name, member.username)
-        pm(session, f"circles:circle:{circle.id}:left:{member.id}", [circle.forum_group_name], title, raw)
+        pm(session, f"circles:circle:{circle.id}:left:{member.id}", [group], title, raw)
     audit(session, actor, "circles.circle.leave", f"circle:{circle.id}", {"member": member.username})
     return True
 
@@ -99,13 +105,13 @@ def handle_member_departure(
         select(CircleMember).where(CircleMember.member_id == member.id).where(CircleMember.left_at.is_(None))
     ).all()
     for membership in memberships:
-        circle = session.get(Circle, membership.circle_id)
-        if circle.status != "closed" and leave_circle(session, circle, member, now=now, actor=actor):
+        circle = require(session, Circle, membership.circle_id)
+        if circle.status != CircleStatus.CLOSED and leave_circle(session, circle, member, now=now, actor=actor):
             left += 1
     registrations = session.scalars(
         select(MeetupRegistration)
         .where(MeetupRegistration.member_id == member.id)
-        .where(MeetupRegistration.status.in_(("confirmed", "waiting", "offered")))
+        .where(MeetupRegistration.status.in_(ACTIVE))
     ).all()
     for registration in registrations:
         cancel_registration(session, registration, now=now, settings=settings)
@@ -119,7 +125,7 @@ def reconcile_departures(session: Session, *, now: datetime, settings=None) -> i
         .join(CircleMember, CircleMember.member_id == Member.id)
         .join(Circle, Circle.id == CircleMember.circle_id)
         .where(CircleMember.left_at.is_(None))
-        .where(Circle.status == "published")
+        .where(Circle.status == CircleStatus.PUBLISHED)
         .where((Member.active.is_(False)) | (Member.suspended.is_(True)))
     )
     left = 0

@@ -29,6 +29,10 @@ class SeasonOverlap(CirclesError):
     """A season's sign-up window or meeting period overlaps another season's."""
 
 
+class SeasonStatusRefused(CirclesError):
+    """A season cannot change to the asked status (its transition table forbids it, or it is no manual change)."""
+
+
 class SeasonNotFound(CirclesError):
     """No season has that name or id."""
 

@@ -1,4 +1,4 @@
-"""Formation preview: form circles for a season with matching/circles.py, plan their meetings, store them as a preview."""
+"""Formation preview: form a season's circles with matching.circles, plan their meetings, store them as a preview."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from companion.circles.common import audit, block_by_key, season_slots
 from companion.circles.errors import FormationRefused
 from companion.circles.seasons import closure_days
+from companion.circles.states import FORMATION_FINAL, SEASON, CircleStatus, MeetingStatus, SeasonStatus
 from companion.store.models import (
     Circle,
     CircleMember,
     Meeting,
-    Member,
     MemberPreferences,
     Organisation,
     Season,
@@ -104,7 +104,7 @@ def eligible_signups(session: Session, season: Season) -> tuple[list[SignUp], di
 
 def discard_preview(session: Session, season: Season) -> None:
     """Remove the season's preview circles and waiting list (sign-ups stay untouched)."""
-    session.execute(delete(Circle).where(Circle.season_id == season.id).where(Circle.status == "preview"))
+    session.execute(delete(Circle).where(Circle.season_id == season.id).where(Circle.status == CircleStatus.PREVIEW))
     session.execute(delete(WaitingEntry).where(WaitingEntry.season_id == season.id))
     session.flush()
     session.expire(season, ["circles"])
@@ -112,7 +112,7 @@ def discard_preview(session: Session, season: Season) -> None:
 
 def form_season(session: Session, season: Season, app_settings, *, actor: str) -> FormationOutcome:
     """Form circles as a preview, replacing an earlier preview; refused once published or with too few sign-ups."""
-    if season.status in ("published", "closed"):
+    if season.status in FORMATION_FINAL:
         raise FormationRefused(f"season {season.name!r} is {season.status}: its circles can no longer be re-formed")
     eligible, excluded = eligible_signups(session, season)
     if len(eligible) < season.min_size:
@@ -140,13 +140,14 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
             slot_weekday=planned.slot.weekday,
             slot_block=planned.slot.block,
             forum_group_name=group_name(season, number),
-            status="preview",
+            status=CircleStatus.PREVIEW,
         )
         circle.members = [CircleMember(member_id=m) for m in planned.member_ids]
         session.add(circle)
         session.flush()
-        host_orgs = sorted({org_by_member[m] for m in planned.member_ids if hosts_by_member[m] and org_by_member[m]})
-        attendee_orgs = sorted({org_by_member[m] for m in planned.member_ids if org_by_member[m]})
+        orgs = {m: org for m in planned.member_ids if (org := org_by_member[m]) is not None}
+        host_orgs = sorted({org for m, org in orgs.items() if hosts_by_member[m]})
+        attendee_orgs = sorted(set(orgs.values()))
         modes = {mode_by_member[m] for m in planned.member_ids}
         outcome.unplaced[number] = _store_meetings(
             session, season, circle, app_settings, host_orgs, attendee_orgs, closures, online="online" in modes
@@ -155,7 +156,7 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
         session.add(WaitingEntry(season_id=season.id, member_id=waiting.member_id, reason=waiting.reason_code))
     for member_id, reason in excluded.items():
         session.add(WaitingEntry(season_id=season.id, member_id=member_id, reason=reason))
-    season.status = "formed"
+    SEASON.move(season, SeasonStatus.FORMED)
     session.flush()
     figures = formation.figures
     audit(
@@ -214,7 +215,7 @@ def _store_meetings(
                 ends_at=planned.ends_at.astimezone(UTC),
                 host_organisation_id=host,
                 location=location,
-                status="scheduled",
+                status=MeetingStatus.SCHEDULED,
                 sequence=0,
                 note=planned.reason_de or "",
             )
@@ -250,8 +251,3 @@ def stored_figures(session: Session, season: Season) -> QualityFigures:
     if not formation.circles:
         return QualityFigures(0, 0, len(formation.waiting), 0.0, 0.0, 0.0, 0, 0.0)
     return circle_matching.quality_figures(formation, signups, formation_settings(season))
-
-
-def member_names(session: Session, member_ids: list[int]) -> dict[int, Member]:
-    """Members by id."""
-    return {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids or [-1])))}

@@ -86,7 +86,8 @@ def reminder(circle_name: str, line: MeetingLine, days: int, links: dict[str, st
     de = (
         f"Dein {circle_name} trifft sich {when_text}: {when_de(line.starts_at, line.ends_at)}, {line.location}."
         + (f" Gastgeber: {line.host}." if line.host else "")
-        + f"\n\nKommst du?\n- [Ja, ich komme]({links['yes']})\n- [Vielleicht]({links['maybe']})\n- [Nein, ich kann nicht]({links['no']})"
+        + f"\n\nKommst du?\n- [Ja, ich komme]({links['yes']})\n- [Vielleicht]({links['maybe']})"
+        + f"\n- [Nein, ich kann nicht]({links['no']})"
     )
     en_when = "tomorrow" if days == 1 else f"in {days} days"
     en = (
@@ -109,7 +110,10 @@ def meeting_changed(
         title = f"{circle_name}: Treffen {line.number} geändert / meeting {line.number} changed"
         before_de = f" (bisher {when_de(previous.starts_at, previous.ends_at)})" if previous else ""
         before_en = f" (was {when_en(previous.starts_at, previous.ends_at)})" if previous else ""
-        de = f"Neuer Termin für Treffen {line.number}: {when_de(line.starts_at, line.ends_at)}, {line.location}{before_de}."
+        de = (
+            f"Neuer Termin für Treffen {line.number}: {when_de(line.starts_at, line.ends_at)}, "
+            f"{line.location}{before_de}."
+        )
         en = f"New date of meeting {line.number}: {when_en(line.starts_at, line.ends_at)}, {line.location}{before_en}."
     de += f"\n\nDetails und Kalender: {page_url}"
     en += f"\n\nDetails and calendar: {page_url}"

@@ -7,11 +7,23 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from companion.circles.errors import CirclesError
 from companion.outbox.delivery import enqueue_once
+from companion.store.models import Circle
 
 # Discourse group visibility 2 = only members see the group; messageable 3 = members, moderators and admins.
 GROUP_VISIBILITY_MEMBERS = 2
 GROUP_MESSAGEABLE_MEMBERS = 3
+
+
+def forum_group(circle: Circle) -> str:
+    """The name of the circle's forum group (set when the circle is formed)."""
+    if not circle.forum_group_name:
+        raise CirclesError(
+            f"circle {circle.id} has no forum group name; form the season again",
+            f"Zirkel {circle.id} hat keinen Namen für die Forumsgruppe; bitte die Zirkel neu bilden.",
+        )
+    return circle.forum_group_name
 
 
 def queue(session: Session, key: str, kind: str, payload: Mapping[str, Any], member_id: int | None = None) -> bool:

@@ -12,7 +12,8 @@ from companion.circles.common import audit, local
 from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
-from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, pm, queue
+from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, forum_group, pm, queue
+from companion.circles.states import CIRCLE, SEASON, CircleStatus, MeetingStatus, SeasonStatus
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 
@@ -47,7 +48,7 @@ def meeting_line(session: Session, meeting: Meeting, settings) -> messages.Meeti
         ends_at=local(meeting.ends_at, settings),
         location=meeting.location,
         host=host.name if host else None,
-        cancelled=meeting.status == "cancelled",
+        cancelled=meeting.status == MeetingStatus.CANCELLED,
     )
 
 
@@ -55,9 +56,10 @@ def publish_season(
     session: Session, season: Season, settings, *, actor: str, progress: ProgressCallback = no_progress
 ) -> PublishReport:
     """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
-    if season.status not in ("formed", "published"):
+    if season.status not in (SeasonStatus.FORMED, SeasonStatus.PUBLISHED):
         raise PublishRefused(
-            f"season {season.name!r} is {season.status}: form circles first (companion circles form) and check the preview"
+            f"season {season.name!r} is {season.status}: form circles first (companion circles form) "
+            "and check the preview"
         )
     circles = sorted(season.circles, key=lambda c: c.number)
     if not circles:
@@ -65,9 +67,9 @@ def publish_season(
     report = PublishReport(circles=len(circles))
     for index, circle in enumerate(circles, 1):
         progress("publishing circles", index, len(circles))
-        if circle.status == "closed":
+        if circle.status == CircleStatus.CLOSED:
             continue
-        circle.status = "published"
+        CIRCLE.move(circle, CircleStatus.PUBLISHED)
         _queue_circle(session, season, circle, settings, report)
     for waiting in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id)):
         member = session.get(Member, waiting.member_id)
@@ -76,15 +78,17 @@ def publish_season(
         title = f"{season.name}: Warteliste / waiting list"
         raw = (
             f"Für die Runde „{season.name}“ konnten wir dich leider keinem Zirkel zuordnen: "
-            f"{reason_text(waiting.reason, 'de')} Du stehst auf der Warteliste und wirst bei freien Plätzen zuerst gefragt."
+            f"{reason_text(waiting.reason, 'de')} Du stehst auf der Warteliste "
+            "und wirst bei freien Plätzen zuerst gefragt."
             f"{messages.SEPARATOR}We could not place you in a circle of “{season.name}”: "
-            f"{reason_text(waiting.reason, 'en')} You are on the waiting list and will be asked first when a place frees up."
+            f"{reason_text(waiting.reason, 'en')} You are on the waiting list "
+            "and will be asked first when a place frees up."
         )
         report.count(
             pm(session, f"circles:season:{season.id}:waiting:{member.id}", [member.username], title, raw, member.id)
         )
-    first_publish = season.status != "published"
-    season.status = "published"
+    first_publish = season.status != SeasonStatus.PUBLISHED
+    SEASON.move(season, SeasonStatus.PUBLISHED)
     session.flush()
     audit(
         session,
@@ -99,7 +103,7 @@ def publish_season(
 def _queue_circle(session: Session, season: Season, circle: Circle, settings, report: PublishReport) -> None:
     members = active_members(session, circle)
     usernames = [m.username for m in members]
-    group = circle.forum_group_name
+    group = forum_group(circle)
     page = circle_url(settings, circle.id)
     report.count(
         queue(
@@ -120,7 +124,7 @@ def _queue_circle(session: Session, season: Season, circle: Circle, settings, re
     title, raw = messages.welcome(circle.name, season.name, usernames, lines, page)
     report.count(pm(session, f"circles:circle:{circle.id}:welcome", [group], title, raw))
     for meeting, line in zip(circle.meetings, lines):
-        if meeting.status == "cancelled":
+        if meeting.status == MeetingStatus.CANCELLED:
             continue
         title, raw = messages.meeting_thread(circle.name, line, page)
         report.count(pm(session, f"circles:meeting:{meeting.id}:thread", [group], title, raw))

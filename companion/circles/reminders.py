@@ -13,8 +13,10 @@ from companion.circles.links import rsvp_links
 from companion.circles.outbox import pm
 from companion.circles.publishing import active_members, meeting_line
 from companion.circles.rsvp import answers_of
+from companion.circles.states import CircleStatus, MeetingStatus
 from companion.jobs.locks import job_lock
 from companion.store.models import Circle, Meeting
+from companion.store.rows import require
 
 LOCK_NAME = "circles-reminders"
 
@@ -48,8 +50,8 @@ def queue_due_reminders(session: Session, settings, *, now: datetime) -> dict[st
     query = (
         select(Meeting)
         .join(Circle, Circle.id == Meeting.circle_id)
-        .where(Circle.status == "published")
-        .where(Meeting.status == "scheduled")
+        .where(Circle.status == CircleStatus.PUBLISHED)
+        .where(Meeting.status == MeetingStatus.SCHEDULED)
         .where(Meeting.starts_at > now)
         .where(Meeting.starts_at <= now + timedelta(days=7))
         .order_by(Meeting.starts_at, Meeting.id)
@@ -59,7 +61,7 @@ def queue_due_reminders(session: Session, settings, *, now: datetime) -> dict[st
         if kind is None:
             continue
         counts["meetings"] += 1
-        circle = session.get(Circle, meeting.circle_id)
+        circle = require(session, Circle, meeting.circle_id)
         line = meeting_line(session, meeting, settings)
         answers = answers_of(session, meeting)
         for member in active_members(session, circle):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles.errors import RsvpRefused
 from companion.circles.links import ANSWERS, read_rsvp_token
+from companion.circles.states import CircleStatus, MeetingStatus
 from companion.store.models import Circle, CircleMember, Meeting, Member, Rsvp
 
 
@@ -18,7 +19,7 @@ def record_rsvp(session: Session, meeting: Meeting, member: Member, answer: str,
         raise RsvpRefused(
             f"answer must be one of {', '.join(ANSWERS)}", "Bitte mit Ja, Nein oder Vielleicht antworten."
         )
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise RsvpRefused(
             f"meeting {meeting.number} was cancelled, so no answer is needed",
             f"Treffen {meeting.number} wurde abgesagt, eine Antwort ist nicht nötig.",
@@ -26,7 +27,7 @@ def record_rsvp(session: Session, meeting: Meeting, member: Member, answer: str,
     if now >= meeting.ends_at:
         raise RsvpRefused(f"meeting {meeting.number} is over", f"Treffen {meeting.number} ist schon vorbei.")
     circle = session.get(Circle, meeting.circle_id)
-    if circle is None or circle.status != "published":
+    if circle is None or circle.status != CircleStatus.PUBLISHED:
         raise RsvpRefused("this circle is not published yet", "Dieser Zirkel ist noch nicht veröffentlicht.")
     membership = session.get(CircleMember, (circle.id, member.id))
     if membership is None or membership.left_at is not None:
@@ -62,11 +63,3 @@ def rsvp_from_token(
 def answers_of(session: Session, meeting: Meeting) -> dict[int, str]:
     """Answers to a meeting by member id."""
     return {r.member_id: r.answer for r in session.scalars(select(Rsvp).where(Rsvp.meeting_id == meeting.id))}
-
-
-def answer_counts(session: Session, meeting: Meeting) -> dict[str, int]:
-    """How many said yes, maybe and no."""
-    counts = dict.fromkeys(ANSWERS, 0)
-    for answer in answers_of(session, meeting).values():
-        counts[answer] += 1
-    return counts

@@ -11,7 +11,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from companion.circles.common import BLOCK_KEY, DEFAULT_WEEKDAYS, audit, parse_hhmm
-from companion.circles.errors import SeasonInvalid, SeasonNotFound, SeasonOverlap
+from companion.circles.errors import SeasonInvalid, SeasonNotFound, SeasonOverlap, SeasonStatusRefused
+from companion.circles.states import FORMATION_FINAL, SEASON, SEASON_MANUAL, SIGNUP_OPEN, SeasonStatus
 from companion.store.models import ClosureDay, Organisation, Season
 from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS
 
@@ -22,6 +23,14 @@ DEFAULT_TIME_BLOCKS: tuple[dict[str, Any], ...] = (
 )
 EDITABLE_AFTER_FORMING = {"name", "signup_closes_on", "school_holidays", "skip_school_holidays"}
 MAX_MEETINGS = 20
+# Season states in the German messages of status changes.
+_STATUS_DE = {
+    SeasonStatus.DRAFT: "Entwurf",
+    SeasonStatus.OPEN: "offen",
+    SeasonStatus.FORMED: "gebildet",
+    SeasonStatus.PUBLISHED: "veröffentlicht",
+    SeasonStatus.CLOSED: "abgeschlossen",
+}
 
 
 @dataclass
@@ -127,7 +136,7 @@ def _overlaps(first_a: date, last_a: date, first_b: date, last_b: date) -> bool:
 
 def overlapping_season(session: Session, spec: SeasonSpec, exclude_id: int | None = None) -> str | None:
     """Why the spec overlaps another live season (its sign-up window or meeting period), or None."""
-    query = select(Season).where(Season.status != "closed")
+    query = select(Season).where(Season.status != SeasonStatus.CLOSED)
     for other in session.scalars(query):
         if other.id == exclude_id:
             continue
@@ -156,9 +165,11 @@ def _check(session: Session, spec: SeasonSpec, exclude_id: int | None = None) ->
         raise SeasonOverlap(overlap)
 
 
-def create_season(session: Session, spec: SeasonSpec, *, actor: str, status: str = "open") -> Season:
+def create_season(
+    session: Session, spec: SeasonSpec, *, actor: str, status: SeasonStatus = SeasonStatus.OPEN
+) -> Season:
     """Validate and store a new season (open for sign-ups unless status says draft)."""
-    if status not in ("draft", "open"):
+    if status not in (SeasonStatus.DRAFT, SeasonStatus.OPEN):
         raise SeasonInvalid(["a new season is either a draft or open"])
     _check(session, spec)
     values = {f.name: getattr(spec, f.name) for f in fields(SeasonSpec)}
@@ -172,7 +183,7 @@ def create_season(session: Session, spec: SeasonSpec, *, actor: str, status: str
 
 def update_season(session: Session, season: Season, spec: SeasonSpec, *, actor: str) -> Season:
     """Change a season's settings; once circles are formed only the name, window end and holidays may change."""
-    if season.status in ("formed", "published", "closed"):
+    if season.status in (SeasonStatus.FORMED, *FORMATION_FINAL):
         current = SeasonSpec.from_season(season)
         changed = {f.name for f in fields(SeasonSpec) if getattr(current, f.name) != getattr(spec, f.name)}
         frozen = changed - EDITABLE_AFTER_FORMING
@@ -191,13 +202,27 @@ def update_season(session: Session, season: Season, spec: SeasonSpec, *, actor: 
     return season
 
 
-def set_status(session: Session, season: Season, status: str, *, actor: str) -> None:
+def set_status(session: Session, season: Season, status: str, *, actor: str) -> SeasonStatus:
     """Open a draft, or close a season (closing keeps every row: circles, RSVPs and sign-ups stay)."""
-    allowed = {"draft": {"open"}, "open": {"draft", "closed"}, "formed": {"open", "closed"}, "published": {"closed"}}
-    if status not in allowed.get(season.status, set()):
-        raise SeasonInvalid([f"a season that is {season.status} cannot become {status}"])
-    audit(session, actor, "circles.season.status", f"season:{season.id}", {"from": season.status, "to": status})
-    season.status = status
+    wanted = next((s for s in SEASON_MANUAL if s.value == status), None)
+    if wanted is None:
+        raise SeasonStatusRefused(
+            f"a season can be set to {', '.join(SEASON_MANUAL)} by hand; forming and publishing are actions",
+            "Eine Runde kann nur auf "
+            + ", ".join(f"„{_STATUS_DE[s]}“" for s in SEASON_MANUAL)
+            + " gesetzt werden; Zirkel bilden und veröffentlichen sind eigene Aktionen.",
+        )
+    previous = SeasonStatus(season.status)
+    if previous == wanted:
+        return wanted
+    if not SEASON.can(previous, wanted):
+        raise SeasonStatusRefused(
+            f"season {season.name!r} is {previous} and cannot become {wanted}",
+            f"Die Runde „{season.name}“ kann nicht von „{_STATUS_DE[previous]}“ zu „{_STATUS_DE[wanted]}“ wechseln.",
+        )
+    SEASON.move(season, wanted)
+    audit(session, actor, "circles.season.status", f"season:{season.id}", {"from": previous, "to": wanted})
+    return wanted
 
 
 def find_season(session: Session, name_or_id: str | int) -> Season:
@@ -222,7 +247,7 @@ def open_seasons(session: Session, today: date) -> list[Season]:
     """Seasons a member can sign up for today."""
     query = (
         select(Season)
-        .where(Season.status.in_(("open", "formed")))
+        .where(Season.status.in_(SIGNUP_OPEN))
         .where(Season.signup_opens_on <= today)
         .where(Season.signup_closes_on >= today)
         .order_by(Season.signup_closes_on)

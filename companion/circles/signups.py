@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles.common import season_slots, unique
 from companion.circles.errors import SignUpRefused
+from companion.circles.states import SIGNUP_OPEN
 from companion.store.models import (
     Member,
     MemberPreferences,
@@ -30,7 +31,8 @@ MODES = ("either", "online", "onsite")
 class SignUpForm:
     """What a member enters when signing up."""
 
-    interests: list[str] = field(default_factory=list)
+    # A list of terms, or the text of the sign-up form (split at commas, semicolons and new lines).
+    interests: list[str] | str = field(default_factory=list)
     availability: set[tuple[int, str]] = field(default_factory=set)
     willing_to_host: bool = False
     mode: str = "either"
@@ -51,7 +53,7 @@ def has_circles_consent(session: Session, member: Member) -> bool:
 
 def signup_window_open(season: Season, today: date) -> bool:
     """Whether members may sign up (or change their sign-up) today."""
-    return season.status in ("open", "formed") and season.signup_opens_on <= today <= season.signup_closes_on
+    return season.status in SIGNUP_OPEN and season.signup_opens_on <= today <= season.signup_closes_on
 
 
 def sign_up(session: Session, season: Season, member: Member, form: SignUpForm, *, today: date) -> SignUp:
@@ -66,7 +68,8 @@ def sign_up(session: Session, season: Season, member: Member, form: SignUpForm, 
     if not signup_window_open(season, today):
         raise SignUpRefused(
             f"sign-up for {season.name!r} is open from {season.signup_opens_on} to {season.signup_closes_on} only",
-            f"Die Anmeldung für „{season.name}“ ist nur vom {season.signup_opens_on:%d.%m.%Y} bis {season.signup_closes_on:%d.%m.%Y} offen.",
+            f"Die Anmeldung für „{season.name}“ ist nur vom {season.signup_opens_on:%d.%m.%Y} "
+            f"bis {season.signup_closes_on:%d.%m.%Y} offen.",
         )
     if form.mode not in MODES:
         raise SignUpRefused(

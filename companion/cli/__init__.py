@@ -11,7 +11,7 @@ from companion.cli import badges, circles, demo, nightly, report, rules, serve, 
 from companion.cli import check as check_commands
 from companion.cli import db as db_commands
 from companion.cli import settings as settings_commands
-from companion.cli.base import CompanionGroup, pass_context
+from companion.cli.base import CompanionGroup
 
 
 @click.group(cls=CompanionGroup, context_settings={"help_option_names": ["-h", "--help"]})

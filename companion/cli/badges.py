@@ -7,6 +7,9 @@ import json
 import click
 
 from companion.audit.entries import record
+from companion.badges.awarding import award_badges
+from companion.badges.catalogue import all_badges, allow_regrant, seed_defaults, set_enabled
+from companion.badges.progress import find_member, member_badges
 from companion.cli.base import pass_context
 
 CLI_ACTOR = "cli"
@@ -64,8 +67,6 @@ def award(context, dry_run: bool, as_json: bool) -> None:
       companion badges award --dry-run
       companion badges award
     """
-    # The service is imported when a command runs, so `companion --help` works while the rule engine is missing.
-    from companion.badges.awarding import award_badges
     from companion.ops.progress import progress_for
 
     with progress_for(context.settings) as progress:
@@ -87,7 +88,6 @@ def list_badges(context) -> None:
     Example:
       companion badges list
     """
-    from companion.badges.catalogue import all_badges, seed_defaults
 
     with context.store.transaction() as session:
         seed_defaults(session)
@@ -111,7 +111,6 @@ def progress(context, username: str) -> None:
     Example:
       companion badges progress anna.schmidt
     """
-    from companion.badges.progress import find_member, member_badges
 
     with context.store.transaction() as session:
         member = find_member(session, username)
@@ -123,7 +122,6 @@ def progress(context, username: str) -> None:
 
 
 def _toggle(context, badge_key: str, enabled: bool) -> None:
-    from companion.badges.catalogue import set_enabled
 
     with context.store.transaction() as session:
         changed = set_enabled(session, badge_key, enabled)
@@ -169,8 +167,6 @@ def allow_regrant_command(context, username: str, badge_key: str) -> None:
     Example:
       companion badges allow-regrant anna.schmidt bridge_builder
     """
-    from companion.badges.catalogue import allow_regrant
-    from companion.badges.progress import find_member
 
     with context.store.transaction() as session:
         member = find_member(session, username)

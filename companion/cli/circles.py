@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import click
 
+from companion.circles.states import SEASON_MANUAL
 from companion.cli.base import pass_context
 from companion.store.types import utcnow
 
@@ -29,6 +30,7 @@ def circles() -> None:
     \b
     Example:
       companion circles list
+      companion circles set-status "Frühjahr 2025" open
       companion circles form "Frühjahr 2025" --preview
       companion circles publish "Frühjahr 2025"
     """
@@ -48,7 +50,10 @@ def circles() -> None:
 @click.option(
     "--time-blocks",
     default=None,
-    help='JSON list of blocks, e.g. [{"key":"vormittag","start":"09:00","end":"11:30"}]. Default: morning, midday, afternoon.',
+    help=(
+        'JSON list of blocks, e.g. [{"key":"vormittag","start":"09:00","end":"11:30"}]. '
+        "Default: morning, midday, afternoon."
+    ),
 )
 @click.option(
     "--school-holidays",
@@ -85,6 +90,7 @@ def create_season_command(
     """
     from companion.circles.errors import SeasonInvalid
     from companion.circles.seasons import SeasonSpec, create_season
+    from companion.circles.states import SeasonStatus
 
     try:
         blocks = json.loads(time_blocks) if time_blocks else None
@@ -108,7 +114,11 @@ def create_season_command(
     if blocks is not None:
         values["time_blocks"] = blocks
     with context.store.transaction() as session:
-        season = create_season(session, SeasonSpec(**values), actor=CLI_ACTOR, status="draft" if draft else "open")
+        season = create_season(
+            session, SeasonSpec(**values), actor=CLI_ACTOR, status=SeasonStatus.DRAFT if draft else SeasonStatus.OPEN
+        )
+        if draft:
+            click.echo(f"Open it for sign-ups with: companion circles set-status {season.id} open")
         click.echo(f"Created season {season.id} {season.name!r} ({season.status}).")
 
 
@@ -129,9 +139,114 @@ def list_command(context) -> None:
             click.echo("No seasons yet. Create one with: companion circles create-season --help")
         for season in seasons:
             click.echo(
-                f"{season.id:>3}  {season.name}  [{season.status}]  sign-up {season.signup_opens_on}–{season.signup_closes_on}, "
-                f"first meeting {season.first_meeting_on}, {len(season.signups)} sign-ups, {len(season.circles)} circles"
+                f"{season.id:>3}  {season.name}  [{season.status}]  "
+                f"sign-up {season.signup_opens_on}–{season.signup_closes_on}, "
+                f"first meeting {season.first_meeting_on}, {len(season.signups)} sign-ups, "
+                f"{len(season.circles)} circles"
             )
+
+
+@circles.command("set-status")
+@click.argument("season")
+@click.argument("status", metavar="STATUS", type=click.Choice([s.value for s in SEASON_MANUAL]))
+@pass_context()
+def set_status_command(context, season: str, status: str) -> None:
+    """Open a draft SEASON for sign-ups, put it back to draft, or close it (closing keeps every row).
+
+    Forming and publishing circles are their own commands (form, publish).
+
+    \b
+    Example:
+      companion circles set-status "Frühjahr 2025" open
+      companion circles set-status 3 closed
+    """
+    from companion.circles.seasons import find_season, set_status
+
+    with context.store.transaction() as session:
+        found = find_season(session, season)
+        previous = found.status
+        new = set_status(session, found, status, actor=CLI_ACTOR)
+        click.echo(f"Season {found.id} {found.name!r}: {previous} -> {new}.")
+
+
+@circles.command("meetings")
+@click.argument("season")
+@pass_context()
+def meetings_command(context, season: str) -> None:
+    """List SEASON's meetings with their ids (for move-meeting and cancel-meeting), in local time.
+
+    \b
+    Example:
+      companion circles meetings "Frühjahr 2025"
+    """
+    from companion.circles.common import local
+    from companion.circles.seasons import find_season
+
+    with context.store.transaction() as session:
+        found = find_season(session, season)
+        circles_of_season = sorted(found.circles, key=lambda c: c.number)
+        if not any(c.meetings for c in circles_of_season):
+            click.echo(f"Season {found.name!r} has no meetings yet. Form circles with: companion circles form")
+        for circle in circles_of_season:
+            for meeting in circle.meetings:
+                click.echo(
+                    f"{meeting.id:>4}  {circle.name} #{meeting.number}  "
+                    f"{local(meeting.starts_at, context.settings):%Y-%m-%d %H:%M}  {meeting.location}"
+                    f"  [{meeting.status}]"
+                )
+
+
+def _meeting(session, meeting_id: int):
+    from companion.circles.errors import CirclesError
+    from companion.store.models import Meeting
+
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise CirclesError(f"no meeting {meeting_id} (list them with: companion circles meetings SEASON)")
+    return meeting
+
+
+@circles.command("move-meeting")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@click.option("--to", "to", required=True, help='New start in the network\'s local time, "YYYY-MM-DD HH:MM".')
+@click.option("--location", default=None, help="New place (default: keep it).")
+@pass_context()
+def move_meeting_command(context, meeting_id: int, to: str, location: str | None) -> None:
+    """Move MEETING (its id) to a new start, keeping its length; the circle is told once in the forum.
+
+    \b
+    Example:
+      companion circles move-meeting 17 --to "2025-03-11 16:00"
+      companion circles move-meeting 17 --to "2025-03-11 16:00" --location "Rathaus, Raum 2"
+    """
+    from companion.circles.changes import move_meeting
+    from companion.circles.common import zone
+
+    try:
+        starts_at = datetime.strptime(to.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone(context.settings))
+    except ValueError:
+        raise click.BadParameter(f"{to!r} is not a local time as YYYY-MM-DD HH:MM", param_hint="--to") from None
+    with context.store.transaction() as session:
+        meeting = _meeting(session, meeting_id)
+        moved = move_meeting(session, meeting, starts_at, context.settings, actor=CLI_ACTOR, location=location)
+    click.echo(f"Meeting {meeting_id} moved to {to}." if moved else f"Meeting {meeting_id} already is at {to}.")
+
+
+@circles.command("cancel-meeting")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@pass_context()
+def cancel_meeting_command(context, meeting_id: int) -> None:
+    """Cancel MEETING (its id); calendars show it as cancelled and the circle is told once in the forum.
+
+    \b
+    Example:
+      companion circles cancel-meeting 17
+    """
+    from companion.circles.changes import cancel_meeting
+
+    with context.store.transaction() as session:
+        cancelled = cancel_meeting(session, _meeting(session, meeting_id), context.settings, actor=CLI_ACTOR)
+    click.echo(f"Meeting {meeting_id} cancelled." if cancelled else f"Meeting {meeting_id} was already cancelled.")
 
 
 @circles.command("form")
@@ -178,7 +293,8 @@ def _print_formation(session, season, outcome, figures) -> None:
     from companion.circles.formation import reason_text
 
     click.echo(
-        f"{figures.circles} circles, {figures.placed} placed, {len(outcome.formation.waiting) + len(outcome.excluded)} waiting; "
+        f"{figures.circles} circles, {figures.placed} placed, "
+        f"{len(outcome.formation.waiting) + len(outcome.excluded)} waiting; "
         f"mean size {figures.mean_size:.1f}, mean similarity {figures.mean_similarity:.2f}, "
         f"organisations per circle {figures.mean_distinct_orgs:.1f} (min {figures.min_distinct_orgs}), "
         f"available at slot {figures.share_available:.0%}"
@@ -188,7 +304,8 @@ def _print_formation(session, season, outcome, figures) -> None:
         click.echo(f"  {circle.name} – {slot_label(season, circle.slot_weekday, circle.slot_block, 'en')}: {names}")
         for meeting in circle.meetings:
             click.echo(
-                f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  {meeting.location}  {meeting.note}".rstrip()
+                f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  "
+                f"{meeting.location}  {meeting.note}".rstrip()
             )
         for unplaced in outcome.unplaced.get(circle.number, []):
             click.echo(f"    ! meeting {unplaced.index + 1}: {unplaced.reason_en}")
@@ -248,7 +365,8 @@ def reminders_command(context, at: str | None) -> None:
     counts = send_due_reminders(context, now)
     expired = process_meetup_offers(context, now)
     click.echo(
-        f"{counts['queued']} reminders queued ({counts['already_queued']} already queued) for {counts['meetings']} meetings; "
+        f"{counts['queued']} reminders queued ({counts['already_queued']} already queued) for "
+        f"{counts['meetings']} meetings; "
         f"{expired} meetup offers expired; {left} departed members taken out of circles."
     )
 

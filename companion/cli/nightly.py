@@ -40,14 +40,15 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
             )
     except LockHeld as error:
         click.echo(f"Not started: {error}.", err=True)
-        raise SystemExit(3)
+        raise SystemExit(3) from None
     click.echo(
-        f"nightly run {report.run_id} for {report.run_date}: {report.due} members due, {report.suggestions} suggestions, "
+        f"nightly run {report.run_id} for {report.run_date}: {report.due} members due, "
+        f"{report.suggestions} suggestions, "
         f"{report.messages_queued} messages queued, {report.delivered} delivered, {report.remaining} still queued, "
         f"{report.badges} badges, {report.reminders} reminders"
     )
-    for error in report.errors:
-        click.echo(f"  problem: {error}", err=True)
+    for problem in report.errors:
+        click.echo(f"  problem: {problem}", err=True)
 
 
 @click.command("match")
@@ -96,7 +97,8 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
         click.echo(names[member_id])
         for pick in picks:
             click.echo(
-                f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {explanation_text(list(pick.shared_terms), 'en')}"
+                f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – "
+                f"{explanation_text(list(pick.shared_terms), 'en')}"
             )
     members, share, exposure = figures(result)
     if result.calibration is not None:
@@ -104,7 +106,8 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
     else:
         click.echo("calibration: off (rule 'calibration'); the weights in force apply")
     click.echo(
-        f"{members} members get suggestions; {share:.0%} cross-organisation; top-exposed member suggested {exposure} times"
+        f"{members} members get suggestions; {share:.0%} cross-organisation; "
+        f"top-exposed member suggested {exposure} times"
     )
 
 

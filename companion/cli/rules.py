@@ -89,7 +89,7 @@ def set_rules(context, assignments: tuple[str, ...], dry_run: bool, comment: str
     except RuleError as error:
         for problem in error.problems:
             click.echo(f"Error: {problem.message_en}", err=True)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
 
 
 @rules.command("history")

@@ -25,7 +25,8 @@ def worker(context, run_nightly_now: bool) -> None:
     """
     from companion.jobs.worker import Worker
 
-    context.forum  # refuse to start (one clear line) when the forum is not configured, instead of failing every minute
+    # Refuse to start (one clear line) when the forum is not configured, instead of failing every minute.
+    _ = context.forum
     click.echo(f"worker started: nightly at {context.settings.nightly_at:%H:%M} {context.settings.timezone}")
     Worker(context).run(run_nightly_now=run_nightly_now)
     click.echo("worker stopped")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -17,6 +18,11 @@ from companion.demo.formats import FormatsSummary, seed_formats
 from companion.settings import Settings
 from companion.store import migrate
 from companion.store.db import Store
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
+
+    from sandbox.server import SandboxServer
 
 DEMO_CONSENT_SHARE = 0.8
 DEMO_SIGNUPS = 48
@@ -51,8 +57,8 @@ class DemoSummary:
 class DemoServers:
     """The sandbox forum and the companion web app, both served on loopback."""
 
-    forum: object
-    web: object
+    forum: SandboxServer
+    web: BaseWSGIServer
     context: Context
 
     def stop(self) -> None:
@@ -178,6 +184,7 @@ def run_cycle(
     from companion.jobs.nightly import run_nightly
     from companion.outbox.delivery import deliver_pending
     from companion.outbox.handlers import HANDLERS
+    from companion.outbox.states import OutboxStatus
     from companion.store.models import Badge, Member, Organisation, OutboxItem, Suggestion
 
     context = servers.context
@@ -204,18 +211,24 @@ def run_cycle(
     award_badges(context)
     deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
     with context.store.transaction() as session:
-        summary.members = session.scalar(select(func.count()).select_from(Member))
-        summary.organisations = session.scalar(select(func.count()).select_from(Organisation))
-        summary.suggestions = session.scalar(select(func.count()).select_from(Suggestion))
-        summary.suggestion_pms = session.scalar(
-            select(func.count())
-            .select_from(OutboxItem)
-            .where(OutboxItem.idempotency_key.startswith("suggestions:"), OutboxItem.status == "sent")
+        summary.members = session.scalar(select(func.count()).select_from(Member)) or 0
+        summary.organisations = session.scalar(select(func.count()).select_from(Organisation)) or 0
+        summary.suggestions = session.scalar(select(func.count()).select_from(Suggestion)) or 0
+        summary.suggestion_pms = (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxItem)
+                .where(OutboxItem.idempotency_key.startswith("suggestions:"), OutboxItem.status == OutboxStatus.SENT)
+            )
+            or 0
         )
-        summary.badges_granted = session.scalar(
-            select(func.count())
-            .select_from(OutboxItem)
-            .where(OutboxItem.kind == "badge_grant", OutboxItem.status == "sent")
+        summary.badges_granted = (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxItem)
+                .where(OutboxItem.kind == "badge_grant", OutboxItem.status == OutboxStatus.SENT)
+            )
+            or 0
         )
         first = session.scalar(select(Suggestion).order_by(Suggestion.id).limit(1))
         summary.example_member = first.member.username if first else ""
@@ -262,10 +275,12 @@ def summary_text(summary: DemoSummary) -> str:
     lines = [
         "",
         "Demo cycle complete",
-        f"  members synced:        {summary.members} in {summary.organisations} organisations ({summary.consenting} opted in)",
+        f"  members synced:        {summary.members} in {summary.organisations} organisations "
+        f"({summary.consenting} opted in)",
         f"  suggestions sent:      {summary.suggestions} suggestions in {summary.suggestion_pms} PMs "
         f"({summary.pms_in_inboxes} found in the sandbox inboxes)",
-        f"  circles formed:        {summary.circles} circles, {summary.circle_members} members, {summary.waiting} on the waiting list",
+        f"  circles formed:        {summary.circles} circles, {summary.circle_members} members, "
+        f"{summary.waiting} on the waiting list",
         f"  badges granted:        {summary.badges_granted} ({summary.badges_in_forum} shown in the sandbox forum)",
         f"  report (this year):    {summary.report_headline}",
         "",

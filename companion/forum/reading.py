@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from companion.context import Context
 from companion.forum.events import USER_FIELDS_KEY
@@ -148,9 +149,16 @@ def _full_sync(context: Context, progress: Progress) -> SyncSummary:
             ingest.add_to_group(membership.username, membership.group_name)
         # Members missing from the active list are no longer matched; deletion normally comes by webhook.
         if seen:
-            summary.deactivated = session.execute(
-                update(Member).where(Member.forum_user_id.not_in(seen), Member.active.is_(True)).values(active=False)
-            ).rowcount
+            # An UPDATE returns a CursorResult (with rowcount), which Session.execute is typed as a plain Result.
+            deactivated = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(Member)
+                    .where(Member.forum_user_id.not_in(seen), Member.active.is_(True))
+                    .values(active=False)
+                ),
+            )
+            summary.deactivated = deactivated.rowcount
             missing = list(session.scalars(select(Member.username).where(Member.forum_user_id.not_in(seen))))
         summary.members = total
         ingest.preload_activity()

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from companion.jobs.states import RUN, STEP, RunStatus
 from companion.ops.logs import run_id_scope
 from companion.store.db import Store
 from companion.store.models import JobRun, JobStep
@@ -23,7 +24,7 @@ class RunRecorder:
     def __init__(self, store: Store, job: str, run_date: date | None = None) -> None:
         self.store = store
         with store.transaction() as session:
-            run = JobRun(job=job, run_date=run_date, status="running", counts={})
+            run = JobRun(job=job, run_date=run_date, status=RunStatus.RUNNING, counts={})
             session.add(run)
             session.flush()
             self.run_id = run.id
@@ -33,7 +34,7 @@ class RunRecorder:
     def step(self, name: str) -> Iterator[dict[str, Any]]:
         """Record a step; the block fills the yielded dict with counts."""
         with self.store.transaction() as session:
-            step = JobStep(run_id=self.run_id, name=name, status="running", counts={})
+            step = JobStep(run_id=self.run_id, name=name, status=RunStatus.RUNNING, counts={})
             session.add(step)
             session.flush()
             step_id = step.id
@@ -41,24 +42,28 @@ class RunRecorder:
         try:
             yield counts
         except Exception as error:
-            self._finish_step(step_id, "failed", counts, _describe(error))
+            self._finish_step(step_id, RunStatus.FAILED, counts, _describe(error))
             raise
-        self._finish_step(step_id, "ok", counts, None)
+        self._finish_step(step_id, RunStatus.OK, counts, None)
         self.counts.update({f"{name}.{key}": value for key, value in counts.items()})
 
-    def _finish_step(self, step_id: int, status: str, counts: dict[str, Any], error: str | None) -> None:
+    def _finish_step(self, step_id: int, status: RunStatus, counts: dict[str, Any], error: str | None) -> None:
         with self.store.transaction() as session:
             step = session.get(JobStep, step_id)
-            step.status = status
+            if step is None:
+                raise LookupError(f"job step {step_id} of run {self.run_id} is gone from the store")
+            STEP.move(step, status)
             step.counts = dict(counts)
             step.error = error
             step.finished_at = utcnow()
 
-    def finish(self, status: str = "ok", error: BaseException | None = None) -> None:
+    def finish(self, status: RunStatus = RunStatus.OK, error: BaseException | None = None) -> None:
         """Close the run with its status, counts and error."""
         with self.store.transaction() as session:
             run = session.get(JobRun, self.run_id)
-            run.status = status
+            if run is None:
+                raise LookupError(f"job run {self.run_id} is gone from the store")
+            RUN.move(run, status)
             run.counts = dict(self.counts)
             run.error = _describe(error) if error else None
             run.finished_at = utcnow()
@@ -78,6 +83,6 @@ def recorded_run(store: Store, job: str, run_date: date | None = None) -> Iterat
         try:
             yield recorder
         except BaseException as error:
-            recorder.finish("failed", error)
+            recorder.finish(RunStatus.FAILED, error)
             raise
-        recorder.finish("ok")
+        recorder.finish(RunStatus.OK)

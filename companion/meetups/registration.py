@@ -13,9 +13,9 @@ from companion.circles.common import audit, local
 from companion.circles.errors import MeetupRefused
 from companion.circles.links import meetup_url
 from companion.circles.outbox import pm
+from companion.meetups.states import ACTIVE, HOLDING, REGISTRATION, RegistrationStatus
 from companion.store.models import Meetup, MeetupGuest, MeetupRegistration, Member
-
-HOLDING = ("confirmed", "offered")
+from companion.store.rows import require
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,13 @@ def seats_left(session: Session, meetup: Meetup) -> int:
 
 def waiting_position(session: Session, registration: MeetupRegistration) -> int | None:
     """1-based position on the waiting list, or None when not waiting."""
-    if registration.status != "waiting":
+    if registration.status != RegistrationStatus.WAITING:
         return None
     ahead = session.scalar(
         select(func.count())
         .select_from(MeetupRegistration)
         .where(MeetupRegistration.meetup_id == registration.meetup_id)
-        .where(MeetupRegistration.status == "waiting")
+        .where(MeetupRegistration.status == RegistrationStatus.WAITING)
         .where(
             (MeetupRegistration.registered_at < registration.registered_at)
             | (
@@ -127,16 +127,18 @@ def register(session: Session, meetup: Meetup, member: Member, *, now: datetime)
     if now >= meetup.starts_at:
         raise MeetupRefused("this meetup has already started", "Dieses Meetup hat schon begonnen.")
     registration = registration_of(session, meetup, member)
-    if registration is not None and registration.status in ("confirmed", "waiting", "offered"):
+    if registration is not None and registration.status in ACTIVE:
         return registration
     # Lock the meetup row so two concurrent registrations cannot both take the last seat (PostgreSQL).
     session.execute(select(Meetup.id).where(Meetup.id == meetup.id).with_for_update())
-    status = "confirmed" if seats_left(session, meetup) > 0 and not _anyone_waiting(session, meetup) else "waiting"
+    free = seats_left(session, meetup) > 0 and not _anyone_waiting(session, meetup)
+    status = RegistrationStatus.CONFIRMED if free else RegistrationStatus.WAITING
     if registration is None:
         registration = MeetupRegistration(meetup_id=meetup.id, member_id=member.id, status=status, registered_at=now)
         session.add(registration)
     else:
-        registration.status, registration.registered_at, registration.offered_until = status, now, None
+        REGISTRATION.move(registration, status)
+        registration.registered_at, registration.offered_until = now, None
     session.flush()
     return registration
 
@@ -146,7 +148,7 @@ def _anyone_waiting(session: Session, meetup: Meetup) -> bool:
         session.scalar(
             select(MeetupRegistration.id)
             .where(MeetupRegistration.meetup_id == meetup.id)
-            .where(MeetupRegistration.status == "waiting")
+            .where(MeetupRegistration.status == RegistrationStatus.WAITING)
             .limit(1)
         )
         is not None
@@ -155,29 +157,29 @@ def _anyone_waiting(session: Session, meetup: Meetup) -> bool:
 
 def cancel_registration(session: Session, registration: MeetupRegistration, *, now: datetime, settings=None) -> bool:
     """Give up a seat, offer or waiting place; a freed seat goes to the next person. False when nothing was held."""
-    if registration.status not in ("confirmed", "waiting", "offered"):
+    if registration.status not in ACTIVE:
         return False
     freed = registration.status in HOLDING
-    registration.status = "cancelled"
+    REGISTRATION.move(registration, RegistrationStatus.CANCELLED)
     registration.offered_until = None
     session.flush()
     if freed:
-        offer_free_seats(session, session.get(Meetup, registration.meetup_id), now=now, settings=settings)
+        offer_free_seats(session, require(session, Meetup, registration.meetup_id), now=now, settings=settings)
     return True
 
 
 def confirm_offer(session: Session, registration: MeetupRegistration, *, now: datetime) -> MeetupRegistration:
     """Take an offered seat within its confirmation window."""
-    if registration.status == "confirmed":
+    if registration.status == RegistrationStatus.CONFIRMED:
         return registration
-    if registration.status != "offered":
+    if registration.status != RegistrationStatus.OFFERED:
         raise MeetupRefused("there is no open offer to confirm", "Es gibt kein offenes Platzangebot.")
     if registration.offered_until is not None and now > registration.offered_until:
         raise MeetupRefused(
             "the offer has expired and moved on to the next person",
             "Das Angebot ist abgelaufen und ging an die nächste Person.",
         )
-    registration.status = "confirmed"
+    REGISTRATION.move(registration, RegistrationStatus.CONFIRMED)
     registration.offered_until = None
     session.flush()
     return registration
@@ -190,25 +192,28 @@ def offer_free_seats(session: Session, meetup: Meetup, *, now: datetime, setting
         nxt = session.scalar(
             select(MeetupRegistration)
             .where(MeetupRegistration.meetup_id == meetup.id)
-            .where(MeetupRegistration.status == "waiting")
+            .where(MeetupRegistration.status == RegistrationStatus.WAITING)
             .order_by(MeetupRegistration.registered_at, MeetupRegistration.id)
             .limit(1)
         )
         if nxt is None:
             break
         # The window never runs past the start: an offer must be decidable before the meetup.
-        nxt.status = "offered"
-        nxt.offered_until = min(now + timedelta(hours=meetup.confirm_hours), meetup.starts_at)
+        REGISTRATION.move(nxt, RegistrationStatus.OFFERED)
+        until = min(now + timedelta(hours=meetup.confirm_hours), meetup.starts_at)
+        nxt.offered_until = until
         session.flush()
         offered.append(nxt)
         if settings is not None:
-            _tell(session, meetup, nxt, settings)
+            _tell(session, meetup, nxt, until, settings)
     return offered
 
 
-def _tell(session: Session, meetup: Meetup, registration: MeetupRegistration, settings) -> None:
-    member = session.get(Member, registration.member_id)
-    start, end, until = (local(t, settings) for t in (meetup.starts_at, meetup.ends_at, registration.offered_until))
+def _tell(
+    session: Session, meetup: Meetup, registration: MeetupRegistration, offered_until: datetime, settings
+) -> None:
+    member = require(session, Member, registration.member_id)
+    start, end, until = (local(t, settings) for t in (meetup.starts_at, meetup.ends_at, offered_until))
     title, raw = messages.meetup_offer(
         meetup.title,
         messages.when_de(start, end),
@@ -217,7 +222,7 @@ def _tell(session: Session, meetup: Meetup, registration: MeetupRegistration, se
         f"{until:%Y-%m-%d %H:%M}",
         meetup_url(settings, meetup.id),
     )
-    key = f"circles:meetup:{meetup.id}:offer:{registration.id}:{registration.offered_until.isoformat()}"
+    key = f"circles:meetup:{meetup.id}:offer:{registration.id}:{offered_until.isoformat()}"
     pm(session, key, [member.username], title, raw, member.id)
 
 
@@ -225,13 +230,13 @@ def expire_offers(session: Session, *, now: datetime, settings=None) -> int:
     """Expire offers whose window passed and move their seats on to the next person; returns how many expired."""
     expired = session.scalars(
         select(MeetupRegistration)
-        .where(MeetupRegistration.status == "offered")
+        .where(MeetupRegistration.status == RegistrationStatus.OFFERED)
         .where(MeetupRegistration.offered_until < now)
     ).all()
-    meetups = {}
+    meetups: dict[int, Meetup] = {}
     for registration in expired:
-        registration.status = "expired"
-        meetups[registration.meetup_id] = session.get(Meetup, registration.meetup_id)
+        REGISTRATION.move(registration, RegistrationStatus.EXPIRED)
+        meetups[registration.meetup_id] = require(session, Meetup, registration.meetup_id)
     session.flush()
     for meetup in meetups.values():
         offer_free_seats(session, meetup, now=now, settings=settings)

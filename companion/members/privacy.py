@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from companion.circles.changes import handle_member_departure
+from companion.outbox.states import OUTBOX, OutboxStatus
 from companion.store.models import (
     BadgeGrant,
     CircleMember,
@@ -92,7 +93,8 @@ def export_member_data(session: Session, member_id: int) -> dict[str, Any]:
             for p in session.scalars(select(Post).where(Post.member_id == member_id).order_by(Post.id))
         ],
         "likes": [
-            _row(l, ["post_id", "created_at"]) for l in session.scalars(select(Like).where(Like.member_id == member_id))
+            _row(like, ["post_id", "created_at"])
+            for like in session.scalars(select(Like).where(Like.member_id == member_id))
         ],
         "suggestions_received": [
             {
@@ -144,9 +146,11 @@ def delete_member_data(session: Session, member_id: int) -> bool:
     ]
     if suggestion_keys:
         for item in session.scalars(
-            select(OutboxItem).where(OutboxItem.idempotency_key.in_(suggestion_keys), OutboxItem.status == "pending")
+            select(OutboxItem).where(
+                OutboxItem.idempotency_key.in_(suggestion_keys), OutboxItem.status == OutboxStatus.PENDING
+            )
         ):
-            item.status = "cancelled"
+            OUTBOX.move(item, OutboxStatus.CANCELLED)
             item.last_error = "a suggested member deleted their account"
     _leave_circles(session, member)
     session.execute(delete(Member).where(Member.id == member_id))

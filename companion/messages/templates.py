@@ -49,7 +49,8 @@ DEFAULTS: dict[str, DefaultTemplate] = {
                     "{% endfor %}\n\n"
                     "Schreib ihnen einfach eine Nachricht – oder lass den Begleitdienst euch vorstellen: "
                     "[Kontakt aufnehmen oder „Passt nicht“ sagen]({{ suggestions_url }}).\n\n"
-                    "Wie oft du Vorschläge bekommst oder ob überhaupt, stellst du hier ein: [Mein Profil]({{ profile_url }})."
+                    "Wie oft du Vorschläge bekommst oder ob überhaupt, stellst du hier ein: "
+                    "[Mein Profil]({{ profile_url }})."
                 ),
                 "en": (
                     "Hello {{ member_name }},\n\n"
@@ -79,7 +80,8 @@ DEFAULTS: dict[str, DefaultTemplate] = {
                 ),
                 "en": (
                     "Hello you two,\n\n"
-                    "{{ first_name }} ({{ first_organisation }}) would like to meet {{ second_name }} ({{ second_organisation }}). "
+                    "{{ first_name }} ({{ first_organisation }}) would like to meet "
+                    "{{ second_name }} ({{ second_organisation }}). "
                     "{{ shared }}.\n\n"
                     "Why not tell each other here what you are working on right now?"
                 ),

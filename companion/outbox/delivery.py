@@ -21,8 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from companion.ops.progress import ProgressCallback, no_progress
+from companion.outbox.states import OPEN, OUTBOX, OutboxStatus
 from companion.store.db import Store
 from companion.store.models import OutboxItem
+from companion.store.rows import require
 from companion.store.types import utcnow
 from sync.errors import ForumError, ForumRejected, ForumUnavailable, RateLimited
 
@@ -71,7 +73,12 @@ def enqueue_once(
     if existing is not None:
         return existing, False
     item = OutboxItem(
-        idempotency_key=key, kind=kind, payload=dict(payload), member_id=member_id, run_id=run_id, status="pending"
+        idempotency_key=key,
+        kind=kind,
+        payload=dict(payload),
+        member_id=member_id,
+        run_id=run_id,
+        status=OutboxStatus.PENDING,
     )
     nested = session.begin_nested()
     try:
@@ -81,7 +88,7 @@ def enqueue_once(
     except IntegrityError:
         # Another process queued the same key between our look-up and insert.
         nested.rollback()
-        return session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key)), False
+        return session.scalars(select(OutboxItem).where(OutboxItem.idempotency_key == key)).one(), False
     return item, True
 
 
@@ -146,7 +153,7 @@ def _claim_next(store: Store, moment: datetime, kinds: set[str] | None) -> tuple
     with store.transaction() as session:
         query = (
             select(OutboxItem)
-            .where(OutboxItem.status.in_(("pending", "sending")))
+            .where(OutboxItem.status.in_(OPEN))
             .where(OutboxItem.next_attempt_at <= moment)
             .order_by(OutboxItem.id)
             .limit(1)
@@ -158,44 +165,43 @@ def _claim_next(store: Store, moment: datetime, kinds: set[str] | None) -> tuple
         item = session.scalar(query)
         if item is None:
             return None, False
-        uncertain = item.status == "sending"
-        item.status = "sending"
+        uncertain = item.status == OutboxStatus.SENDING
+        OUTBOX.move(item, OutboxStatus.SENDING)
         item.attempts += 1
         return item.id, uncertain
 
 
 def _deliver_one(store, forum, handlers, item_id: int, uncertain: bool, now) -> str:
     with store.transaction() as session:
-        item = session.get(OutboxItem, item_id)
+        item = require(session, OutboxItem, item_id)
         kind, payload, key, attempts = item.kind, dict(item.payload), item.idempotency_key, item.attempts
     handler = handlers.get(kind)
     if handler is None:
-        _finish(store, item_id, status="failed", error=f"no handler for outbox kind {kind!r}")
+        _finish(store, item_id, status=OutboxStatus.FAILED, error=f"no handler for outbox kind {kind!r}")
         return "failed"
     try:
         result = handler(forum, payload, key, uncertain)
     except RateLimited as error:
-        _finish(
-            store, item_id, status="pending", error=str(error), retry_at=now() + timedelta(seconds=error.wait_seconds)
-        )
+        retry_at = now() + timedelta(seconds=error.wait_seconds)
+        _finish(store, item_id, status=OutboxStatus.PENDING, error=str(error), retry_at=retry_at)
         return "rate_limited"
     except ForumUnavailable as error:
         # An ambiguous failure stays "sending" so the next attempt looks the write up first.
-        status = "sending" if error.ambiguous else "pending"
+        status = OutboxStatus.SENDING if error.ambiguous else OutboxStatus.PENDING
         if attempts >= MAX_ATTEMPTS:
-            status = "failed"
+            status = OutboxStatus.FAILED
         _finish(store, item_id, status=status, error=str(error), retry_at=now() + _backoff(attempts))
-        return "failed" if status == "failed" else "retried"
+        return "failed" if status == OutboxStatus.FAILED else "retried"
     except ForumRejected as error:
-        _finish(store, item_id, status="failed", error=f"{error} (HTTP {error.status})")
+        _finish(store, item_id, status=OutboxStatus.FAILED, error=f"{error} (HTTP {error.status})")
         return "failed"
     except ForumError as error:
-        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        status = OutboxStatus.FAILED if attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
         _finish(store, item_id, status=status, error=str(error), retry_at=now() + _backoff(attempts))
-        return "failed" if status == "failed" else "retried"
+        return "failed" if status == OutboxStatus.FAILED else "retried"
     with store.transaction() as session:
-        item = session.get(OutboxItem, item_id)
-        item.status = "sent"
+        item = require(session, OutboxItem, item_id)
+        OUTBOX.move(item, OutboxStatus.SENT)
         item.sent_at = now()
         item.forum_post_id = result.post_id
         item.forum_topic_id = result.topic_id
@@ -204,11 +210,11 @@ def _deliver_one(store, forum, handlers, item_id: int, uncertain: bool, now) -> 
     return "sent"
 
 
-def _finish(store: Store, item_id: int, *, status: str, error: str, retry_at: datetime | None = None) -> None:
+def _finish(store: Store, item_id: int, *, status: OutboxStatus, error: str, retry_at: datetime | None = None) -> None:
     log.warning("outbox item %s: %s", item_id, error)
     with store.transaction() as session:
-        item = session.get(OutboxItem, item_id)
-        item.status = status
+        item = require(session, OutboxItem, item_id)
+        OUTBOX.move(item, status)
         item.last_error = error
         if retry_at is not None:
             item.next_attempt_at = retry_at
@@ -216,26 +222,26 @@ def _finish(store: Store, item_id: int, *, status: str, error: str, retry_at: da
 
 def _seconds_until_item(store: Store, item_id: int, moment: datetime) -> float:
     with store.transaction() as session:
-        due = session.get(OutboxItem, item_id).next_attempt_at
+        due = require(session, OutboxItem, item_id).next_attempt_at
     return max(0.0, (due - moment).total_seconds())
 
 
 def count_open(store: Store, kinds: set[str] | None = None) -> int:
     """How many items still wait to be sent."""
     with store.transaction() as session:
-        query = select(func.count()).select_from(OutboxItem).where(OutboxItem.status.in_(("pending", "sending")))
+        query = select(func.count()).select_from(OutboxItem).where(OutboxItem.status.in_(OPEN))
         if kinds:
             query = query.where(OutboxItem.kind.in_(kinds))
-        return session.scalar(query)
+        return session.scalar(query) or 0
 
 
 def retry_failed(store: Store, item_id: int, now: Callable[[], datetime] = utcnow) -> bool:
     """Put a failed item back in the queue (an admin action); False when it is not failed."""
     with store.transaction() as session:
         item = session.get(OutboxItem, item_id)
-        if item is None or item.status != "failed":
+        if item is None or item.status != OutboxStatus.FAILED:
             return False
-        item.status = "pending"
+        OUTBOX.move(item, OutboxStatus.PENDING)
         item.attempts = 0
         item.next_attempt_at = now()
         return True

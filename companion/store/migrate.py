@@ -25,8 +25,10 @@ def alembic_config(store: Store) -> Config:
 
 def head_revision() -> str:
     """The newest migration the code knows."""
-    script = ScriptDirectory.from_config(_script_only_config())
-    return script.get_current_head()
+    head = ScriptDirectory.from_config(_script_only_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
+    return head
 
 
 def _script_only_config() -> Config:

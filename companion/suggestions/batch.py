@@ -12,6 +12,7 @@ from companion.messages.templates import render_message
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, Suggestion
+from companion.store.rows import require
 from companion.suggestions.calibration import audit_details
 from companion.suggestions.feedback import member_locale, message_values, suggestion_key
 from companion.suggestions.planning import due_members, plan_for_day
@@ -64,7 +65,7 @@ def queue_suggestions(
                 session.add(row)
                 rows.append(row)
             session.flush()
-            member = session.get(Member, member_id)
+            member = require(session, Member, member_id)
             locale = member_locale(member, context.settings.default_locale)
             title, raw = render_message(
                 session, "suggestions", locale, message_values(member, rows, locale, forum_url, base_url)

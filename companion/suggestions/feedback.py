@@ -14,15 +14,8 @@ from companion.messages.templates import example_values, render_message
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
 from companion.store.types import utcnow
+from companion.suggestions.states import OPEN, SUGGESTION, SuggestionStatus
 from matching.suggestions.explain import explanation_text
-
-STATUS_LABELS = {
-    "new": ("Neu", "New"),
-    "contacted": ("Kontakt aufgenommen", "Introduced"),
-    "rejected": ("Passt nicht", "Not a fit"),
-    "talked": ("Ihr habt euch ausgetauscht", "You talked"),
-    "ignored": ("Nichts daraus geworden", "Nothing came of it"),
-}
 
 
 class SuggestionNotYours(CompanionError, PermissionError):
@@ -52,8 +45,7 @@ class SuggestionView:
     shared_terms: list[str]
     explanation: str
     profile_url: str
-    status: str
-    status_label: str
+    status: SuggestionStatus
     feedback_at: datetime | None
 
 
@@ -65,7 +57,6 @@ def suggestions_for(session: Session, member_id: int, forum_url: str, locale: st
         .options(selectinload(Suggestion.suggested).selectinload(Member.organisation))
         .order_by(Suggestion.run_date.desc(), Suggestion.rank)
     )
-    index = 0 if locale == "de" else 1
     return [
         SuggestionView(
             id=s.id,
@@ -76,8 +67,7 @@ def suggestions_for(session: Session, member_id: int, forum_url: str, locale: st
             shared_terms=list(s.shared_terms or []),
             explanation=explanation_text(list(s.shared_terms or []), locale),
             profile_url=f"{forum_url}/u/{s.suggested.username}",
-            status=s.status,
-            status_label=STATUS_LABELS[s.status][index],
+            status=SuggestionStatus(s.status),
             feedback_at=s.feedback_at,
         )
         for s in rows
@@ -127,8 +117,9 @@ def contact(session: Session, suggestion_id: int, member_id: int, base_url: str 
         payload={"recipients": [member.username, other.username], "title": title, "raw": raw},
         member_id=member.id,
     )
-    if suggestion.status in ("new", "ignored"):
-        suggestion.status = "contacted"
+    # Asking again after an introduction (or after a conversation) keeps what came of it.
+    if suggestion.status in (SuggestionStatus.NEW, SuggestionStatus.IGNORED):
+        SUGGESTION.move(suggestion, SuggestionStatus.CONTACTED)
         suggestion.feedback_at = utcnow()
     return item
 
@@ -136,20 +127,20 @@ def contact(session: Session, suggestion_id: int, member_id: int, base_url: str 
 def reject(session: Session, suggestion_id: int, member_id: int) -> None:
     """Record "Passt nicht": the matching never suggests this pair again."""
     suggestion = _own(session, suggestion_id, member_id)
-    suggestion.status = "rejected"
+    SUGGESTION.move(suggestion, SuggestionStatus.REJECTED)
     suggestion.feedback_at = utcnow()
 
 
 def detect_conversations(session: Session) -> int:
     """Mark suggestions "talked" when the two members later replied to each other or wrote privately."""
-    open_rows = session.scalars(select(Suggestion).where(Suggestion.status.in_(("new", "contacted", "ignored")))).all()
+    open_rows = session.scalars(select(Suggestion).where(Suggestion.status.in_(OPEN))).all()
     if not open_rows:
         return 0
     members = {s.member_id for s in open_rows} | {s.suggested_member_id for s in open_rows}
     first_contact: dict[tuple[int, int], datetime] = {}
 
-    def note(a: int, b: int, at: datetime | None) -> None:
-        if at is None:
+    def note(a: int | None, b: int | None, at: datetime | None) -> None:
+        if a is None or b is None or at is None:
             return
         key = (min(a, b), max(a, b))
         if key not in first_contact or at < first_contact[key]:
@@ -175,7 +166,7 @@ def detect_conversations(session: Session) -> int:
         )
         talked_at = first_contact.get(key)
         if talked_at is not None and talked_at >= suggestion.created_at:
-            suggestion.status = "talked"
+            SUGGESTION.move(suggestion, SuggestionStatus.TALKED)
             suggestion.feedback_at = talked_at
             changed += 1
     return changed

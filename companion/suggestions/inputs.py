@@ -25,6 +25,7 @@ from companion.store.models import (
     Topic,
     TopicTag,
 )
+from companion.suggestions.states import ACCEPTED, SuggestionStatus
 from matching.suggestions.calibration import Interaction
 from matching.suggestions.engine import MemberStatus, PairHistory
 from matching.suggestions.profiles import MemberProfileInput
@@ -76,19 +77,17 @@ def load_inputs(session: Session) -> MatchingInputs:
     cats: dict[int, list[str]] = defaultdict(list)
     titles: dict[int, list[str]] = defaultdict(list)
     seen_topic: set[tuple[int, int]] = set()
-    for member_id, topic_id in session.execute(
-        select(Post.member_id, Post.topic_id).where(Post.member_id.is_not(None))
-    ):
-        if (member_id, topic_id) in seen_topic:
+    for poster, topic_id in session.execute(select(Post.member_id, Post.topic_id).where(Post.member_id.is_not(None))):
+        if poster is None or (poster, topic_id) in seen_topic:
             continue
-        seen_topic.add((member_id, topic_id))
+        seen_topic.add((poster, topic_id))
         topic = topics.get(topic_id)
         if topic is None:
             continue
-        tags[member_id].extend(topic_tags.get(topic_id, ()))
+        tags[poster].extend(topic_tags.get(topic_id, ()))
         if topic.category_id in categories:
-            cats[member_id].append(categories[topic.category_id])
-        titles[member_id].append(topic.title)
+            cats[poster].append(categories[topic.category_id])
+        titles[poster].append(topic.title)
     liked: dict[int, list[str]] = defaultdict(list)
     for member_id, topic_id in session.execute(
         select(Like.member_id, Post.topic_id).join(Post, Post.id == Like.post_id)
@@ -99,11 +98,6 @@ def load_inputs(session: Session) -> MatchingInputs:
     statuses: dict[int, MemberStatus] = {}
     for member in members:
         drop = removed.get(member.id, set())
-
-        def keep(terms: list[str]) -> list[str]:
-            # Tags the member said are wrong no longer count for them.
-            return [t for t in terms if t.lower() not in drop]
-
         prefs = preferences.get(member.id)
         profiles.append(
             MemberProfileInput(
@@ -112,10 +106,10 @@ def load_inputs(session: Session) -> MatchingInputs:
                 bio=member.bio or "",
                 fields=fields.get(member.id, {}),
                 interests=added.get(member.id, []),
-                tags=keep(tags.get(member.id, [])),
+                tags=_without(tags.get(member.id, []), drop),
                 categories=cats.get(member.id, []),
                 topic_titles=titles.get(member.id, []),
-                liked_tags=keep(liked.get(member.id, [])),
+                liked_tags=_without(liked.get(member.id, []), drop),
                 locale=(prefs.locale if prefs and prefs.locale else member.locale),
             )
         )
@@ -139,6 +133,11 @@ def load_inputs(session: Session) -> MatchingInputs:
     )
 
 
+def _without(terms: list[str], drop: set[str]) -> list[str]:
+    """The terms without those the member said are wrong (they no longer count for them)."""
+    return [t for t in terms if t.lower() not in drop]
+
+
 def load_history(session: Session) -> PairHistory:
     """Past suggestions and their outcomes, plus private contacts, as the engine's pair history."""
     suggested, rejected, accepted, ignored = [], [], [], []
@@ -146,11 +145,11 @@ def load_history(session: Session) -> PairHistory:
         select(Suggestion.member_id, Suggestion.suggested_member_id, Suggestion.run_date, Suggestion.status)
     ):
         suggested.append((member_id, other_id, run_date))
-        if status == "rejected":
+        if status == SuggestionStatus.REJECTED:
             rejected.append((member_id, other_id))
-        elif status in ("contacted", "talked"):
+        elif status in ACCEPTED:
             accepted.append((member_id, other_id))
-        elif status == "ignored":
+        elif status == SuggestionStatus.IGNORED:
             ignored.append((member_id, other_id))
     for member_id, other_id in session.execute(select(PrivateContact.member_id, PrivateContact.other_member_id)):
         accepted.append((member_id, other_id))

@@ -13,7 +13,7 @@ from companion.members.consent import CADENCE_DAYS
 from companion.settings import Settings
 from companion.store.models import MemberPreferences, Suggestion
 from companion.suggestions.inputs import MatchingInputs, load_inputs
-from companion.suggestions.states import SuggestionStatus
+from companion.suggestions.states import SUGGESTION, SuggestionStatus
 from matching.suggestions.calibration import Calibration, calibrate
 from matching.suggestions.engine import EngineResult, exclusion_reason, run_matching
 from matching.suggestions.rules import RuleSet
@@ -89,9 +89,11 @@ def due_members(session: Session, today: date) -> set[int]:
 
 def mark_ignored(session: Session, today: date) -> int:
     """Suggestions nobody acted on for four weeks become "ignored"."""
+    # One bulk UPDATE for all rows of one state; the table is asked once for that one change.
+    wanted = SUGGESTION.check(SuggestionStatus.NEW, SuggestionStatus.IGNORED)
     result = session.execute(
         update(Suggestion)
         .where(Suggestion.status == SuggestionStatus.NEW, Suggestion.run_date <= today - IGNORED_AFTER)
-        .values(status=SuggestionStatus.IGNORED)
+        .values(status=wanted)
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from companion.store.db import Store
@@ -43,7 +44,11 @@ class DatabaseNonceStore:
         """Use the nonce up: True exactly once while it is unexpired (one atomic delete decides)."""
         now = datetime.now(UTC)
         with self.store.transaction() as db:
-            result = db.execute(delete(ConnectNonce).where(ConnectNonce.nonce == nonce, ConnectNonce.expires_at > now))
+            # A DELETE returns a CursorResult (with rowcount), which Session.execute is typed as a plain Result.
+            result = cast(
+                CursorResult[Any],
+                db.execute(delete(ConnectNonce).where(ConnectNonce.nonce == nonce, ConnectNonce.expires_at > now)),
+            )
             return result.rowcount == 1
 
 
@@ -60,7 +65,9 @@ def is_admin_identity(identity: ConnectIdentity, admin_group: str | None) -> boo
     """Admins are the forum's admins and the members of the configured admin group."""
     if identity.admin:
         return True
-    return bool(admin_group) and admin_group.lower() in {name.lower() for name in identity.groups}
+    if not admin_group:
+        return False
+    return admin_group.lower() in {name.lower() for name in identity.groups}
 
 
 def upsert_member(db: Session, identity: ConnectIdentity) -> Member:
@@ -131,6 +138,14 @@ def load_member() -> None:
 def current_member() -> Member | None:
     """The logged-in member's row (detached: read its columns, not its relationships), or None."""
     return getattr(g, "member", None)
+
+
+def signed_in_member() -> Member:
+    """The logged-in member's row in a view behind login_required or admin_required (401 for anyone else)."""
+    member = current_member()
+    if member is None:
+        abort(401)
+    return member
 
 
 def login_required(view):

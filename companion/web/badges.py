@@ -11,19 +11,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from companion.audit.entries import record as audit
+from companion.badges import catalogue, progress
 from companion.badges.errors import BadgeInvalid, BadgeNotFound
 from companion.store.models import Badge, BadgeGrant, Member
 from companion.web import NavLink, get_context
-from companion.web.auth import admin_required, current_member, login_required
+from companion.web.auth import admin_required, login_required, signed_in_member
 
 bp = Blueprint("badges", __name__, url_prefix="/badges")
-
-
-def _service():
-    # Imported on first use: the app (and every other page) must start even while the rule engine is missing.
-    from companion.badges import catalogue, progress
-
-    return catalogue, progress
 
 
 NAV_LINKS = [
@@ -60,7 +54,7 @@ def badge_text(badge: Badge, field: str) -> str:
 
 
 def _actor() -> str:
-    member = current_member()
+    member = signed_in_member()
     return member.username if member is not None else "unknown"
 
 
@@ -69,9 +63,8 @@ def _actor() -> str:
 def mine():
     """The logged-in member's earned badges and progress towards the others."""
     context = get_context()
-    member = current_member()
+    member = signed_in_member()
     with context.store.transaction() as session:
-        catalogue, progress = _service()
         catalogue.seed_defaults(session)
         statuses = progress.member_badges(session, member.id, forum_url=context.settings.forum_url)
         earned = [s for s in statuses if s.earned]
@@ -96,7 +89,6 @@ def _revoked_grants(session) -> list[tuple[BadgeGrant, Member, Badge]]:
 def _render_admin(
     session, *, errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None, status: int = 200
 ):
-    catalogue, _progress = _service()
     page = render_template(
         "badges/admin.html",
         badges=catalogue.all_badges(session),
@@ -114,7 +106,7 @@ def _render_admin(
 def admin():
     """The badge catalogue for admins: edit, enable or disable badges, and allow re-grants of revoked ones."""
     with get_context().store.transaction() as session:
-        _service()[0].seed_defaults(session)
+        catalogue.seed_defaults(session)
         return _render_admin(session)
 
 
@@ -142,7 +134,6 @@ def _form_changes(form) -> tuple[dict[str, Any], dict[str, str]]:
 def edit(badge_key: str):
     """Save an admin's changes to one badge after validating them with the rule's checks."""
     changes, errors = _form_changes(request.form)
-    catalogue = _service()[0]
     with get_context().store.transaction() as session:
         try:
             catalogue.get_badge(session, badge_key)
@@ -179,7 +170,7 @@ def toggle(badge_key: str):
     enabled = request.form.get("enabled") == "1"
     with get_context().store.transaction() as session:
         try:
-            changed = _service()[0].set_enabled(session, badge_key, enabled)
+            changed = catalogue.set_enabled(session, badge_key, enabled)
         except BadgeNotFound:
             abort(404)
         if changed:
@@ -208,7 +199,7 @@ def regrant():
         if member is None:
             abort(404)
         try:
-            changed = _service()[0].allow_regrant(session, member_id, badge_key)
+            changed = catalogue.allow_regrant(session, member_id, badge_key)
         except BadgeNotFound:
             abort(404)
         if changed:

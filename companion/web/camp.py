@@ -24,7 +24,7 @@ from companion.camp.service import (
 from companion.store.models import Camp, CampSession, CampVote, Member
 from companion.store.types import utcnow
 from companion.web import NavLink, get_context
-from companion.web.auth import admin_required, current_member
+from companion.web.auth import admin_required, current_member, signed_in_member
 from companion.web.member import page_locale
 
 bp = Blueprint("camp", __name__, url_prefix="/camp")
@@ -127,7 +127,7 @@ def admin_new():
             with get_context().store.transaction() as session:
                 try:
                     with session.begin_nested():
-                        created = create_camp(session, spec, actor=current_member().username)
+                        created = create_camp(session, spec, actor=signed_in_member().username)
                 except CampRefused as error:
                     problem = error.text(page_locale())
                 else:
@@ -142,7 +142,7 @@ def admin_action(camp_id: int, action: str):
     context = get_context()
     with context.store.transaction() as session:
         found = session.get(Camp, camp_id) or abort(404)
-        actor = current_member().username
+        actor = signed_in_member().username
         try:
             with session.begin_nested():
                 if action == "plan":

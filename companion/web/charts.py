@@ -46,7 +46,8 @@ def bar_chart(
         y = top + plot_h * (1 - fraction)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d5dbe3"/>')
         parts.append(
-            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#55606e">{_fmt(peak * fraction)}</text>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="#55606e">{_fmt(peak * fraction)}</text>'
         )
     for c, category in enumerate(categories):
         x0 = left + c * group_w + group_w * 0.1
@@ -62,12 +63,14 @@ def bar_chart(
                 continue
             h = plot_h * value / peak
             parts.append(
-                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w * 0.9:.1f}" height="{h:.1f}" fill="{PALETTE[s % len(PALETTE)]}">'
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w * 0.9:.1f}" height="{h:.1f}" '
+                f'fill="{PALETTE[s % len(PALETTE)]}">'
                 f"<title>{escape(one.label)}, {escape(category)}: {_fmt(value)}</title></rect>"
             )
         if len(categories) <= 16 or c % 2 == 0:
             parts.append(
-                f'<text x="{left + c * group_w + group_w / 2:.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" fill="#1d2430">{escape(category)}</text>'
+                f'<text x="{left + c * group_w + group_w / 2:.1f}" y="{height - bottom + 14}" font-size="10" '
+                f'text-anchor="middle" fill="#1d2430">{escape(category)}</text>'
             )
     x = left
     for s, one in enumerate(series):
@@ -96,11 +99,13 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float |
     for i, label in enumerate(labels):
         short = escape(label if len(label) <= 22 else label[:21] + "…")
         parts.append(
-            f'<text x="{left - 6}" y="{top + i * cell + cell / 2 + 4:.1f}" font-size="11" text-anchor="end" fill="#1d2430">{short}</text>'
+            f'<text x="{left - 6}" y="{top + i * cell + cell / 2 + 4:.1f}" font-size="11" '
+            f'text-anchor="end" fill="#1d2430">{short}</text>'
         )
         cx = left + i * cell + cell / 2
         parts.append(
-            f'<text x="{cx:.1f}" y="{top - 6}" font-size="11" fill="#1d2430" transform="rotate(-50 {cx:.1f} {top - 6})">{short}</text>'
+            f'<text x="{cx:.1f}" y="{top - 6}" font-size="11" fill="#1d2430" '
+            f'transform="rotate(-50 {cx:.1f} {top - 6})">{short}</text>'
         )
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
@@ -123,7 +128,8 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float |
             )
             if value:
                 parts.append(
-                    f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="10" text-anchor="middle" fill="{ink}">{_fmt(value)}</text>'
+                    f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="10" '
+                    f'text-anchor="middle" fill="{ink}">{_fmt(value)}</text>'
                 )
     parts.append("</svg>")
     return Markup("".join(parts))

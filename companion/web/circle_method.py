@@ -28,7 +28,7 @@ from companion.circles.summaries import publish_summaries
 from companion.store.models import Circle, Meeting, Member, Season
 from companion.store.types import utcnow
 from companion.web import get_context
-from companion.web.auth import admin_required, current_member, login_required
+from companion.web.auth import admin_required, login_required, signed_in_member
 from companion.web.member import page_locale
 
 bp = Blueprint("circle_method", __name__, url_prefix="/circles")
@@ -39,7 +39,7 @@ def _circle_for_member(session: Session, circle_id: int) -> tuple[Circle, Member
     circle = session.get(Circle, circle_id)
     if circle is None or circle.status == "preview":
         abort(404)
-    member = session.get(Member, current_member().id)
+    member = session.get(Member, signed_in_member().id)
     if member is None:
         abort(403)
     if not is_active_member(session, circle, member) and not g.is_admin:

@@ -1,4 +1,4 @@
-"""Circle pages: seasons and sign-up with the availability grid, my circle with RSVPs and calendar, meetups, admin pages."""
+"""Circle pages: seasons, sign-up with the availability grid, my circle with RSVPs and calendar, meetups, admin."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
 from companion.circles.publishing import publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
-from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, update_season
+from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, set_status, update_season
 from companion.circles.signups import SignUpForm, form_of, has_circles_consent, sign_up, signup_of, withdraw
+from companion.circles.states import SEASON, SEASON_MANUAL, CircleStatus, SeasonStatus
 from companion.meetups import registration as meetup_service
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
 from companion.web import NavLink, get_context
-from companion.web.auth import admin_required, current_member, login_required
+from companion.web.auth import admin_required, current_member, login_required, signed_in_member
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
 # Calendar feeds live at /calendar/<token>.ics, outside the /circles prefix, on a blueprint registered with bp.
@@ -34,6 +35,19 @@ NAV_LINKS = [
     NavLink("circles.admin_index", lazy_gettext("Circle seasons"), admin=True),
 ]
 ANSWER_LABELS = {"yes": lazy_gettext("Yes"), "maybe": lazy_gettext("Maybe"), "no": lazy_gettext("No")}
+# The buttons of the manual season status changes.
+STATUS_ACTIONS = {
+    SeasonStatus.OPEN: lazy_gettext("Open for sign-ups"),
+    SeasonStatus.DRAFT: lazy_gettext("Back to draft"),
+    SeasonStatus.CLOSED: lazy_gettext("Close the season"),
+}
+SEASON_STATUS_LABELS = {
+    SeasonStatus.DRAFT: lazy_gettext("draft"),
+    SeasonStatus.OPEN: lazy_gettext("open"),
+    SeasonStatus.FORMED: lazy_gettext("formed"),
+    SeasonStatus.PUBLISHED: lazy_gettext("published"),
+    SeasonStatus.CLOSED: lazy_gettext("closed"),
+}
 MODE_LABELS = {
     "either": lazy_gettext("Online or on site"),
     "online": lazy_gettext("Online only"),
@@ -89,7 +103,7 @@ def _block_label(block) -> str:
 @login_required
 def index():
     """Open seasons, my circles and upcoming meetups."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         seasons = open_seasons(session, _today())
         signed = {s.id for s in seasons if signup_of(session, s, me) is not None}
@@ -98,13 +112,13 @@ def index():
             .join(CircleMember, CircleMember.circle_id == Circle.id)
             .where(CircleMember.member_id == me.id)
             .where(CircleMember.left_at.is_(None))
-            .where(Circle.status == "published")
+            .where(Circle.status == CircleStatus.PUBLISHED)
         ).all()
         waiting = session.scalars(select(WaitingEntry).where(WaitingEntry.member_id == me.id)).all()
         waiting_rows = [
             (session.get(Season, w.season_id).name, reason_text(w.reason, _locale()))
             for w in waiting
-            if session.get(Season, w.season_id).status == "published"
+            if session.get(Season, w.season_id).status == SeasonStatus.PUBLISHED
         ]
         meetups = meetup_service.upcoming_meetups(session, _now())
         return render_template(
@@ -138,7 +152,7 @@ def _grid(season: Season) -> list[dict]:
 @login_required
 def signup(season_id: int):
     """The sign-up form with the availability grid (weekdays x the season's time blocks)."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         season = session.get(Season, season_id) or abort(404)
         member = session.get(Member, me.id)
@@ -191,10 +205,10 @@ def _form_from_request() -> SignUpForm:
 @login_required
 def circle(circle_id: int):
     """My circle: members, dates, hosts, RSVP buttons and the calendar subscription."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         found = session.get(Circle, circle_id)
-        if found is None or found.status == "preview":
+        if found is None or found.status == CircleStatus.PREVIEW:
             abort(404)
         membership = session.get(CircleMember, (found.id, me.id))
         if not g.is_admin and (membership is None or membership.left_at is not None):
@@ -230,7 +244,7 @@ def circle(circle_id: int):
 @login_required
 def rsvp(meeting_id: int):
     """Record my answer from the circle page."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         meeting = session.get(Meeting, meeting_id) or abort(404)
         try:
@@ -279,7 +293,7 @@ def rsvp_link(token: str, answer: str):
 @login_required
 def calendar_token(action: str):
     """Revoke or renew my calendar feed address."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         member = session.get(Member, me.id)
         if action == "renew":
@@ -312,7 +326,7 @@ def calendar_feed(token: str):
 @login_required
 def meetup(meetup_id: int):
     """A meetup with the seats left, my registration and waiting-list position."""
-    me = current_member()
+    me = signed_in_member()
     settings = get_context().settings
     with _store().transaction() as session:
         found = session.get(Meetup, meetup_id) or abort(404)
@@ -352,6 +366,7 @@ def admin_index():
         return render_template(
             "circles/admin_index.html",
             seasons=seasons,
+            status_labels=SEASON_STATUS_LABELS,
             meetups=session.scalars(select(Meetup).order_by(Meetup.starts_at.desc())).all(),
         )
 
@@ -388,7 +403,7 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
 @admin_required
 def admin_season_form(season_id: int | None = None):
     """Create or edit a season, with every validation problem shown next to the form."""
-    me = current_member()
+    me = signed_in_member()
     with _store().transaction() as session:
         season = session.get(Season, season_id) if season_id else None
         if season_id and season is None:
@@ -436,9 +451,14 @@ def admin_season(season_id: int):
         ]
         circles = sorted(season.circles, key=lambda c: c.number)
         blocks = {b.key: b for b in time_blocks(season)}
+        changes = [
+            s for s in STATUS_ACTIONS if s in SEASON_MANUAL and s != season.status and SEASON.can(season.status, s)
+        ]
         return render_template(
             "circles/admin_season.html",
             season=season,
+            status_label=SEASON_STATUS_LABELS[SeasonStatus(season.status)],
+            status_changes=[(s.value, STATUS_ACTIONS[s]) for s in changes],
             figures=figures,
             circles=circles,
             waiting=waiting,
@@ -451,8 +471,8 @@ def admin_season(season_id: int):
 @bp.post("/admin/seasons/<int:season_id>/<action>")
 @admin_required
 def admin_season_action(season_id: int, action: str):
-    """Form (or re-form) the preview, or publish it."""
-    me = current_member()
+    """Form (or re-form) the preview, publish it, or change the season's status (open a draft, close)."""
+    me = signed_in_member()
     settings = get_context().settings
     with _store().transaction() as session:
         season = session.get(Season, season_id) or abort(404)
@@ -466,6 +486,9 @@ def admin_season_action(season_id: int, action: str):
                     ),
                     "success",
                 )
+            elif action == "status":
+                wanted = set_status(session, season, request.form.get("status", ""), actor=me.username)
+                flash(_("The season is now %(status)s.", status=SEASON_STATUS_LABELS[wanted]), "success")
             elif action == "publish":
                 report = publish_season(session, season, settings, actor=me.username)
                 flash(
@@ -487,7 +510,7 @@ def admin_season_action(season_id: int, action: str):
 @admin_required
 def admin_meetup_form():
     """Create a meetup with a capacity and a confirmation window for freed seats."""
-    me = current_member()
+    me = signed_in_member()
     problems = []
     if request.method == "POST":
         form = request.form

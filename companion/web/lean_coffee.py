@@ -10,7 +10,7 @@ from companion.meetups import lean_coffee as service
 from companion.store.models import LeanCoffeeTopic, Meetup, Member
 from companion.store.types import utcnow
 from companion.web import get_context
-from companion.web.auth import admin_required, current_member, login_required
+from companion.web.auth import admin_required, login_required, signed_in_member
 from companion.web.member import page_locale
 
 bp = Blueprint("lean_coffee", __name__, url_prefix="/meetups")
@@ -32,7 +32,7 @@ def board(meetup_id: int):
     with store.transaction() as session:
         meetup = session.get(Meetup, meetup_id) or abort(404)
         settings_row = service.lean_coffee_of(session, meetup) or abort(404)
-        member = session.get(Member, current_member().id) or abort(403)
+        member = session.get(Member, signed_in_member().id) or abort(403)
         if request.method == "POST":
             action = request.form.get("action", "")
             try:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from companion.meetups.places import external_places, host_organisations, save_external_places, suggest_place
 from companion.web import get_context
-from companion.web.auth import admin_required, current_member
+from companion.web.auth import admin_required, signed_in_member
 
 bp = Blueprint("meetup_places", __name__, url_prefix="/meetups")
 
@@ -18,7 +18,7 @@ def places():
     """External places (one per line) and the host-willing organisations the rotation goes through."""
     with get_context().store.transaction() as session:
         if request.method == "POST":
-            save_external_places(session, request.form.get("places", ""), actor=current_member().username)
+            save_external_places(session, request.form.get("places", ""), actor=signed_in_member().username)
             flash(_("The places are saved."), "success")
             return redirect(url_for("meetup_places.places"))
         return render_template(

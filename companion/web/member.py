@@ -10,12 +10,14 @@ from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from companion.circles.states import CircleStatus, MeetingStatus
 from companion.members import consent, interests, privacy
 from companion.store.models import Circle, CircleMember, Meeting, MemberPreferences, Organisation
 from companion.store.types import utcnow
 from companion.suggestions.feedback import suggestions_for
+from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
-from companion.web.auth import current_member, login_required
+from companion.web.auth import login_required, signed_in_member
 
 bp = Blueprint("member", __name__)
 
@@ -51,8 +53,8 @@ def _next_meeting(db, member_id: int) -> tuple[Meeting, Circle] | None:
         .where(
             CircleMember.member_id == member_id,
             CircleMember.left_at.is_(None),
-            Circle.status == "published",
-            Meeting.status == "scheduled",
+            Circle.status == CircleStatus.PUBLISHED,
+            Meeting.status == MeetingStatus.SCHEDULED,
             Meeting.starts_at > utcnow(),
         )
         .order_by(Meeting.starts_at)
@@ -64,7 +66,7 @@ def _next_meeting(db, member_id: int) -> tuple[Meeting, Circle] | None:
 @bp.get("/")
 def home():
     """What the companion does; for a logged-in member also consent, next meeting and newest suggestions."""
-    member = current_member()
+    member = signed_in_member()
     if member is None:
         return render_template("member/home.html")
     settings = get_context().settings
@@ -72,7 +74,9 @@ def home():
         preferences = db.get(MemberPreferences, member.id)
         upcoming = _next_meeting(db, member.id)
         newest = [
-            s for s in suggestions_for(db, member.id, settings.forum_url or "", page_locale()) if s.status == "new"
+            s
+            for s in suggestions_for(db, member.id, settings.forum_url or "", page_locale())
+            if s.status == SuggestionStatus.NEW
         ]
     return render_template(
         "member/home.html",
@@ -87,7 +91,7 @@ def home():
 @login_required
 def profile():
     """My profile: consent, cadence, interests, organisation, my data."""
-    member = current_member()
+    member = signed_in_member()
     with get_store().session() as db:
         preferences = db.get(MemberPreferences, member.id)
         organisation = db.get(Organisation, member.organisation_id) if member.organisation_id else None
@@ -112,7 +116,7 @@ def profile():
 @login_required
 def save_consent():
     """Give or withdraw consent for matching and circles (each change kept as evidence)."""
-    member = current_member()
+    member = signed_in_member()
     wanted = {kind: request.form.get(kind) == "yes" for kind in ("matching", "circles")}
     with get_store().transaction() as db:
         preferences = consent.preferences_of(db, member.id)
@@ -127,7 +131,7 @@ def save_consent():
 @login_required
 def save_cadence():
     """Choose how often suggestions come, or pause them until a date."""
-    member = current_member()
+    member = signed_in_member()
     cadence = request.form.get("cadence", "")
     paused_until = None
     if cadence not in consent.CADENCES:
@@ -152,7 +156,7 @@ def save_cadence():
 @login_required
 def add_interest():
     """Add an interest the companion did not see (or bring back a removed one)."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             interests.add_interest(db, member.id, request.form.get("term", ""))
@@ -167,7 +171,7 @@ def add_interest():
 @login_required
 def remove_interest():
     """Remove a wrong interest so matching no longer uses it."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             interests.remove_interest(db, member.id, request.form.get("term", ""))
@@ -182,7 +186,7 @@ def remove_interest():
 @login_required
 def export_data():
     """Download everything the companion stores about me as JSON."""
-    member = current_member()
+    member = signed_in_member()
     with get_store().session() as db:
         data = privacy.export_member_data(db, member.id)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -195,7 +199,7 @@ def export_data():
 @login_required
 def delete_data():
     """Delete everything the companion stores about me (the forum account stays)."""
-    member = current_member()
+    member = signed_in_member()
     if request.form.get("confirm") != "yes":
         flash(_("Please tick the box to confirm the deletion."), "error")
         return redirect(url_for("member.profile") + "#delete")

@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from companion.store.models import MemberPreferences
+from companion.store.states import InvalidTransition
 from companion.suggestions import feedback as service
+from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
-from companion.web.auth import current_member, login_required
+from companion.web.auth import login_required, signed_in_member
 from companion.web.member import page_locale
 
 bp = Blueprint("suggestions", __name__)
@@ -17,11 +19,11 @@ bp = Blueprint("suggestions", __name__)
 NAV_LINKS = [NavLink("suggestions.index", lazy_gettext("My suggestions"))]
 
 STATUS_LABELS = {
-    "new": lazy_gettext("New"),
-    "contacted": lazy_gettext("Introduced"),
-    "rejected": lazy_gettext("Not a fit"),
-    "talked": lazy_gettext("You talked"),
-    "ignored": lazy_gettext("Nothing came of it"),
+    SuggestionStatus.NEW: lazy_gettext("New"),
+    SuggestionStatus.CONTACTED: lazy_gettext("Introduced"),
+    SuggestionStatus.REJECTED: lazy_gettext("Not a fit"),
+    SuggestionStatus.TALKED: lazy_gettext("You talked"),
+    SuggestionStatus.IGNORED: lazy_gettext("Nothing came of it"),
 }
 
 
@@ -29,12 +31,12 @@ STATUS_LABELS = {
 @login_required
 def index():
     """Current suggestions with their reasons and actions, then the past ones with what came of them."""
-    member = current_member()
+    member = signed_in_member()
     with get_store().session() as db:
         views = service.suggestions_for(db, member.id, get_context().settings.forum_url or "", page_locale())
         preferences = db.get(MemberPreferences, member.id)
-    current = [view for view in views if view.status == "new"]
-    past = [view for view in views if view.status != "new"]
+    current = [view for view in views if view.status == SuggestionStatus.NEW]
+    past = [view for view in views if view.status != SuggestionStatus.NEW]
     return render_template(
         "suggestions/index.html",
         current=current,
@@ -48,7 +50,7 @@ def index():
 @login_required
 def contact(suggestion_id: int):
     """Ask the companion to introduce both members in one forum PM (sent once, by the outbox)."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             service.contact(db, suggestion_id, member.id, get_context().settings.base_url)
@@ -62,11 +64,15 @@ def contact(suggestion_id: int):
 @login_required
 def reject(suggestion_id: int):
     """Record "not a fit": this colleague is not suggested to you again."""
-    member = current_member()
+    member = signed_in_member()
     try:
         with get_store().transaction() as db:
             service.reject(db, suggestion_id, member.id)
     except service.SuggestionNotYours:
         abort(404)
+    except InvalidTransition:
+        # A conversation already happened: "not a fit" no longer applies to it.
+        flash(_("You have already talked with this colleague; the suggestion stays as it is."), "error")
+        return redirect(url_for("suggestions.index"))
     flash(_("Thank you. This colleague will not be suggested to you again."), "success")
     return redirect(url_for("suggestions.index"))

@@ -33,7 +33,7 @@ def discourse():
     raw = request.stream.read(limit + 1)
     try:
         event = parse_event(
-            request.headers, raw, limit, secret=secret, user_field_names=user_field_names(context.store)
+            dict(request.headers.items()), raw, limit, secret=secret, user_field_names=user_field_names(context.store)
         )
     except WebhookError as error:
         return jsonify(error=str(error)), error.http_status

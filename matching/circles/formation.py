@@ -86,6 +86,8 @@ def form_circles(
         value = state.objective()
         if best is None or value > best[0] + IMPROVEMENT:
             best = (value, state, {"rounds": rounds, "chains": chains, **kicks})
+    if best is None:
+        raise RuntimeError("formation ran no start")  # start_count is at least 1
     value, state, details = best
     details = {"starts": start_count(problem.n), **details, "objective": value}
     return _formation(state, eligible, "local_search", details)

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -155,7 +156,7 @@ def plan_meetings(
     *,
     state: str = DEFAULT_STATE,
     school_holidays: Sequence[DateRange | tuple[date, date]] = (),
-    closure_days: Mapping[Hashable, Collection[date]] | None = None,
+    closure_days: Mapping[Any, Collection[date]] | None = None,
     closed_days: Collection[date] = (),
     host_orgs: Sequence[Hashable] = (),
     attendee_orgs: Iterable[Hashable] | None = None,
@@ -200,6 +201,7 @@ def plan_meetings(
         placed = False
         for shift in (0, *shift_days):
             day = planned + timedelta(days=shift)
+            reason: _Block | None
             if previous_day is not None and day <= previous_day:
                 reason = _Block("order", "nicht nach dem vorigen Treffen", "not after the previous meeting")
             else:
@@ -211,7 +213,7 @@ def plan_meetings(
                         reason = _Block(
                             "host_closed", "alle Gastgeber geschlossen", "every host organisation is closed"
                         )
-                if reason is None:
+                if reason is None and host_offset is not None:
                     host = host_orgs[(next_host + host_offset) % len(host_orgs)] if host_orgs else None
                     if host_orgs:
                         next_host = (next_host + host_offset + 1) % len(host_orgs)

@@ -144,7 +144,8 @@ WAITING_REASONS: dict[str, tuple[str, str]] = {
         "None of the offered time slots was chosen.",
     ),
     "no_valid_circle": (
-        "Aus den Anmeldungen ließ sich kein Zirkel bilden, der alle Regeln erfüllt (Größe, Verwaltungen, Gastgeber*in).",
+        "Aus den Anmeldungen ließ sich kein Zirkel bilden, der alle Regeln erfüllt "
+        "(Größe, Verwaltungen, Gastgeber*in).",
         "No circle meeting all rules (size, organisations, host) could be formed from the sign-ups.",
     ),
     "circles_full": (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -108,7 +109,7 @@ def interest_similarity(interests: Sequence[object]) -> np.ndarray:
         vocabulary: dict[str, int] = {}
         rows, cols = [], []
         for i, terms in enumerate(interests):
-            for term in sorted(terms):
+            for term in sorted(cast("set[str] | frozenset[str]", terms)):
                 rows.append(i)
                 cols.append(vocabulary.setdefault(term, len(vocabulary)))
         matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocabulary))))

@@ -519,10 +519,10 @@ def _insert_leftovers(state: State, members: np.ndarray, rng: np.random.Generato
     for m in rng.permutation(members):
         m = int(m)
         rooms = np.flatnonzero((state.size[:k] < p.settings.max_size) & (state.size[:k] > 0))
-        rooms = [c for c in rooms if _fits(state, m, int(c))]
-        if not rooms:
+        fitting = [c for c in rooms if _fits(state, m, int(c))]
+        if not fitting:
             continue
-        rooms = np.array(rooms)
+        rooms = np.array(fitting)
         slots = [state.chosen_slot(int(c)) for c in rooms]
         at_slot = np.array([p.available[m, s] if s is not None else 0 for s in slots])
         if p.settings.require_available_slot:

@@ -60,7 +60,7 @@ def synthetic_signups(
     for member_id in ids:
         org = None if rng.random() < no_org_share else int(rng.choice(org_count, p=org_weights)) + 1
         topics = rng.choice(len(_TOPICS), size=int(rng.integers(1, 3)), replace=False)
-        terms = set()
+        terms: set[str] = set()
         for topic in topics:
             terms.update(vocab[t] for t in rng.choice(topic_terms[topic], size=int(rng.integers(3, 7)), replace=False))
         terms.update(vocab[t] for t in rng.choice(len(vocab), size=int(rng.integers(0, 3)), replace=False))
@@ -69,7 +69,7 @@ def synthetic_signups(
             len(slots), size=min(len(slots), int(rng.integers(low, high + 1))), replace=False, p=slot_weights
         )
         mode = str(rng.choice(["either", "online", "onsite"], p=list(mode_shares)))
-        apart = frozenset()
+        apart: frozenset[int] = frozenset()
         if rng.random() < keep_apart_share and n > 1:
             other = int(rng.choice(ids))
             if other != member_id:

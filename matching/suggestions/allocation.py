@@ -1,4 +1,4 @@
-"""Allocation of k suggestions per member from ranked candidates: even exposure under a hub cap, with a little exploration."""
+"""Allocation of k suggestions per member from ranked candidates: even exposure under a hub cap, some exploration."""
 
 from __future__ import annotations
 

@@ -122,9 +122,9 @@ def exclusion_reason(member_id: int, status: MemberStatus | None, rules: RuleSet
         return "staged"
     if status.groups & set(rules.excluded_groups):
         return "excluded_group"
-    if rules.active_within_days > 0:
-        if status.last_seen is None or _as_date(status.last_seen) < today - timedelta(days=rules.active_within_days):
-            return "not_seen_recently"
+    cutoff = today - timedelta(days=rules.active_within_days)
+    if rules.active_within_days > 0 and (status.last_seen is None or _as_date(status.last_seen) < cutoff):
+        return "not_seen_recently"
     return None
 
 

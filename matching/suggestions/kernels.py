@@ -1,4 +1,4 @@
-"""Compiled (numba) kernels behind `matching.suggestions.similarity.top_k`: the upper half of the symmetric product, scored for both rows."""
+"""Compiled (numba) kernels behind `similarity.top_k`: the upper half of the symmetric product, scored for both rows."""
 
 from __future__ import annotations
 

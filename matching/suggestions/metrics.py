@@ -13,7 +13,7 @@ Pair = tuple[int, int]
 
 
 def precision_at_k(pairs: Iterable[Pair], truth: Mapping[int, frozenset[int]], k: int, members: Sequence[int]) -> float:
-    """Mean over `members` of (suggestions sharing a latent group with them) / k; missing suggestions count as misses."""
+    """Mean over `members` of (suggestions sharing a latent group with them) / k; missing ones count as misses."""
     if not members:
         return 0.0
     hits = dict.fromkeys(members, 0)
@@ -117,7 +117,7 @@ class ResultDiff:
 
 
 def diff_results(before: EngineResult, after: EngineResult) -> ResultDiff:
-    """Compare two runs: headline figures side by side, pairs added and removed, members gaining or losing all suggestions."""
+    """Compare two runs: headline figures, pairs added and removed, members gaining or losing all suggestions."""
     before_pairs, after_pairs = before.pairs(), after.pairs()
     before_members = {member for member, _ in before_pairs}
     after_members = {member for member, _ in after_pairs}

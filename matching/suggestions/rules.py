@@ -1,4 +1,4 @@
-"""The matching rules as data: a catalogue with types, ranges, defaults and bilingual help, plus validation and diffs."""
+"""The matching rules as data: a catalogue with types, ranges, defaults and bilingual help; validation and diffs."""
 
 from __future__ import annotations
 
@@ -90,7 +90,8 @@ RULES: tuple[RuleSpec, ...] = (
         6,
         "Höchstens so oft vorgeschlagen",
         "Hub cap",
-        "Wie oft ein Mitglied in einem Lauf höchstens anderen vorgeschlagen wird, damit Beliebte nicht überflutet werden.",
+        "Wie oft ein Mitglied in einem Lauf höchstens anderen vorgeschlagen wird, "
+        "damit Beliebte nicht überflutet werden.",
         "How often one member may be suggested to others in one run, so popular members are not flooded.",
         1,
         100,
@@ -101,7 +102,8 @@ RULES: tuple[RuleSpec, ...] = (
         30,
         "Kandidaten pro Mitglied",
         "Candidates per member",
-        "Wie viele der ähnlichsten Mitglieder für die Verteilung betrachtet werden; mehr hilft, wenn die Obergrenze greift.",
+        "Wie viele der ähnlichsten Mitglieder für die Verteilung betrachtet werden; "
+        "mehr hilft, wenn die Obergrenze greift.",
         "How many of the most similar members the allocation considers; more helps when the hub cap bites.",
         1,
         200,
@@ -144,7 +146,8 @@ RULES: tuple[RuleSpec, ...] = (
         12,
         "Sperrfrist in Wochen",
         "Cooldown in weeks",
-        "Ein Paar, das in diesen Wochen schon vorgeschlagen wurde, wird nicht erneut vorgeschlagen; 0 = keine Sperrfrist.",
+        "Ein Paar, das in diesen Wochen schon vorgeschlagen wurde, wird nicht erneut vorgeschlagen; "
+        "0 = keine Sperrfrist.",
         "A pair suggested within these weeks is not suggested again; 0 = no cooldown.",
         0,
         104,
@@ -156,7 +159,8 @@ RULES: tuple[RuleSpec, ...] = (
         "Faktor für ignorierte Vorschläge",
         "Factor for ignored suggestions",
         "Die Ähnlichkeit eines früher ignorierten Paars wird damit multipliziert; 1 = kein Abzug, 0 = nie wieder.",
-        "The similarity of a pair whose suggestion was ignored is multiplied by this; 1 = no discount, 0 = never again.",
+        "The similarity of a pair whose suggestion was ignored is multiplied by this; "
+        "1 = no discount, 0 = never again.",
         0.0,
         1.0,
     ),

@@ -1,4 +1,4 @@
-"""Exact top-k cosine candidates for every member, with organisation rules and pair exclusions applied inside the kernel."""
+"""Exact top-k cosine candidates for every member, with organisation rules and pair exclusions inside the kernel."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def test_the_variable_itself_wins_over_the_file(tmp_path):
 
 
 def test_an_unreadable_secret_file_is_one_clear_error(tmp_path):
-    with pytest.raises(SettingsError, match="COMPANION_SECRET_KEY_FILE=.*cannot be read"):
+    with pytest.raises(SettingsError, match=r"COMPANION_SECRET_KEY_FILE=.*cannot be read"):
         load_settings({"COMPANION_SECRET_KEY_FILE": str(tmp_path / "missing")})
 
 

@@ -1,4 +1,4 @@
-"""End to end over real HTTP against the sandbox forum: sign-up to published groups, messages, RSVPs, reminders, ICS; nothing twice."""
+"""End to end over HTTP against the sandbox: sign-up to published groups, messages, RSVPs, reminders, ICS, once."""
 
 from __future__ import annotations
 

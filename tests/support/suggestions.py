@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 from companion.members.consent import set_consent
 from companion.store.models import Member, Organisation, Post, Tag, Topic, TopicTag
 
@@ -32,4 +34,44 @@ def build_network(session):
         session.add(TopicTag(topic_id=100 + i, tag_id=tag.id))
         session.add(Post(id=500 + i, topic_id=100 + i, member_id=m.id, raw="OZG"))
         set_consent(session, m.id, "matching", True)
+    return members
+
+
+WIDE_TERMS = ("ozg", "e-akte", "open data", "ki", "cloud", "barrierefreiheit", "datenschutz", "agil")
+
+
+def build_wide_network(session, seen_on: date, size: int = 24, organisations: int = 4) -> list[Member]:
+    """Consenting members in several organisations, seen on that day, whose overlapping interests leave near ties."""
+    import random
+
+    rng = random.Random(7)
+    orgs = [Organisation(key=f"w{i}", name=f"Verwaltung {i}") for i in range(organisations)]
+    session.add_all(orgs)
+    session.flush()
+    tags = [Tag(name=term) for term in WIDE_TERMS]
+    session.add_all(tags)
+    session.flush()
+    members = []
+    for i in range(size):
+        terms = rng.sample(WIDE_TERMS, 3)
+        m = Member(
+            forum_user_id=5000 + i,
+            username=f"w{i}",
+            name=f"W {i}",
+            organisation_id=orgs[i % organisations].id,
+            bio=" ".join(terms),
+            last_seen_at=datetime.combine(seen_on, time(9), tzinfo=UTC),
+        )
+        session.add(m)
+        session.flush()
+        topic = Topic(id=9000 + i, title=f"{terms[0]} und {terms[1]}", member_id=m.id)
+        session.add(topic)
+        session.flush()
+        for tag in tags:
+            if tag.name in terms:
+                session.add(TopicTag(topic_id=topic.id, tag_id=tag.id))
+        session.add(Post(id=90000 + i, topic_id=topic.id, member_id=m.id, raw=" ".join(terms)))
+        set_consent(session, m.id, "matching", True)
+        members.append(m)
+    session.flush()
     return members

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from pathlib import Path
+
 import pytest
+from werkzeug.serving import make_server
 
 from companion.context import Context
+from companion.store import migrate
+from companion.store.db import Store
 from companion.web import create_app
 
 FORUM_URL = "http://forum.test"
@@ -32,15 +39,6 @@ def client(app):
 
 
 # --- Live servers and a real browser (reusable by other areas' browser tests) -------------------
-
-import os
-import threading
-from pathlib import Path
-
-from werkzeug.serving import make_server
-
-from companion.store import migrate
-from companion.store.db import Store
 
 
 @pytest.fixture

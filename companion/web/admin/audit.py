@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext
 
 from companion.audit import entries as audit
 from companion.web import NavLink, get_store
-from companion.web.auth import admin_required, current_member
+from companion.web.auth import admin_required, signed_in_member
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -16,7 +16,7 @@ NAV_LINKS = [NavLink("admin.index", lazy_gettext("Administration"), admin=True)]
 
 def actor() -> str:
     """The username recorded in the audit log for the current admin."""
-    return current_member().username
+    return signed_in_member().username
 
 
 @bp.get("/")

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from companion.circles.states import CircleStatus, MeetingStatus
 from companion.store.models import (
     Circle,
     CircleMember,
@@ -23,6 +24,7 @@ from companion.store.models import (
     Suggestion,
 )
 from companion.store.types import utcnow
+from companion.suggestions.states import ACCEPTED
 from companion.web import get_store
 from companion.web.auth import admin_required
 from companion.web.charts import Series, bar_chart, heatmap
@@ -32,7 +34,6 @@ bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin/dashboard")
 WEEKS = 12
 HEATMAP_ORGANISATIONS = 12
 ATTENDANCE_MONTHS = 6
-ACCEPTED = ("contacted", "talked")
 
 
 def week_start(day: date) -> date:
@@ -44,7 +45,8 @@ def weekly_suggestions(db, today: date, weeks: int = WEEKS) -> tuple[list[date],
     """Per week of the last `weeks`: suggestions sent and suggestions that led to contact."""
     first = week_start(today) - timedelta(weeks=weeks - 1)
     starts = [first + timedelta(weeks=i) for i in range(weeks)]
-    sent, accepted = defaultdict(int), defaultdict(int)
+    sent: defaultdict[date, int] = defaultdict(int)
+    accepted: defaultdict[date, int] = defaultdict(int)
     rows = db.execute(
         select(Suggestion.run_date, Suggestion.status, func.count())
         .where(Suggestion.run_date >= first)
@@ -97,11 +99,11 @@ def organisation_interactions(db, limit: int = HEATMAP_ORGANISATIONS) -> tuple[l
 def circle_attendance(db, today: date, months: int = ATTENDANCE_MONTHS) -> tuple[list[str], list[int], list[int]]:
     """Per month of past meetings: seats (circle members per meeting) and members recorded as attending."""
     first = date(today.year, today.month, 1)
-    for _ in range(months - 1):
+    for _month in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     meetings = db.execute(
         select(Meeting.id, Meeting.starts_at, Meeting.circle_id)
-        .where(Meeting.status == "scheduled", Meeting.starts_at <= utcnow())
+        .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= utcnow())
         .where(Meeting.starts_at >= utcnow() - timedelta(days=31 * months))
     ).all()
     sizes = dict(
@@ -114,11 +116,13 @@ def circle_attendance(db, today: date, months: int = ATTENDANCE_MONTHS) -> tuple
     attended = dict(
         db.execute(select(Rsvp.meeting_id, func.count()).where(Rsvp.attended.is_(True)).group_by(Rsvp.meeting_id)).all()
     )
-    keys, cursor = [], first
+    keys: list[tuple[int, int]] = []
+    cursor = first
     while len(keys) < months:
         keys.append((cursor.year, cursor.month))
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
-    seats, present = defaultdict(int), defaultdict(int)
+    seats: defaultdict[tuple[int, int], int] = defaultdict(int)
+    present: defaultdict[tuple[int, int], int] = defaultdict(int)
     for meeting_id, starts_at, circle_id in meetings:
         key = (starts_at.year, starts_at.month)
         seats[key] += sizes.get(circle_id, 0)
@@ -137,7 +141,7 @@ def index():
         organisations, matrix = organisation_interactions(db)
         months, seats, present = circle_attendance(db, today)
         members = db.scalar(select(func.count()).select_from(Member).where(Member.active.is_(True)))
-        circles = db.scalar(select(func.count()).select_from(Circle).where(Circle.status == "published"))
+        circles = db.scalar(select(func.count()).select_from(Circle).where(Circle.status == CircleStatus.PUBLISHED))
     week_labels = [format_date(w, "d.M.") for w in weeks]
     charts = {
         "suggestions": bar_chart(

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from companion.audit import entries as audit
+from companion.jobs.states import RunStatus
 from companion.outbox.delivery import retry_failed
+from companion.outbox.states import OPEN, OutboxStatus
 from companion.store.models import JobRun, OutboxItem
 from companion.web import get_store
 from companion.web.admin.audit import actor
@@ -17,18 +19,18 @@ from companion.web.auth import admin_required
 
 bp = Blueprint("admin_runs", __name__, url_prefix="/admin/runs")
 
+# Outbox items and runs share "failed"; one label serves both.
 STATUS_LABELS = {
-    "pending": lazy_gettext("queued"),
-    "sending": lazy_gettext("being sent"),
-    "sent": lazy_gettext("sent"),
-    "failed": lazy_gettext("failed"),
-    "cancelled": lazy_gettext("cancelled"),
-    "running": lazy_gettext("running"),
-    "done": lazy_gettext("done"),
-    "succeeded": lazy_gettext("done"),
-    "ok": lazy_gettext("done"),
-    "skipped": lazy_gettext("skipped"),
+    OutboxStatus.PENDING: lazy_gettext("queued"),
+    OutboxStatus.SENDING: lazy_gettext("being sent"),
+    OutboxStatus.SENT: lazy_gettext("sent"),
+    OutboxStatus.FAILED: lazy_gettext("failed"),
+    OutboxStatus.CANCELLED: lazy_gettext("cancelled"),
+    RunStatus.RUNNING: lazy_gettext("running"),
+    RunStatus.OK: lazy_gettext("done"),
 }
+# The queue figures at the top of the page, in this order.
+QUEUE_FIGURES = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED, OutboxStatus.SENT)
 RUNS_SHOWN = 30
 OUTBOX_SHOWN = 100
 
@@ -55,7 +57,7 @@ def index():
         open_items = list(
             db.scalars(
                 select(OutboxItem)
-                .where(OutboxItem.status.in_(("pending", "sending", "failed")))
+                .where(OutboxItem.status.in_((*OPEN, OutboxStatus.FAILED)))
                 .order_by(OutboxItem.status, OutboxItem.next_attempt_at)
                 .limit(OUTBOX_SHOWN)
             )
@@ -64,6 +66,7 @@ def index():
         "admin/runs.html",
         runs=runs,
         queue_counts=queue_counts,
+        queue_figures=QUEUE_FIGURES,
         open_items=open_items,
         duration=duration_seconds,
         status_label=lambda status: STATUS_LABELS.get(status, status),

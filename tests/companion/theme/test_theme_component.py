@@ -37,7 +37,9 @@ def test_build_writes_every_file_with_the_companion_address(tmp_path):
 
 
 def test_build_refuses_an_address_that_is_not_http(tmp_path):
-    result = CliRunner().invoke(main, ["theme", "build", "--url", "companion.example.org", "-o", str(tmp_path / "t.zip")])
+    result = CliRunner().invoke(
+        main, ["theme", "build", "--url", "companion.example.org", "-o", str(tmp_path / "t.zip")]
+    )
     assert result.exit_code != 0
     assert "must start with https://" in result.output
     assert not (tmp_path / "t.zip").exists()

@@ -1,4 +1,4 @@
-"""In a real browser: log in through the sandbox forum, consent, see suggestions, get in touch, change a rule as admin."""
+"""In a real browser: log in through the sandbox forum, consent, see suggestions, get in touch, change a rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""In a real browser: sign up with the availability grid, an admin forms and publishes, the member RSVPs and subscribes."""
+"""In a real browser: sign up with the availability grid, an admin forms and publishes, the member RSVPs."""
 
 from __future__ import annotations
 

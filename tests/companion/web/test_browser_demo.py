@@ -1,4 +1,4 @@
-"""In a real browser: `companion demo` serves the pages it prints, a member logs in and sees suggestions, Ctrl-C stops it."""
+"""In a real browser: `companion demo` serves the pages it prints, a member sees suggestions, Ctrl-C stops it."""
 
 from __future__ import annotations
 

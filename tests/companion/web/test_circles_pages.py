@@ -1,4 +1,4 @@
-"""Circle pages: sign-up with the availability grid, RSVP buttons and signed links, ICS feeds, admin preview and publish."""
+"""Circle pages: sign-up with the availability grid, RSVPs and signed links, ICS feeds, admin preview and publish."""
 
 from __future__ import annotations
 
@@ -177,3 +177,39 @@ def test_admin_creates_forms_and_publishes(web_app, store, frozen_now):
     member = web_app.test_client()
     log_in(member, admin.id, admin=False)
     assert member.get("/circles/admin/").status_code == 403
+
+
+def test_admin_opens_a_draft_season_with_a_button_and_members_can_sign_up(web_app, store, frozen_now):
+    from companion.circles.seasons import create_season
+    from companion.circles.states import SeasonStatus
+    from tests.support.circles import spec
+
+    with store.transaction() as session:
+        (admin,) = add_members(session, 1, start=99)
+        (member,) = add_members(session, 1, start=1)
+        season_id = create_season(session, spec(), actor="admin", status=SeasonStatus.DRAFT).id
+    client = web_app.test_client()
+    log_in(client, admin.id, admin=True)
+    page = client.get(f"/circles/admin/seasons/{season_id}").get_data(as_text=True)
+    assert "Status: Entwurf" in page and "Für Anmeldungen öffnen" in page and "Runde abschließen" not in page
+    token = csrf(client, f"/circles/admin/seasons/{season_id}")
+    wrong = client.post(f"/circles/admin/seasons/{season_id}/status", data={"csrf_token": token, "status": "published"})
+    assert wrong.status_code == 302
+    assert "eigene Aktionen" in client.get(f"/circles/admin/seasons/{season_id}").get_data(as_text=True)
+    client.post(f"/circles/admin/seasons/{season_id}/status", data={"csrf_token": token, "status": "open"})
+    page = client.get(f"/circles/admin/seasons/{season_id}").get_data(as_text=True)
+    assert "Status: offen" in page and "Runde abschließen" in page and "Zurück zum Entwurf" in page
+    with store.transaction() as session:
+        assert session.get(Season, season_id).status == "open"
+        audit = session.scalar(select(AuditEntry).where(AuditEntry.action == "circles.season.status"))
+        assert audit.actor == admin.username and audit.details == {"from": "draft", "to": "open"}
+    signer = web_app.test_client()
+    log_in(signer, member.id)
+    token = csrf(signer, f"/circles/seasons/{season_id}/signup")
+    answer = signer.post(
+        f"/circles/seasons/{season_id}/signup",
+        data={"csrf_token": token, "slot": "1:vormittag", "interests": "KI", "mode": "either", "action": "save"},
+    )
+    assert answer.status_code == 302
+    with store.transaction() as session:
+        assert session.scalar(select(SignUp).where(SignUp.season_id == season_id)) is not None

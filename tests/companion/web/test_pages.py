@@ -147,6 +147,16 @@ def test_not_a_fit_is_recorded(anna, store, network):
         assert db.get(Suggestion, network["suggestion"]).status == "rejected"
 
 
+def test_not_a_fit_after_a_conversation_is_refused_with_a_message(anna, store, network):
+    with store.transaction() as db:
+        db.get(Suggestion, network["suggestion"]).status = "talked"
+    answer = anna.post(f"/suggestions/{network['suggestion']}/reject", data={"csrf_token": csrf_token(anna)})
+    assert answer.status_code == 302
+    assert "Ihr habt euch schon ausgetauscht" in anna.get("/suggestions").get_data(as_text=True)
+    with store.transaction() as db:
+        assert db.get(Suggestion, network["suggestion"]).status == "talked"
+
+
 def test_someone_elses_suggestion_cannot_be_used(anna, store, network):
     token = csrf_token(anna)
     assert (

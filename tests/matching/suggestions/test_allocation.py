@@ -221,7 +221,8 @@ def test_reverse_candidates_add_missing_directions_with_the_receivers_bonus():
         for other, score, sim in zip(mirrored.indices[row], mirrored.scores[row], mirrored.similarities[row])
         if other >= 0
     }
-    # Originals unchanged; new: 1 -> 2 (from 2 -> 1, orgs differ: row 1's bonus) and 2 -> 0 (from 0 -> 2, row 2's bonus).
+    # Originals unchanged; new: 1 -> 2 (from 2 -> 1, orgs differ: row 1's bonus)
+    # and 2 -> 0 (from 0 -> 2, row 2's bonus).
     assert listed == {
         (0, 1): (0.8, 0.8),
         (0, 2): (0.6, 0.5),
