@@ -17,7 +17,7 @@ from companion.store.types import utcnow
 from companion.suggestions.feedback import suggestions_for
 from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
-from companion.web.auth import login_required, signed_in_member
+from companion.web.auth import current_member, login_required, signed_in_member
 
 bp = Blueprint("member", __name__)
 
@@ -66,7 +66,7 @@ def _next_meeting(db, member_id: int) -> tuple[Meeting, Circle] | None:
 @bp.get("/")
 def home():
     """What the companion does; for a logged-in member also consent, next meeting and newest suggestions."""
-    member = signed_in_member()
+    member = current_member()
     if member is None:
         return render_template("member/home.html")
     settings = get_context().settings
