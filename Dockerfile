@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     COMPANION_INSTANCE_PATH=/var/lib/companion
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY companion ./companion
 COPY matching ./matching
 COPY sync ./sync

@@ -107,7 +107,7 @@ def create_app(
     )
     app.extensions["companion"] = context
     security.install_security(app, forum_url=settings.forum_url, secure_cookie=settings.session_cookie_secure)
-    i18n.init_i18n(app, Path(app.instance_path) / "translations", settings.default_locale, settings.timezone)
+    i18n.init_i18n(app, settings.default_locale, settings.timezone)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     nav_links: list[NavLink] = []

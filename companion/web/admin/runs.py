@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, lazy_pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +22,7 @@ STATUS_LABELS = {
     "sending": lazy_gettext("being sent"),
     "sent": lazy_gettext("sent"),
     "failed": lazy_gettext("failed"),
-    "cancelled": lazy_gettext("cancelled"),
+    "cancelled": lazy_pgettext("job status", "cancelled"),
     "running": lazy_gettext("running"),
     "done": lazy_gettext("done"),
     "succeeded": lazy_gettext("done"),
