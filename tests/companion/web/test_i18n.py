@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.support import Translations
 
 from companion.store.models import MemberPreferences
