@@ -204,7 +204,8 @@ def _store_meetings(
     names = {o.id: o.name for o in session.scalars(select(Organisation).where(Organisation.id.in_(host_orgs or [-1])))}
     for number, planned in enumerate(plan.meetings, start=1):
         host = planned.host_organisation_id
-        location = ONLINE_LOCATION if online else (f"Vor Ort: {names[host]}" if host in names else "Vor Ort")
+        # The place is the host organisation; pages and messages add "on site" in the reader's language.
+        location = ONLINE_LOCATION if online else names.get(host, "") if host is not None else ""
         session.add(
             Meeting(
                 circle_id=circle.id,

@@ -59,9 +59,10 @@ def used_messages() -> dict[tuple[str | None, str], list[str]]:
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(REPO), method_map, options_map, keywords=DEFAULT_KEYWORDS
     ):
-        for msgid in message if isinstance(message, (tuple, list)) else (message,):
-            if msgid:
-                found.setdefault((context, msgid), []).append(f"{filename}:{lineno}")
+        # A plural message is one catalogue entry, found by its singular.
+        msgid = message[0] if isinstance(message, (tuple, list)) else message
+        if msgid:
+            found.setdefault((context, msgid), []).append(f"{filename}:{lineno}")
     return found
 
 
@@ -97,7 +98,12 @@ def test_the_compiled_catalogue_is_current_and_complete():
         if not message.id:
             continue
         if isinstance(message.id, (list, tuple)):
-            assert compiled.unpgettext(message.context, message.id[0], message.id[1], 2) == message.string[1]
+            singular, plural = message.id[0], message.id[1]
+            if message.context:
+                assert compiled.unpgettext(message.context, singular, plural, 2) == message.string[1]
+            else:
+                assert compiled.ungettext(singular, plural, 1) == message.string[0]
+                assert compiled.ungettext(singular, plural, 2) == message.string[1]
         elif message.context:
             assert compiled.upgettext(message.context, message.id) == message.string
         else:
