@@ -1,9 +1,10 @@
-"""Changes after publishing: a meeting moved or cancelled, a member leaving; each announced once in the circle's group."""
+"""Changes after publishing: a meeting moved or cancelled, a member leaving; each announced once in the group."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,13 +20,11 @@ from companion.store.models import Circle, CircleMember, Meeting, MeetupRegistra
 def move_meeting(
     session: Session, meeting: Meeting, starts_at: datetime, settings, *, actor: str, location: str | None = None
 ) -> bool:
-    """Move a meeting (keeping its length), bump its SEQUENCE and announce the change once; False when nothing changed."""
+    """Move a meeting (same length), bump its SEQUENCE and announce the change once; False when nothing changed."""
     if starts_at.tzinfo is None:
-        raise CirclesError("the new start must carry a time zone", "Der neue Beginn braucht eine Zeitzone.")
+        raise CirclesError(_("the new start must carry a time zone"))
     if meeting.status == "cancelled":
-        raise CirclesError(
-            "a cancelled meeting cannot be moved", "Ein abgesagtes Treffen kann nicht verschoben werden."
-        )
+        raise CirclesError(_("a cancelled meeting cannot be moved"))
     starts_at = starts_at.astimezone(UTC)
     new_location = meeting.location if location is None else location
     if starts_at == meeting.starts_at and new_location == meeting.location:

@@ -1,4 +1,4 @@
-"""Formation preview: form circles for a season with matching/circles.py, plan their meetings, store them as a preview."""
+"""Formation preview: form a season's circles with matching.circles, plan their meetings, store them as a preview."""
 
 from __future__ import annotations
 

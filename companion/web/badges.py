@@ -39,6 +39,23 @@ UNITS = {
     "hosted_for_other_orgs": lazy_gettext("guests from other organisations"),
     "first_contact_between_orgs": lazy_gettext("organisation pairs"),
 }
+FIELD_LABELS = {
+    "name_de": lazy_gettext("Name (German)"),
+    "name_en": lazy_gettext("Name (English)"),
+    "description_de": lazy_gettext("Description (German)"),
+    "description_en": lazy_gettext("Description (English)"),
+    "icon": lazy_gettext("Icon"),
+    "badge_type": lazy_gettext("Badge type"),
+    "params": lazy_gettext("Rule parameters"),
+    "badge": lazy_gettext("Badge"),
+}
+RULE_LABELS = {
+    "distinct_other_orgs": lazy_gettext("contacts with other organisations"),
+    "circle_meetings": lazy_gettext("circle meetings attended"),
+    "suggestions_accepted": lazy_gettext("suggestions that led to a conversation"),
+    "hosted_for_other_orgs": lazy_gettext("hosted members of other organisations"),
+    "first_contact_between_orgs": lazy_gettext("first contact between two organisations"),
+}
 BADGE_TYPE_LABELS = {
     "gold": lazy_gettext("Gold"),
     "silver": lazy_gettext("Silver"),
@@ -105,6 +122,8 @@ def _render_admin(
         type_labels=BADGE_TYPE_LABELS,
         errors=errors or {},
         values=values or {},
+        field_labels=FIELD_LABELS,
+        rule_labels=RULE_LABELS,
     )
     return page, status
 
