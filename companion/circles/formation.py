@@ -6,12 +6,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from companion.circles.common import audit, block_by_key, season_slots
 from companion.circles.errors import FormationRefused
 from companion.circles.seasons import closure_days
+from companion.circles.wording import state_text
 from companion.store.models import (
     Circle,
     CircleMember,
@@ -113,12 +115,23 @@ def discard_preview(session: Session, season: Season) -> None:
 def form_season(session: Session, season: Season, app_settings, *, actor: str) -> FormationOutcome:
     """Form circles as a preview, replacing an earlier preview; refused once published or with too few sign-ups."""
     if season.status in ("published", "closed"):
-        raise FormationRefused(f"season {season.name!r} is {season.status}: its circles can no longer be re-formed")
+        raise FormationRefused(
+            _(
+                "season “%(season)s” is %(status)s: its circles can no longer be re-formed",
+                season=season.name,
+                status=state_text(season.status),
+            )
+        )
     eligible, excluded = eligible_signups(session, season)
     if len(eligible) < season.min_size:
         raise FormationRefused(
-            f"season {season.name!r} has {len(eligible)} eligible sign-ups, fewer than the minimum circle size "
-            f"{season.min_size}; nothing was changed (sign-ups are kept, extend the window or lower the minimum)"
+            _(
+                "season “%(season)s” has %(count)s eligible sign-ups, fewer than the minimum circle size %(minimum)s; "
+                "nothing was changed (sign-ups are kept, extend the window or lower the minimum)",
+                season=season.name,
+                count=len(eligible),
+                minimum=season.min_size,
+            )
         )
     signups = [matching_signup(s) for s in eligible]
     settings = formation_settings(season)
@@ -132,7 +145,9 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
     outcome = FormationOutcome(formation=formation, excluded=excluded)
     for number, planned in enumerate(formation.circles, start=1):
         if planned.slot is None:
-            raise FormationRefused("matching returned a circle without a weekly slot; check the season's time blocks")
+            raise FormationRefused(
+                _("matching returned a circle without a weekly slot; check the season's time blocks")
+            )
         circle = Circle(
             season_id=season.id,
             number=number,

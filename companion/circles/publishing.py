@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.circles import messages
 from companion.circles.common import audit, local
+from companion.circles.wording import state_text
 from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
@@ -54,11 +56,15 @@ def publish_season(session: Session, season: Season, settings, *, actor: str) ->
     """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
     if season.status not in ("formed", "published"):
         raise PublishRefused(
-            f"season {season.name!r} is {season.status}: form circles first (companion circles form) and check the preview"
+            _(
+                "season “%(season)s” is %(status)s: form circles first (companion circles form) and check the preview",
+                season=season.name,
+                status=state_text(season.status),
+            )
         )
     circles = sorted(season.circles, key=lambda c: c.number)
     if not circles:
-        raise PublishRefused(f"season {season.name!r} has no circles to publish; form circles first")
+        raise PublishRefused(_("season “%(season)s” has no circles to publish; form circles first", season=season.name))
     report = PublishReport(circles=len(circles))
     for circle in circles:
         if circle.status == "closed":

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale, lazy_gettext, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -31,13 +31,26 @@ NAV_LINKS = [
     NavLink("badges.admin", lazy_gettext("Badge catalogue"), admin=True),
 ]
 
-# What a rule counts, so progress reads "2 of 3 organisations" rather than "2 of 3".
+# What a rule counts, so progress reads "2 of 3 organisations" rather than "2 of 3" (plural by the target).
 UNITS = {
-    "distinct_other_orgs": lazy_gettext("organisations"),
-    "circle_meetings": lazy_gettext("meetings"),
-    "suggestions_accepted": lazy_gettext("conversations"),
-    "hosted_for_other_orgs": lazy_gettext("guests from other organisations"),
-    "first_contact_between_orgs": lazy_gettext("organisation pairs"),
+    "distinct_other_orgs": lambda n, current: ngettext(
+        "%(current)s of %(num)s organisation", "%(current)s of %(num)s organisations", n, current=current
+    ),
+    "circle_meetings": lambda n, current: ngettext(
+        "%(current)s of %(num)s meeting", "%(current)s of %(num)s meetings", n, current=current
+    ),
+    "suggestions_accepted": lambda n, current: ngettext(
+        "%(current)s of %(num)s conversation", "%(current)s of %(num)s conversations", n, current=current
+    ),
+    "hosted_for_other_orgs": lambda n, current: ngettext(
+        "%(current)s of %(num)s guest from other organisations",
+        "%(current)s of %(num)s guests from other organisations",
+        n,
+        current=current,
+    ),
+    "first_contact_between_orgs": lambda n, current: ngettext(
+        "%(current)s of %(num)s organisation pair", "%(current)s of %(num)s organisation pairs", n, current=current
+    ),
 }
 FIELD_LABELS = {
     "name_de": lazy_gettext("Name (German)"),

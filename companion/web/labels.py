@@ -7,6 +7,7 @@ shown as it is, so a new state never breaks a page (the German page walk test ca
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -126,6 +127,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "talked": lazy_gettext("already in conversation"),
     "to": lazy_gettext("to"),
     "value": lazy_gettext("value"),
+    "to_version": lazy_gettext("to version"),
+    "from_version": lazy_gettext("from version"),
     "version": lazy_gettext("version"),
     "waiting": lazy_gettext("waiting"),
 }
@@ -150,6 +153,29 @@ def template_label(key: str) -> str:
 def language_label(code: str) -> str:
     """The page-language name of a language code ("de" -> "Deutsch")."""
     return str(LANGUAGE_LABELS[code]) if code in LANGUAGE_LABELS else code
+
+
+# Audit subjects are written by code as "kind:id" or short English phrases; the pages word them.
+_SUBJECTS = (
+    (re.compile(r"^rule version (\d+)$"), lambda m: _("rule version %(number)s", number=m[1])),
+    (re.compile(r"^outbox item (\d+)$"), lambda m: _("message %(number)s in the outbox", number=m[1])),
+    (re.compile(r"^all members$"), lambda m: _("all members")),
+    (re.compile(r"^season:(\d+)$"), lambda m: _("season %(number)s", number=m[1])),
+    (re.compile(r"^circle:(\d+)$"), lambda m: _("circle %(number)s", number=m[1])),
+    (re.compile(r"^meeting:(\d+)$"), lambda m: _("meeting %(number)s", number=m[1])),
+    (re.compile(r"^meetup:(\d+)$"), lambda m: _("meetup %(number)s", number=m[1])),
+    (re.compile(r"^badge:(.+)$"), lambda m: _("badge %(key)s", key=m[1])),
+    (re.compile(r"^member:(.+)$"), lambda m: _("member %(name)s", name=m[1])),
+)
+
+
+def audit_subject_label(subject: str) -> str:
+    """The page-language wording of an audit subject such as "season:1" or "rule version 3"."""
+    for pattern, word in _SUBJECTS:
+        match = pattern.match(subject or "")
+        if match:
+            return str(word(match))
+    return subject or ""
 
 
 def job_label(name: str) -> str:
@@ -220,6 +246,7 @@ def install_labels(app: Flask) -> None:
     """Make the label helpers available to every template."""
     app.add_template_filter(state_label, "state_label")
     app.add_template_filter(audit_action_label, "audit_action")
+    app.add_template_filter(audit_subject_label, "audit_subject")
     app.add_template_filter(job_label, "job_label")
     app.add_template_filter(detail_rows, "detail_rows")
     app.add_template_filter(seconds_text, "seconds")
