@@ -220,7 +220,7 @@ def _store_meetings(
     for number, planned in enumerate(plan.meetings, start=1):
         host = planned.host_organisation_id
         # The place is the host organisation; pages and messages add "on site" in the reader's language.
-        location = ONLINE_LOCATION if online else names.get(host, "") if host is not None else ""
+        location = ONLINE_LOCATION if online else names.get(host, "") if isinstance(host, int) else ""
         session.add(
             Meeting(
                 circle_id=circle.id,

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from companion.circles import messages
 from companion.circles.common import audit, local
-from companion.circles.wording import state_text
 from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
 from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, pm, queue
+from companion.circles.wording import state_text
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 
 
