@@ -20,7 +20,7 @@ Suggestions ("find your fellow rebel"):
   a degree-constrained matching: greedy by (explored) score with at most k exposures per member, then
   augmenting reassignments fill members short of k, raising the limit towards the hub cap only where
   nothing else works. ``with_reverse_candidates`` makes candidate lists symmetric first.
-- ``matching.suggestions.explain``: ``shared_terms(profiles, row, other, limit)`` and ``explanation_text``.
+- ``matching.suggestions.explain``: ``shared_terms(profiles, row, other, limit)`` (the companion words them).
 - ``matching.suggestions.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
   with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``
   (score = cosine similarity after feedback discount, without the organisation bonus);

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -14,6 +16,7 @@ from companion.circles.common import audit, block_by_key, season_slots
 from companion.circles.errors import FormationRefused
 from companion.circles.seasons import closure_days
 from companion.circles.wording import state_text
+from companion.messages.gettext import text_in
 from companion.store.models import (
     Circle,
     CircleMember,
@@ -27,24 +30,40 @@ from companion.store.models import (
 )
 from matching.circles import formation as circle_matching
 from matching.circles.meetings import UnplacedMeeting, meeting_start_in_block, plan_meetings
-from matching.circles.model import WAITING_REASONS, Formation, FormationSettings, QualityFigures, Slot, Waiting
+from matching.circles.model import Formation, FormationSettings, QualityFigures, Slot, Waiting
 from matching.circles.model import SignUp as MatchingSignUp
 
-# Reasons the companion adds to matching's waiting reasons: the sign-up was not eligible at formation time.
-EXTRA_REASONS = {
-    "no_consent": ("Die Einwilligung zur Teilnahme an Zirkeln fehlt.", "Consent to take part in circles is missing."),
-    "inactive": ("Das Konto ist nicht aktiv.", "The account is not active."),
-    "left": ("Hat den Zirkel verlassen.", "Left the circle."),
-}
 FORMATION_ITERATIONS = 30
 ONLINE_LOCATION = "Online"
 
 
-def reason_text(code: str, locale: str = "de") -> str:
-    """The waiting-list reason in German or English."""
-    de, en = EXTRA_REASONS.get(code) or WAITING_REASONS.get(code) or (code, code)
-    text = de if locale == "de" else en
-    return text.replace("{min_size}", "").replace("{cap}", "").replace("()", "").strip()
+def reason_text(code: str, locale: str = "de", params: Mapping[str, Any] | None = None) -> str:
+    """Why a sign-up waits, in German or English (figures such as the minimum size filled in when known)."""
+    values = {"min_size": "", "cap": ""} | dict(params or {})
+    texts = {
+        "not_enough_signups": text_in(locale, "Not enough sign-ups for a circle (at least %(min_size)s).", **values),
+        "no_availability": text_in(locale, "None of the offered time slots was chosen.", **values),
+        "no_valid_circle": text_in(
+            locale,
+            "No circle meeting all rules (size, organisations, host) could be formed from the sign-ups.",
+            **values,
+        ),
+        "circles_full": text_in(locale, "All suitable circles are full.", **values),
+        "organisation_cap": text_in(
+            locale, "Every circle with room already has %(cap)s members from your organisation.", **values
+        ),
+        "keep_apart": text_in(locale, "Every circle with room contains someone to be kept apart from.", **values),
+        "mode": text_in(locale, "No circle with room matches the online or on-site preference.", **values),
+        "no_common_slot": text_in(locale, "No circle with room meets at one of your times.", **values),
+        "circle_rules": text_in(
+            locale, "Joining a circle would break its rules (size, organisations, host).", **values
+        ),
+        "no_consent": text_in(locale, "Consent to take part in circles is missing.", **values),
+        "inactive": text_in(locale, "The account is not active.", **values),
+        "left": text_in(locale, "Left the circle.", **values),
+    }
+    # Reasons stored without their figures read "(mindestens )": drop the empty brackets.
+    return texts.get(code, code).replace(" (mindestens )", "").replace(" (at least )", "").replace("  ", " ")
 
 
 @dataclass
@@ -250,7 +269,7 @@ def stored_formation(session: Session, season: Season) -> tuple[Formation, list[
             )
         )
     waiting = [
-        Waiting(w.member_id, w.reason, reason_text(w.reason, "de"), reason_text(w.reason, "en"))
+        Waiting(w.member_id, w.reason)
         for w in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id))
     ]
     signups = [matching_signup(s) for s in season.signups]

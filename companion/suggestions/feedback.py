@@ -14,7 +14,7 @@ from companion.messages.templates import example_values, render_message
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
 from companion.store.types import utcnow
-from matching.suggestions.explain import explanation_text
+from companion.suggestions.wording import explanation_text
 
 STATUS_LABELS = {
     "new": ("Neu", "New"),

@@ -36,11 +36,3 @@ def shared_terms(profiles: Profiles, row: int, other: int, limit: int = 3) -> li
         if len(result) == limit:
             break
     return result
-
-
-def explanation_text(terms: list[str], language: str = "de") -> str:
-    """A one-line explanation such as "Ihr teilt: OZG, E-Akte, Lean Coffee" ("You share: ..." in English)."""
-    if not terms:
-        return "Ähnliche Interessen" if language == "de" else "Similar interests"
-    prefix = "Ihr teilt" if language == "de" else "You share"
-    return f"{prefix}: {', '.join(terms)}"

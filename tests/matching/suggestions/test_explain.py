@@ -1,6 +1,6 @@
 """Tests for explanations: shared human-readable terms, strongest first, no stems, no duplicates."""
 
-from matching.suggestions.explain import explanation_text, shared_terms
+from matching.suggestions.explain import shared_terms
 from matching.suggestions.profiles import ColdStart, MemberProfileInput, build_profiles
 
 
@@ -58,10 +58,3 @@ def test_cold_start_explanation_uses_only_own_terms():
         cold_start=ColdStart(min_terms=3),
     )
     assert shared_terms(profiles, profiles.row_of(3), profiles.row_of(4)) == []
-
-
-def test_explanation_text():
-    assert explanation_text(["OZG", "E-Akte", "Lean Coffee"]) == "Ihr teilt: OZG, E-Akte, Lean Coffee"
-    assert explanation_text(["OZG"], "en") == "You share: OZG"
-    assert explanation_text([]) == "Ähnliche Interessen"
-    assert explanation_text([], "en") == "Similar interests"
