@@ -25,7 +25,7 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 
-COPY pyproject.toml README.md LICENSE gunicorn.conf.py ./
+COPY pyproject.toml setup.py README.md LICENSE gunicorn.conf.py ./
 COPY companion ./companion
 COPY matching ./matching
 COPY sync ./sync

@@ -23,7 +23,8 @@ Suggestions ("find your fellow rebel"):
 - ``matching.suggestions.features``: raw per-block counts (scikit-learn ``CountVectorizer`` with the project's
   tokenizer; each distinct token analysed once), labels as members write them, ``display_tag`` for slugs.
 - ``matching.suggestions.explain``: ``shared_terms(profiles, row, other, limit)``, ``shared_terms_many`` (all pairs
-  of a run at once; no generic words, no fragments nobody wrote) and ``explanation_text``.
+  of a run at once; no generic words, no fragments nobody wrote); the companion words them
+  (``companion.suggestions.wording``).
 - ``matching.suggestions.calibration``: ``calibrate(profiles, interactions, rules, seed) -> Calibration`` (block
   weights and other-organisation bonus from replies, likes, mentions and PMs; newest 20 % held out).
 - ``matching.suggestions.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``

@@ -15,7 +15,7 @@ from companion.store.db import Store
 from companion.store.models import Base
 from tests.support.env import PG_SKIP_REASON, postgres_base_url, skip_or_fail
 
-pytest_plugins = ["tests.support.circles_fixtures", "tests.support.web_fixtures"]
+pytest_plugins = ["tests.support.circles_fixtures", "tests.support.i18n_fixtures", "tests.support.web_fixtures"]
 
 
 @pytest.fixture(scope="session")

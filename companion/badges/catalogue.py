@@ -8,11 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.badges.errors import BadgeInvalid, BadgeNotFound
 from companion.badges.states import GRANT, GrantStatus, grant_status
+from companion.badges.wording import param_problem_text
 from companion.store.models import Badge, BadgeGrant, Member
 from companion.store.types import utcnow
 from matching.badges import rules
@@ -98,41 +100,43 @@ def validate_changes(badge: Badge, changes: Mapping[str, Any]) -> dict[str, Any]
     clean: dict[str, Any] = {}
     unknown = set(changes) - set(EDITABLE_FIELDS)
     for name in sorted(unknown):
-        errors[name] = "cannot be changed"
+        errors[name] = _("cannot be changed")
     for name in ("name_de", "name_en"):
         if name in changes:
             value = str(changes[name] or "").strip()
             if not value:
-                errors[name] = "must not be empty"
+                errors[name] = _("must not be empty")
             elif len(value) > 100:
-                errors[name] = "must be at most 100 characters"
+                errors[name] = _("must be at most 100 characters")
             clean[name] = value
     for name in ("description_de", "description_en"):
         if name in changes:
             clean[name] = str(changes[name] or "").strip()
             if not clean[name]:
-                errors[name] = "must not be empty"
+                errors[name] = _("must not be empty")
     if "icon" in changes:
         icon = str(changes["icon"] or "").strip()
         if not _ICON.match(icon) or len(icon) > 60:
-            errors["icon"] = "must be a Font Awesome icon name such as fa-handshake"
+            errors["icon"] = _("must be a Font Awesome icon name such as fa-handshake")
         clean["icon"] = icon
     if "badge_type" in changes:
         badge_type = str(changes["badge_type"] or "").strip().lower()
         if badge_type not in BADGE_TYPES:
-            errors["badge_type"] = "must be gold, silver or bronze"
+            errors["badge_type"] = _("must be gold, silver or bronze")
         clean["badge_type"] = badge_type
     if "multiple_grant" in changes:
         clean["multiple_grant"] = bool(changes["multiple_grant"])
     if "params" in changes:
         params = changes["params"]
         if not isinstance(params, Mapping):
-            errors["params"] = "must be an object of rule parameters"
+            errors["params"] = _("must be an object of rule parameters")
         else:
             try:
                 checked = rules.validate_params(badge.rule, params)
             except rules.BadgeConfigError as error:
-                errors["params"] = "; ".join(error.problems)
+                errors["params"] = " ".join(param_problem_text(problem) for problem in error.details) or "; ".join(
+                    error.problems
+                )
             else:
                 # Tuples become lists so the stored JSON reads back equal to what was saved.
                 clean["params"] = {k: list(v) if isinstance(v, tuple) else v for k, v in checked.items()}

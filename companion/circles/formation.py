@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date
+from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -13,6 +16,8 @@ from companion.circles.common import audit, block_by_key, season_slots
 from companion.circles.errors import FormationRefused
 from companion.circles.seasons import closure_days
 from companion.circles.states import FORMATION_FINAL, SEASON, CircleStatus, MeetingStatus, SeasonStatus
+from companion.circles.wording import state_text
+from companion.messages.gettext import text_in
 from companion.store.models import (
     Circle,
     CircleMember,
@@ -25,24 +30,40 @@ from companion.store.models import (
 )
 from matching.circles import formation as circle_matching
 from matching.circles.meetings import UnplacedMeeting, meeting_start_in_block, plan_meetings
-from matching.circles.model import WAITING_REASONS, Formation, FormationSettings, QualityFigures, Slot, Waiting
+from matching.circles.model import Formation, FormationSettings, QualityFigures, Slot, Waiting
 from matching.circles.model import SignUp as MatchingSignUp
 
-# Reasons the companion adds to matching's waiting reasons: the sign-up was not eligible at formation time.
-EXTRA_REASONS = {
-    "no_consent": ("Die Einwilligung zur Teilnahme an Zirkeln fehlt.", "Consent to take part in circles is missing."),
-    "inactive": ("Das Konto ist nicht aktiv.", "The account is not active."),
-    "left": ("Hat den Zirkel verlassen.", "Left the circle."),
-}
 FORMATION_ITERATIONS = 30
 ONLINE_LOCATION = "Online"
 
 
-def reason_text(code: str, locale: str = "de") -> str:
-    """The waiting-list reason in German or English."""
-    de, en = EXTRA_REASONS.get(code) or WAITING_REASONS.get(code) or (code, code)
-    text = de if locale == "de" else en
-    return text.replace("{min_size}", "").replace("{cap}", "").replace("()", "").strip()
+def reason_text(code: str, locale: str = "de", params: Mapping[str, Any] | None = None) -> str:
+    """Why a sign-up waits, in German or English (figures such as the minimum size filled in when known)."""
+    values = {"min_size": "", "cap": ""} | dict(params or {})
+    texts = {
+        "not_enough_signups": text_in(locale, "Not enough sign-ups for a circle (at least %(min_size)s).", **values),
+        "no_availability": text_in(locale, "None of the offered time slots was chosen.", **values),
+        "no_valid_circle": text_in(
+            locale,
+            "No circle meeting all rules (size, organisations, host) could be formed from the sign-ups.",
+            **values,
+        ),
+        "circles_full": text_in(locale, "All suitable circles are full.", **values),
+        "organisation_cap": text_in(
+            locale, "Every circle with room already has %(cap)s members from your organisation.", **values
+        ),
+        "keep_apart": text_in(locale, "Every circle with room contains someone to be kept apart from.", **values),
+        "mode": text_in(locale, "No circle with room matches the online or on-site preference.", **values),
+        "no_common_slot": text_in(locale, "No circle with room meets at one of your times.", **values),
+        "circle_rules": text_in(
+            locale, "Joining a circle would break its rules (size, organisations, host).", **values
+        ),
+        "no_consent": text_in(locale, "Consent to take part in circles is missing.", **values),
+        "inactive": text_in(locale, "The account is not active.", **values),
+        "left": text_in(locale, "Left the circle.", **values),
+    }
+    # Reasons stored without their figures read "(mindestens )": drop the empty brackets.
+    return texts.get(code, code).replace(" (mindestens )", "").replace(" (at least )", "").replace("  ", " ")
 
 
 @dataclass
@@ -113,12 +134,23 @@ def discard_preview(session: Session, season: Season) -> None:
 def form_season(session: Session, season: Season, app_settings, *, actor: str) -> FormationOutcome:
     """Form circles as a preview, replacing an earlier preview; refused once published or with too few sign-ups."""
     if season.status in FORMATION_FINAL:
-        raise FormationRefused(f"season {season.name!r} is {season.status}: its circles can no longer be re-formed")
+        raise FormationRefused(
+            _(
+                "season “%(season)s” is %(status)s: its circles can no longer be re-formed",
+                season=season.name,
+                status=state_text(season.status),
+            )
+        )
     eligible, excluded = eligible_signups(session, season)
     if len(eligible) < season.min_size:
         raise FormationRefused(
-            f"season {season.name!r} has {len(eligible)} eligible sign-ups, fewer than the minimum circle size "
-            f"{season.min_size}; nothing was changed (sign-ups are kept, extend the window or lower the minimum)"
+            _(
+                "season “%(season)s” has %(count)s eligible sign-ups, fewer than the minimum circle size %(minimum)s; "
+                "nothing was changed (sign-ups are kept, extend the window or lower the minimum)",
+                season=season.name,
+                count=len(eligible),
+                minimum=season.min_size,
+            )
         )
     signups = [matching_signup(s) for s in eligible]
     settings = formation_settings(season)
@@ -132,7 +164,9 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
     outcome = FormationOutcome(formation=formation, excluded=excluded)
     for number, planned in enumerate(formation.circles, start=1):
         if planned.slot is None:
-            raise FormationRefused("matching returned a circle without a weekly slot; check the season's time blocks")
+            raise FormationRefused(
+                _("matching returned a circle without a weekly slot; check the season's time blocks")
+            )
         circle = Circle(
             season_id=season.id,
             number=number,
@@ -205,7 +239,8 @@ def _store_meetings(
     names = {o.id: o.name for o in session.scalars(select(Organisation).where(Organisation.id.in_(host_orgs or [-1])))}
     for number, planned in enumerate(plan.meetings, start=1):
         host = planned.host_organisation_id
-        location = ONLINE_LOCATION if online else (f"Vor Ort: {names[host]}" if host in names else "Vor Ort")
+        # The place is the host organisation; pages and messages add "on site" in the reader's language.
+        location = ONLINE_LOCATION if online else names.get(host, "") if isinstance(host, int) else ""
         session.add(
             Meeting(
                 circle_id=circle.id,
@@ -235,7 +270,7 @@ def stored_formation(session: Session, season: Season) -> tuple[Formation, list[
             )
         )
     waiting = [
-        Waiting(w.member_id, w.reason, reason_text(w.reason, "de"), reason_text(w.reason, "en"))
+        Waiting(w.member_id, w.reason)
         for w in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id))
     ]
     signups = [matching_signup(s) for s in season.signups]

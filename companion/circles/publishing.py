@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
 from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, forum_group, pm, queue
 from companion.circles.states import CIRCLE, SEASON, CircleStatus, MeetingStatus, SeasonStatus
+from companion.circles.wording import state_text
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 
@@ -58,12 +60,15 @@ def publish_season(
     """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
     if season.status not in (SeasonStatus.FORMED, SeasonStatus.PUBLISHED):
         raise PublishRefused(
-            f"season {season.name!r} is {season.status}: form circles first (companion circles form) "
-            "and check the preview"
+            _(
+                "season “%(season)s” is %(status)s: form circles first (companion circles form) and check the preview",
+                season=season.name,
+                status=state_text(season.status),
+            )
         )
     circles = sorted(season.circles, key=lambda c: c.number)
     if not circles:
-        raise PublishRefused(f"season {season.name!r} has no circles to publish; form circles first")
+        raise PublishRefused(_("season “%(season)s” has no circles to publish; form circles first", season=season.name))
     report = PublishReport(circles=len(circles))
     for index, circle in enumerate(circles, 1):
         progress("publishing circles", index, len(circles))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,22 +17,17 @@ from companion.store.models import Circle, CircleMember, Meeting, Member, Rsvp
 def record_rsvp(session: Session, meeting: Meeting, member: Member, answer: str, *, now: datetime) -> Rsvp:
     """Store or change the member's answer, refusing for cancelled or past meetings and for non-members."""
     if answer not in ANSWERS:
-        raise RsvpRefused(
-            f"answer must be one of {', '.join(ANSWERS)}", "Bitte mit Ja, Nein oder Vielleicht antworten."
-        )
+        raise RsvpRefused(_("please answer yes, no or maybe"))
     if meeting.status == MeetingStatus.CANCELLED:
-        raise RsvpRefused(
-            f"meeting {meeting.number} was cancelled, so no answer is needed",
-            f"Treffen {meeting.number} wurde abgesagt, eine Antwort ist nicht nötig.",
-        )
+        raise RsvpRefused(_("meeting %(number)s was cancelled, so no answer is needed", number=meeting.number))
     if now >= meeting.ends_at:
-        raise RsvpRefused(f"meeting {meeting.number} is over", f"Treffen {meeting.number} ist schon vorbei.")
+        raise RsvpRefused(_("meeting %(number)s is over", number=meeting.number))
     circle = session.get(Circle, meeting.circle_id)
     if circle is None or circle.status != CircleStatus.PUBLISHED:
-        raise RsvpRefused("this circle is not published yet", "Dieser Zirkel ist noch nicht veröffentlicht.")
+        raise RsvpRefused(_("this circle is not published yet"))
     membership = session.get(CircleMember, (circle.id, member.id))
     if membership is None or membership.left_at is not None:
-        raise RsvpRefused("only members of this circle can answer", "Nur Mitglieder dieses Zirkels können antworten.")
+        raise RsvpRefused(_("only members of this circle can answer"))
     rsvp = session.get(Rsvp, (meeting.id, member.id))
     if rsvp is None:
         rsvp = Rsvp(meeting_id=meeting.id, member_id=member.id, answer=answer, at=now)
@@ -49,14 +45,11 @@ def rsvp_from_token(
     """Record the answer of a signed link; a logged-in member may only answer with their own link."""
     meeting_id, member_id = read_rsvp_token(settings, token)
     if logged_in is not None and logged_in.id != member_id:
-        raise RsvpRefused(
-            "this link belongs to another member; use the buttons on your circle page",
-            "Dieser Link gehört zu einem anderen Mitglied; bitte nutze die Schaltflächen auf deiner Zirkelseite.",
-        )
+        raise RsvpRefused(_("this link belongs to another member; use the buttons on your circle page"))
     meeting = session.get(Meeting, meeting_id)
     member = session.get(Member, member_id)
     if meeting is None or member is None:
-        raise RsvpRefused("this meeting or member no longer exists", "Dieses Treffen oder Mitglied gibt es nicht mehr.")
+        raise RsvpRefused(_("this meeting or member no longer exists"))
     return record_rsvp(session, meeting, member, answer, now=now)
 
 

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from companion.circles.common import BLOCK_KEY, DEFAULT_WEEKDAYS, audit, parse_hhmm
 from companion.circles.errors import SeasonInvalid, SeasonNotFound, SeasonOverlap, SeasonStatusRefused
 from companion.circles.states import FORMATION_FINAL, SEASON, SEASON_MANUAL, SIGNUP_OPEN, SeasonStatus
+from companion.circles.wording import date_text
 from companion.store.models import ClosureDay, Organisation, Season
 from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS
 
@@ -67,23 +69,25 @@ def validate(spec: SeasonSpec) -> list[str]:
     """Every problem of the spec as a readable English sentence (empty when valid)."""
     problems: list[str] = []
     if not spec.name or not spec.name.strip():
-        problems.append("the season needs a name")
+        problems.append(_("the season needs a name"))
     elif len(spec.name) > 200:
-        problems.append("the name must be at most 200 characters")
+        problems.append(_("the name must be at most 200 characters"))
     if spec.signup_closes_on < spec.signup_opens_on:
-        problems.append("the sign-up window must close on or after the day it opens")
+        problems.append(_("the sign-up window must close on or after the day it opens"))
     if spec.first_meeting_on <= spec.signup_closes_on:
-        problems.append("the first meeting must come after the sign-up window closes")
+        problems.append(_("the first meeting must come after the sign-up window closes"))
     if spec.min_size < 2:
-        problems.append("a circle needs at least 2 members")
+        problems.append(_("a circle needs at least 2 members"))
     if not spec.min_size <= spec.target_size <= spec.max_size:
-        problems.append("sizes must satisfy minimum <= target <= maximum")
+        problems.append(_("sizes must satisfy minimum <= target <= maximum"))
     if not MIN_CADENCE_WEEKS <= spec.cadence_weeks <= MAX_CADENCE_WEEKS:
-        problems.append(f"the cadence must be every {MIN_CADENCE_WEEKS} to {MAX_CADENCE_WEEKS} weeks")
+        problems.append(
+            _("the cadence must be every %(low)s to %(high)s weeks", low=MIN_CADENCE_WEEKS, high=MAX_CADENCE_WEEKS)
+        )
     if not 1 <= spec.meetings_count <= MAX_MEETINGS:
-        problems.append(f"the number of meetings must be 1 to {MAX_MEETINGS}")
+        problems.append(_("the number of meetings must be 1 to %(high)s", high=MAX_MEETINGS))
     if not 15 <= spec.meeting_minutes <= 8 * 60:
-        problems.append("a meeting must last 15 minutes to 8 hours")
+        problems.append(_("a meeting must last 15 minutes to 8 hours"))
     problems.extend(_block_problems(spec.time_blocks, spec.meeting_minutes))
     problems.extend(_holiday_problems(spec.school_holidays))
     return problems
@@ -91,29 +95,36 @@ def validate(spec: SeasonSpec) -> list[str]:
 
 def _block_problems(blocks: list[dict[str, Any]], meeting_minutes: int) -> list[str]:
     if not blocks:
-        return ["the season needs at least one weekly time block"]
+        return [_("the season needs at least one weekly time block")]
     problems = []
     keys = [str(b.get("key", "")) for b in blocks]
     if len(set(keys)) != len(keys):
-        problems.append("time block keys must be unique")
+        problems.append(_("time block keys must be unique"))
     for block in blocks:
         key = str(block.get("key", ""))
         if not BLOCK_KEY.match(key):
-            problems.append(f"time block key {key!r} must be 1-20 lower-case letters, digits, '-' or '_'")
+            problems.append(_("time block key “%(key)s” must be 1-20 lower-case letters, digits, '-' or '_'", key=key))
             continue
         try:
             start, end = parse_hhmm(block.get("start", "")), parse_hhmm(block.get("end", ""))
-        except ValueError as error:
-            problems.append(f"time block {key}: {error}")
+        except ValueError:
+            problems.append(_("time block %(key)s: the times must be written as HH:MM", key=key))
             continue
         minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
         if minutes <= 0:
-            problems.append(f"time block {key} must end after it starts")
+            problems.append(_("time block %(key)s must end after it starts", key=key))
         elif minutes < meeting_minutes:
-            problems.append(f"time block {key} ({minutes} min) is shorter than a meeting ({meeting_minutes} min)")
+            problems.append(
+                _(
+                    "time block %(key)s (%(minutes)s min) is shorter than a meeting (%(meeting)s min)",
+                    key=key,
+                    minutes=minutes,
+                    meeting=meeting_minutes,
+                )
+            )
         weekdays = block.get("weekdays", DEFAULT_WEEKDAYS)
         if not weekdays or any(not isinstance(d, int) or not 0 <= d <= 6 for d in weekdays):
-            problems.append(f"time block {key}: weekdays must be numbers 0 (Monday) to 6 (Sunday)")
+            problems.append(_("time block %(key)s: weekdays must be numbers 0 (Monday) to 6 (Sunday)", key=key))
     return problems
 
 
@@ -123,10 +134,16 @@ def _holiday_problems(ranges: list[list[str]]) -> list[str]:
         try:
             first, last = (date.fromisoformat(str(value)) for value in entry)
         except (TypeError, ValueError):
-            problems.append(f"school holidays {entry!r} must be [start, end] ISO dates")
+            problems.append(_("school holidays %(entry)s must be two dates: start and end", entry=entry))
             continue
         if last < first:
-            problems.append(f"school holidays {first}–{last} end before they start")
+            problems.append(
+                _(
+                    "school holidays %(first)s–%(last)s end before they start",
+                    first=date_text(first),
+                    last=date_text(last),
+                )
+            )
     return problems
 
 
@@ -141,14 +158,22 @@ def overlapping_season(session: Session, spec: SeasonSpec, exclude_id: int | Non
         if other.id == exclude_id:
             continue
         if _overlaps(spec.signup_opens_on, spec.signup_closes_on, other.signup_opens_on, other.signup_closes_on):
-            return (
-                f"the sign-up window {spec.signup_opens_on}–{spec.signup_closes_on} overlaps that of season "
-                f"{other.name!r} ({other.signup_opens_on}–{other.signup_closes_on})"
+            return _(
+                "the sign-up window %(first)s–%(last)s overlaps season “%(other)s” (%(other_first)s–%(other_last)s)",
+                first=date_text(spec.signup_opens_on),
+                last=date_text(spec.signup_closes_on),
+                other=other.name,
+                other_first=date_text(other.signup_opens_on),
+                other_last=date_text(other.signup_closes_on),
             )
         if _overlaps(spec.first_meeting_on, season_end(spec), other.first_meeting_on, season_end(other)):
-            return (
-                f"the meeting period {spec.first_meeting_on}–{season_end(spec)} overlaps that of season "
-                f"{other.name!r} ({other.first_meeting_on}–{season_end(other)})"
+            return _(
+                "the meeting period %(first)s–%(last)s overlaps season “%(other)s” (%(other_first)s–%(other_last)s)",
+                first=date_text(spec.first_meeting_on),
+                last=date_text(season_end(spec)),
+                other=other.name,
+                other_first=date_text(other.first_meeting_on),
+                other_last=date_text(season_end(other)),
             )
     return None
 
@@ -159,7 +184,7 @@ def _check(session: Session, spec: SeasonSpec, exclude_id: int | None = None) ->
         raise SeasonInvalid(problems)
     same_name = session.scalar(select(Season).where(Season.name == spec.name.strip()))
     if same_name is not None and same_name.id != exclude_id:
-        raise SeasonInvalid([f"a season named {spec.name.strip()!r} already exists"])
+        raise SeasonInvalid([_("a season named “%(name)s” already exists", name=spec.name.strip())])
     overlap = overlapping_season(session, spec, exclude_id)
     if overlap:
         raise SeasonOverlap(overlap)
@@ -170,7 +195,7 @@ def create_season(
 ) -> Season:
     """Validate and store a new season (open for sign-ups unless status says draft)."""
     if status not in (SeasonStatus.DRAFT, SeasonStatus.OPEN):
-        raise SeasonInvalid(["a new season is either a draft or open"])
+        raise SeasonInvalid([_("a new season is either a draft or open")])
     _check(session, spec)
     values = {f.name: getattr(spec, f.name) for f in fields(SeasonSpec)}
     values["name"] = spec.name.strip()
@@ -189,7 +214,12 @@ def update_season(session: Session, season: Season, spec: SeasonSpec, *, actor: 
         frozen = changed - EDITABLE_AFTER_FORMING
         if frozen:
             raise SeasonInvalid(
-                [f"after circles are formed these settings can no longer change: {', '.join(sorted(frozen))}"]
+                [
+                    _(
+                        "after circles are formed these settings can no longer change: %(names)s",
+                        names=", ".join(sorted(frozen)),
+                    )
+                ]
             )
     _check(session, spec, exclude_id=season.id)
     changes = {}

@@ -310,7 +310,8 @@ def _print_formation(session, season, outcome, figures) -> None:
         for unplaced in outcome.unplaced.get(circle.number, []):
             click.echo(f"    ! meeting {unplaced.index + 1}: {unplaced.reason_en}")
     for waiting in outcome.formation.waiting:
-        click.echo(f"  waiting: member {waiting.member_id}: {waiting.reason_en}")
+        reason = reason_text(waiting.reason_code, "en", waiting.reason_params)
+        click.echo(f"  waiting: member {waiting.member_id}: {reason}")
     for member_id, reason in outcome.excluded.items():
         click.echo(f"  waiting: member {member_id}: {reason_text(reason, 'en')}")
 

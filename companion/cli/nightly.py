@@ -71,8 +71,8 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
     from companion.suggestions.calibration import describe
     from companion.suggestions.planning import network_today, plan_for_day
     from companion.suggestions.rules import current_rules, figures
+    from companion.suggestions.wording import explanation_text
     from matching.suggestions.engine import EXCLUSION_REASONS
-    from matching.suggestions.explain import explanation_text
 
     today = run_date.date() if run_date else network_today(context.settings)
     if not dry_run:

@@ -30,6 +30,7 @@ def show(context) -> None:
     Example:
       companion rules show
     """
+    from companion.suggestions.rule_texts import accepted_text, rule_help
     from companion.suggestions.rules import current_rules
     from matching.suggestions.rules import RULES
 
@@ -37,8 +38,8 @@ def show(context) -> None:
         version, current = current_rules(session)
     click.echo(f"rule version: {version.id if version else 'defaults'}")
     for spec in RULES:
-        click.echo(f"{spec.name} = {getattr(current, spec.name)!r}  ({spec.accepted_en()}; default {spec.default!r})")
-        click.echo(f"    {spec.help_en}")
+        click.echo(f"{spec.name} = {getattr(current, spec.name)!r}  ({accepted_text(spec)}; default {spec.default!r})")
+        click.echo(f"    {rule_help(spec.name)}")
 
 
 def _parse_assignments(assignments: tuple[str, ...]) -> dict[str, str]:
@@ -68,6 +69,7 @@ def set_rules(context, assignments: tuple[str, ...], dry_run: bool, comment: str
       companion rules set excluded_groups=staff,bots --comment "no staff suggestions"
     """
     from companion.suggestions.planning import network_today
+    from companion.suggestions.rule_texts import problem_text
     from companion.suggestions.rules import RuleError, preview, save_rules
 
     values = _parse_assignments(assignments)
@@ -88,7 +90,7 @@ def set_rules(context, assignments: tuple[str, ...], dry_run: bool, comment: str
             click.echo(f"saved as rule version {version.id}")
     except RuleError as error:
         for problem in error.problems:
-            click.echo(f"Error: {problem.message_en}", err=True)
+            click.echo(f"Error: {problem.rule}: {problem_text(problem)}", err=True)
         raise SystemExit(2) from None
 
 
@@ -105,7 +107,9 @@ def history(context) -> None:
 
     with context.store.transaction() as session:
         for version in session.scalars(select(RuleVersion).order_by(RuleVersion.id.desc())):
-            click.echo(f"{version.id}  {version.created_at:%Y-%m-%d %H:%M}  {version.created_by}  {version.comment}")
+            click.echo(
+                f"{version.id}  {version.created_at:%Y-%m-%d %H:%M}  {version.created_by}  {_history_comment(version)}"
+            )
 
 
 @rules.command("rollback")
@@ -131,3 +135,9 @@ def rollback_command(context, version_id: int, actor: str) -> None:
 
 def register(main: click.Group) -> None:
     main.add_command(rules)
+
+
+def _history_comment(version) -> str:
+    if version.rolled_back_from:
+        return f"rollback to version {version.rolled_back_from}" + (f" ({version.comment})" if version.comment else "")
+    return version.comment or ""

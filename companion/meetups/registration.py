@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,15 +35,15 @@ class MeetupSpec:
 def _validate(spec: MeetupSpec) -> list[str]:
     problems = []
     if not spec.title.strip():
-        problems.append("the meetup needs a title")
+        problems.append(_("the meetup needs a title"))
     if spec.starts_at.tzinfo is None or spec.ends_at.tzinfo is None:
-        problems.append("start and end need a time zone")
+        problems.append(_("start and end need a time zone"))
     elif spec.ends_at <= spec.starts_at:
-        problems.append("the meetup must end after it starts")
+        problems.append(_("the meetup must end after it starts"))
     if not 1 <= spec.capacity <= 10_000:
-        problems.append("capacity must be 1 to 10000")
+        problems.append(_("capacity must be 1 to 10000"))
     if not 1 <= spec.confirm_hours <= 24 * 14:
-        problems.append("the confirmation window must be 1 hour to 14 days")
+        problems.append(_("the confirmation window must be 1 hour to 14 days"))
     return problems
 
 

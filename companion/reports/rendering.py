@@ -14,18 +14,17 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
 from babel.numbers import format_decimal, format_percent
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from companion.messages.gettext import catalogue as compiled_catalogue
 from companion.reports.anonymity import Shown
 from companion.reports.build import Group, Report
 from companion.reports.exports import neutralise_formula
 from companion.reports.figures import ContactKind
 from companion.web.charts import Series, bar_chart, heatmap
-from companion.web.i18n import catalog_files, merged_catalog
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 LOCALES = ("de", "en")
@@ -36,13 +35,8 @@ PAIRS_LISTED = 30
 
 @functools.cache
 def translations(locale: str) -> NullTranslations:
-    """The merged German catalogue of every area (English is the msgid itself)."""
-    if locale == "en":
-        return NullTranslations()
-    buffer = io.BytesIO()
-    write_mo(buffer, merged_catalog(catalog_files(locale=locale), locale))
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    """The compiled catalogue of the locale (English is the msgid itself)."""
+    return compiled_catalogue("en" if locale == "en" else "de")
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from companion.outbox.delivery import enqueue
 from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
 from companion.store.types import utcnow
 from companion.suggestions.states import OPEN, SUGGESTION, SuggestionStatus
-from matching.suggestions.explain import explanation_text
+from companion.suggestions.wording import explanation_text
 
 
 class SuggestionNotYours(CompanionError, PermissionError):

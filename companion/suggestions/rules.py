@@ -99,7 +99,7 @@ def rollback(session: Session, actor: str, version_id: int) -> RuleVersion:
     version = RuleVersion(
         rules=rules.to_dict(),
         created_by=actor,
-        comment=f"rollback to version {version_id}",
+        comment="",  # pages and CLI say "rolled back to version N" from rolled_back_from, in their language
         rolled_back_from=version_id,
     )
     session.add(version)

@@ -111,7 +111,7 @@ def create_app(
     forum: Any = None,
 ) -> Flask:
     """Build the web app around a Context (or settings/store/forum from which one is made)."""
-    from companion.web import auth, i18n, security, webhooks
+    from companion.web import auth, i18n, labels, security, webhooks
 
     context = _build_context(context, settings, store, forum)
     settings = context.settings
@@ -132,8 +132,9 @@ def create_app(
     )
     app.extensions["companion"] = context
     security.install_security(app, forum_url=settings.forum_url, secure_cookie=settings.session_cookie_secure)
-    i18n.init_i18n(app, Path(app.instance_path) / "translations", settings.default_locale, settings.timezone)
+    i18n.init_i18n(app, settings.default_locale, settings.timezone)
     app.jinja_env.add_extension("jinja2.ext.do")
+    labels.install_labels(app)
 
     nav_links: list[NavLink] = []
     for module in _blueprint_modules():

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale, lazy_gettext, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -25,13 +25,43 @@ NAV_LINKS = [
     NavLink("badges.admin", lazy_gettext("Badge catalogue"), admin=True),
 ]
 
-# What a rule counts, so progress reads "2 of 3 organisations" rather than "2 of 3".
+# What a rule counts, so progress reads "2 of 3 organisations" rather than "2 of 3" (plural by the target).
 UNITS = {
-    "distinct_other_orgs": lazy_gettext("organisations"),
-    "circle_meetings": lazy_gettext("meetings"),
-    "suggestions_accepted": lazy_gettext("conversations"),
-    "hosted_for_other_orgs": lazy_gettext("guests from other organisations"),
-    "first_contact_between_orgs": lazy_gettext("organisation pairs"),
+    "distinct_other_orgs": lambda n, current: ngettext(
+        "%(current)s of %(num)s organisation", "%(current)s of %(num)s organisations", n, current=current
+    ),
+    "circle_meetings": lambda n, current: ngettext(
+        "%(current)s of %(num)s meeting", "%(current)s of %(num)s meetings", n, current=current
+    ),
+    "suggestions_accepted": lambda n, current: ngettext(
+        "%(current)s of %(num)s conversation", "%(current)s of %(num)s conversations", n, current=current
+    ),
+    "hosted_for_other_orgs": lambda n, current: ngettext(
+        "%(current)s of %(num)s guest from other organisations",
+        "%(current)s of %(num)s guests from other organisations",
+        n,
+        current=current,
+    ),
+    "first_contact_between_orgs": lambda n, current: ngettext(
+        "%(current)s of %(num)s organisation pair", "%(current)s of %(num)s organisation pairs", n, current=current
+    ),
+}
+FIELD_LABELS = {
+    "name_de": lazy_gettext("Name (German)"),
+    "name_en": lazy_gettext("Name (English)"),
+    "description_de": lazy_gettext("Description (German)"),
+    "description_en": lazy_gettext("Description (English)"),
+    "icon": lazy_gettext("Icon"),
+    "badge_type": lazy_gettext("Badge type"),
+    "params": lazy_gettext("Rule parameters"),
+    "badge": lazy_gettext("Badge"),
+}
+RULE_LABELS = {
+    "distinct_other_orgs": lazy_gettext("contacts with other organisations"),
+    "circle_meetings": lazy_gettext("circle meetings attended"),
+    "suggestions_accepted": lazy_gettext("suggestions that led to a conversation"),
+    "hosted_for_other_orgs": lazy_gettext("hosted members of other organisations"),
+    "first_contact_between_orgs": lazy_gettext("first contact between two organisations"),
 }
 BADGE_TYPE_LABELS = {
     "gold": lazy_gettext("Gold"),
@@ -97,6 +127,8 @@ def _render_admin(
         type_labels=BADGE_TYPE_LABELS,
         errors=errors or {},
         values=values or {},
+        field_labels=FIELD_LABELS,
+        rule_labels=RULE_LABELS,
     )
     return page, status
 

@@ -1,13 +1,11 @@
-"""Languages of the web pages: merged per-area German catalogues, locale choice and the language switch."""
+"""Languages of the web pages: the one gettext catalogue, locale choice and the language switch."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import logging
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import Babel
@@ -17,44 +15,34 @@ from companion.web.security import safe_next
 TRANSLATIONS_ROOT = Path(__file__).resolve().parents[1] / "translations"
 LOCALES = ("de", "en")
 SESSION_KEY = "locale"
+COMPILE_HINT = "pybabel compile -d companion/translations (or reinstall: pip install -e .)"
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("i18n", __name__)
 
 
-def catalog_files(root: Path = TRANSLATIONS_ROOT, locale: str = "de") -> list[Path]:
-    """Every area's catalogue for a locale, e.g. translations/core/de/LC_MESSAGES/messages.po."""
-    return sorted(root.glob(f"*/{locale}/LC_MESSAGES/messages.po"))
+def catalogue_path(locale: str = "de", root: Path = TRANSLATIONS_ROOT, suffix: str = ".po") -> Path:
+    """The one catalogue of a locale: translations/<locale>/LC_MESSAGES/messages.po (or .mo)."""
+    return root / locale / "LC_MESSAGES" / f"messages{suffix}"
 
 
-def merged_catalog(files: list[Path], locale: str = "de") -> Catalog:
-    """One catalogue holding the translated messages of all areas (fuzzy and empty ones left out)."""
-    merged = Catalog(locale=locale, domain="messages")
-    for path in files:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
-        for message in catalog:
-            if not message.id or message.fuzzy:
-                continue
-            strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-            if not all(strings):
-                continue
-            merged.add(message.id, message.string, context=message.context)
-    return merged
+def load_catalogue(locale: str = "de", root: Path = TRANSLATIONS_ROOT) -> Catalog:
+    """The source catalogue (.po) of a locale, as Babel reads it."""
+    with catalogue_path(locale, root).open("rb") as handle:
+        return read_po(handle, locale=locale)
 
 
-def compile_catalogs(target: Path, root: Path = TRANSLATIONS_ROOT) -> Path:
-    """Write the merged .mo files below target (atomically, so parallel workers cannot see half a file)."""
-    for locale in LOCALES:
-        files = catalog_files(root, locale)
-        if not files:
-            continue
-        folder = target / locale / "LC_MESSAGES"
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".mo.tmp")
-        with os.fdopen(handle, "wb") as out:
-            write_mo(out, merged_catalog(files, locale))
-        os.replace(temporary, folder / "messages.mo")
-    return target
+def compiled_problem(locale: str = "de", root: Path = TRANSLATIONS_ROOT) -> str | None:
+    """Why the compiled catalogue (.mo) cannot be trusted (missing, older than its .po), or None if it is fine."""
+    source, compiled = catalogue_path(locale, root), catalogue_path(locale, root, ".mo")
+    if not source.exists():
+        return None
+    if not compiled.exists():
+        return f"{compiled} is missing: {COMPILE_HINT}"
+    if compiled.stat().st_mtime < source.stat().st_mtime:
+        return f"{compiled} is older than {source.name}: {COMPILE_HINT}"
+    return None
 
 
 def select_locale() -> str:
@@ -79,13 +67,16 @@ def _short(locale: str | None) -> str | None:
     return language if language in LOCALES else None
 
 
-def init_i18n(app: Flask, compiled_dir: Path, default_locale: str, timezone: str = "Europe/Berlin") -> Babel:
-    """Compile the catalogues and set up Flask-Babel with the companion's locale choice."""
-    compile_catalogs(compiled_dir)
+def init_i18n(app: Flask, default_locale: str, timezone: str = "Europe/Berlin") -> Babel:
+    """Set up Flask-Babel on the compiled catalogues (built at install time) with the companion's locale choice."""
+    for locale in LOCALES:
+        problem = compiled_problem(locale)
+        if problem:
+            # German pages would silently fall back to English; say so once, loudly, instead.
+            log.error("translations: %s", problem)
     app.config["BABEL_DEFAULT_LOCALE"] = default_locale
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_dir)
-    babel = Babel(app, locale_selector=select_locale, default_timezone=timezone)
-    return babel
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_ROOT)
+    return Babel(app, locale_selector=select_locale, default_timezone=timezone)
 
 
 @bp.get("/language/<code>")
@@ -94,43 +85,3 @@ def switch(code: str):
     if code in LOCALES:
         session[SESSION_KEY] = code
     return redirect(safe_next(request.args.get("next")))
-
-
-EXTRACT_KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "lazy_gettext": None,
-    "ngettext": (1, 2),
-    "lazy_ngettext": (1, 2),
-    "pgettext": ((1, "c"), 2),
-}
-
-
-def extract_msgids(paths: list[Path]) -> dict[str, set[str]]:
-    """Every msgid used in the given Python files and Jinja templates, with the files that use it."""
-    from babel.messages.extract import extract
-
-    found: dict[str, set[str]] = {}
-    for path in paths:
-        method = "python" if path.suffix == ".py" else "jinja2.ext:babel_extract"
-        options = {} if method == "python" else {"extensions": "jinja2.ext.do", "trimmed": "false"}
-        with path.open("rb") as handle:
-            for _line, message, _comments, _context in extract(method, handle, EXTRACT_KEYWORDS, options=options):
-                # A plural message (ngettext) is keyed by its singular in the catalogue.
-                msgid = message[0] if isinstance(message, (tuple, list)) else message
-                if msgid:
-                    found.setdefault(msgid, set()).add(str(path))
-    return found
-
-
-def source_files(root: Path | None = None) -> list[Path]:
-    """The web code and templates of all areas, where user-facing msgids live."""
-    root = root or Path(__file__).resolve().parents[1]
-    return sorted((root / "web").glob("*.py")) + sorted((root / "templates").rglob("*.html"))
-
-
-def missing_translations(locale: str = "de", paths: list[Path] | None = None) -> dict[str, set[str]]:
-    """Msgids used by the pages that no area's catalogue translates (with where they are used)."""
-    catalog = merged_catalog(catalog_files(locale=locale), locale)
-    used = extract_msgids(paths if paths is not None else source_files())
-    return {msgid: files for msgid, files in used.items() if catalog.get(msgid) is None}

@@ -93,12 +93,44 @@ class BadgeEvaluation:
     progress: dict[int, list[Progress]]
 
 
-class BadgeConfigError(ValueError):
-    """A badge definition or its rule parameters are invalid; ``problems`` lists every issue."""
+@dataclass(frozen=True)
+class ParamProblem:
+    """One invalid rule parameter as a stable code with its values (the companion words it for people).
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = list(problems)
+    Codes: unknown_rule (rule), unknown_param (name, rule), not_a_list (name), bad_kinds (name, kinds, value),
+    not_whole_number (name, value), below_minimum (name, minimum, value).
+    """
+
+    code: str
+    params: Mapping[str, Any]
+
+    def __str__(self) -> str:
+        # Plain developer text for logs and the English CLI.
+        p = self.params
+        texts = {
+            "unknown_rule": lambda: f"unknown rule {p.get('rule')!r}",
+            "unknown_param": lambda: f"unknown parameter {p.get('name')!r} for rule {p.get('rule')!r}",
+            "not_a_list": lambda: f"{p.get('name')} must be a list of interaction kinds",
+            "bad_kinds": lambda: (
+                f"{p.get('name')} must be a non-empty selection of {', '.join(p.get('kinds', ()))}; "
+                f"got {list(p.get('value', ()))}"
+            ),
+            "not_whole_number": lambda: f"{p.get('name')} must be a whole number, got {p.get('value')!r}",
+            "below_minimum": lambda: f"{p.get('name')} must be at least {p.get('minimum')}, got {p.get('value')}",
+        }
+        return texts[self.code]() if self.code in texts else self.code
+
+
+class BadgeConfigError(ValueError):
+    """A badge definition or its rule parameters are invalid; ``problems`` lists every issue (as text).
+
+    ``details`` holds the parameter problems as codes for callers that word them themselves.
+    """
+
+    def __init__(self, problems: Sequence[str | ParamProblem]) -> None:
+        self.details = [problem for problem in problems if isinstance(problem, ParamProblem)]
+        self.problems = [str(problem) for problem in problems]
+        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -134,26 +166,28 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 def validate_params(rule: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Rule parameters with defaults filled in; raises BadgeConfigError listing every problem."""
     if rule not in RULES:
-        raise BadgeConfigError([f"unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}"])
+        raise BadgeConfigError([ParamProblem("unknown_rule", {"rule": rule, "known": sorted(RULES)})])
     spec = RULES[rule]
-    problems = [f"unknown parameter {name!r} for rule {rule!r}" for name in params if name not in spec]
+    problems: list[str | ParamProblem] = [
+        ParamProblem("unknown_param", {"name": name, "rule": rule}) for name in params if name not in spec
+    ]
     result: dict[str, Any] = {}
     for name, param in spec.items():
         value = params.get(name, param.default)
         if param.kinds is not None:
             if isinstance(value, str) or not isinstance(value, Iterable):
-                problems.append(f"{name} must be a list of interaction kinds")
+                problems.append(ParamProblem("not_a_list", {"name": name}))
                 continue
             value = tuple(value)
             wrong = [kind for kind in value if kind not in param.kinds]
             if wrong or not value:
-                problems.append(f"{name} must be a non-empty selection of {', '.join(param.kinds)}; got {list(value)}")
+                problems.append(ParamProblem("bad_kinds", {"name": name, "kinds": param.kinds, "value": list(value)}))
             result[name] = value
         else:
             if isinstance(value, bool) or not isinstance(value, int):
-                problems.append(f"{name} must be a whole number, got {value!r}")
+                problems.append(ParamProblem("not_whole_number", {"name": name, "value": value}))
             elif param.minimum is not None and value < param.minimum:
-                problems.append(f"{name} must be at least {param.minimum}, got {value}")
+                problems.append(ParamProblem("below_minimum", {"name": name, "minimum": param.minimum, "value": value}))
             result[name] = value
     if problems:
         raise BadgeConfigError(problems)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,12 +95,11 @@ class Circle:
 
 @dataclass(frozen=True)
 class Waiting:
-    """A sign-up left on the waiting list, with the reason in German and English."""
+    """A sign-up left on the waiting list: the reason as a code and the figures that go with it."""
 
     member_id: int
     reason_code: str
-    reason_de: str
-    reason_en: str
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,49 +133,22 @@ def effective_min_orgs(signups: Sequence[SignUp], settings: FormationSettings) -
     return max(1, min(settings.min_orgs, len(distinct)))
 
 
-WAITING_REASONS: dict[str, tuple[str, str]] = {
-    "not_enough_signups": (
-        "Zu wenige Anmeldungen für einen Zirkel (mindestens {min_size}).",
-        "Not enough sign-ups for a circle (at least {min_size}).",
-    ),
-    "no_availability": (
-        "Keine der angebotenen Zeiten wurde angegeben.",
-        "None of the offered time slots was chosen.",
-    ),
-    "no_valid_circle": (
-        "Aus den Anmeldungen ließ sich kein Zirkel bilden, der alle Regeln erfüllt "
-        "(Größe, Verwaltungen, Gastgeber*in).",
-        "No circle meeting all rules (size, organisations, host) could be formed from the sign-ups.",
-    ),
-    "circles_full": (
-        "Alle passenden Zirkel sind voll.",
-        "All suitable circles are full.",
-    ),
-    "organisation_cap": (
-        "In jedem Zirkel mit freien Plätzen ist deine Verwaltung schon mit {cap} Personen vertreten.",
-        "Every circle with room already has {cap} members from your organisation.",
-    ),
-    "keep_apart": (
-        "Jeder Zirkel mit freien Plätzen enthält eine Person, von der getrennt geblieben werden soll.",
-        "Every circle with room contains someone to be kept apart from.",
-    ),
-    "mode": (
-        "Kein Zirkel mit freien Plätzen passt zum Wunsch online oder vor Ort.",
-        "No circle with room matches the online or on-site preference.",
-    ),
-    "no_common_slot": (
-        "Kein Zirkel mit freien Plätzen trifft sich zu einer deiner Zeiten.",
-        "No circle with room meets at one of your times.",
-    ),
-    "circle_rules": (
-        "Ein Wechsel in einen Zirkel würde dessen Regeln verletzen (Größe, Verwaltungen, Gastgeber*in).",
-        "Joining a circle would break its rules (size, organisations, host).",
-    ),
-}
+# Why a sign-up waits; the companion words each code (with min_size and cap) for members and admins.
+WAITING_REASONS: tuple[str, ...] = (
+    "not_enough_signups",
+    "no_availability",
+    "no_valid_circle",
+    "circles_full",
+    "organisation_cap",
+    "keep_apart",
+    "mode",
+    "no_common_slot",
+    "circle_rules",
+)
 
 
 def waiting_entry(member_id: int, code: str, settings: FormationSettings) -> Waiting:
-    """A waiting-list entry with the reason texts filled in."""
-    de, en = WAITING_REASONS[code]
-    values = {"min_size": settings.min_size, "cap": settings.org_cap}
-    return Waiting(member_id, code, de.format(**values), en.format(**values))
+    """A waiting-list entry: the reason code and the figures its wording needs."""
+    if code not in WAITING_REASONS:
+        raise ValueError(f"unknown waiting reason {code!r}")
+    return Waiting(member_id, code, {"min_size": settings.min_size, "cap": settings.org_cap})

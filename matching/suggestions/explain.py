@@ -86,11 +86,3 @@ def shared_terms_many(
     for index, col in zip(pair[keep], column[keep]):
         result[int(index)].append(labels[int(col)])
     return [tuple(terms) for terms in result]
-
-
-def explanation_text(terms: list[str], language: str = "de") -> str:
-    """A one-line explanation such as "Ihr teilt: OZG, E-Akte, Lean Coffee" ("You share: ..." in English)."""
-    if not terms:
-        return "Ähnliche Interessen" if language == "de" else "Similar interests"
-    prefix = "Ihr teilt" if language == "de" else "You share"
-    return f"{prefix}: {', '.join(terms)}"

@@ -1,10 +1,10 @@
-"""The matching rules as data: a catalogue with types, ranges, defaults and bilingual help; validation and diffs."""
+"""The matching rules as data: a catalogue with types, ranges and defaults, plus validation (codes) and diffs."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from matching.suggestions.profiles import BlockWeights, ColdStart
@@ -22,231 +22,43 @@ ORG_MODES: dict[str, OrgMode] = {
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One configurable rule: its type, accepted values, default and help text in German and English."""
+    """One configurable rule: its type, accepted values and default (the companion supplies label and help)."""
 
     name: str
     type: str  # "int", "float", "choice" or "names"
     default: Any
-    label_de: str
-    label_en: str
-    help_de: str
-    help_en: str
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
 
-    def accepted_de(self) -> str:
-        """The accepted values in German words."""
-        if self.type == "choice":
-            return "einer von: " + ", ".join(self.choices)
-        if self.type == "names":
-            return "eine Liste von Gruppennamen"
-        kind = "ganze Zahl" if self.type == "int" else "Zahl"
-        return f"{kind} von {_number(self.minimum)} bis {_number(self.maximum)}"
 
-    def accepted_en(self) -> str:
-        """The accepted values in English words."""
-        if self.type == "choice":
-            return "one of: " + ", ".join(self.choices)
-        if self.type == "names":
-            return "a list of group names"
-        kind = "whole number" if self.type == "int" else "number"
-        return f"{kind} from {_number(self.minimum)} to {_number(self.maximum)}"
-
-
-def _number(value: float | None) -> str:
-    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
-
-
-def _weight(block: str, default: float, de: str, en: str) -> RuleSpec:
-    return RuleSpec(
-        name=f"weight_{block}",
-        type="float",
-        default=default,
-        minimum=0.0,
-        maximum=10.0,
-        label_de=f"Gewicht: {de}",
-        label_en=f"Weight: {en}",
-        help_de=f"Wie stark {de} in die Ähnlichkeit eingehen; 0 schaltet diesen Teil ab.",
-        help_en=f"How much {en} count in the similarity; 0 switches this part off.",
-    )
+def _weight(block: str, default: float) -> RuleSpec:
+    return RuleSpec(name=f"weight_{block}", type="float", default=default, minimum=0.0, maximum=10.0)
 
 
 RULES: tuple[RuleSpec, ...] = (
-    RuleSpec(
-        "suggestions_per_member",
-        "int",
-        3,
-        "Vorschläge pro Mitglied",
-        "Suggestions per member",
-        "Wie viele Mitglieder jedem Mitglied pro Lauf vorgeschlagen werden.",
-        "How many members each member is suggested per run.",
-        1,
-        10,
-    ),
-    RuleSpec(
-        "hub_cap",
-        "int",
-        6,
-        "Höchstens so oft vorgeschlagen",
-        "Hub cap",
-        "Wie oft ein Mitglied in einem Lauf höchstens anderen vorgeschlagen wird, "
-        "damit Beliebte nicht überflutet werden.",
-        "How often one member may be suggested to others in one run, so popular members are not flooded.",
-        1,
-        100,
-    ),
-    RuleSpec(
-        "candidates_per_member",
-        "int",
-        30,
-        "Kandidaten pro Mitglied",
-        "Candidates per member",
-        "Wie viele der ähnlichsten Mitglieder für die Verteilung betrachtet werden; "
-        "mehr hilft, wenn die Obergrenze greift.",
-        "How many of the most similar members the allocation considers; more helps when the hub cap bites.",
-        1,
-        200,
-    ),
-    RuleSpec(
-        "min_score",
-        "float",
-        0.05,
-        "Mindestähnlichkeit",
-        "Minimum similarity",
-        "Paare mit geringerer Ähnlichkeit (0 bis 1) werden nie vorgeschlagen.",
-        "Pairs with a lower similarity (0 to 1) are never suggested.",
-        0.0,
-        1.0,
-    ),
-    RuleSpec(
-        "org_mode",
-        "choice",
-        "prefer_other",
-        "Andere Verwaltungen",
-        "Other organisations",
-        "require_other: nur Mitglieder anderer Verwaltungen; prefer_other: andere bevorzugen (Bonus); any: egal.",
-        "require_other: only members of other organisations; prefer_other: prefer them (bonus); any: no preference.",
-        choices=tuple(ORG_MODES),
-    ),
-    RuleSpec(
-        "other_org_bonus",
-        "float",
-        0.4,
-        "Bonus für andere Verwaltung",
-        "Other-organisation bonus",
-        "Wird bei prefer_other zur Ähnlichkeit addiert, wenn die Verwaltungen verschieden sind.",
-        "Added to the similarity under prefer_other when the organisations differ.",
-        0.0,
-        1.0,
-    ),
-    RuleSpec(
-        "cooldown_weeks",
-        "int",
-        12,
-        "Sperrfrist in Wochen",
-        "Cooldown in weeks",
-        "Ein Paar, das in diesen Wochen schon vorgeschlagen wurde, wird nicht erneut vorgeschlagen; "
-        "0 = keine Sperrfrist.",
-        "A pair suggested within these weeks is not suggested again; 0 = no cooldown.",
-        0,
-        104,
-    ),
-    RuleSpec(
-        "ignored_factor",
-        "float",
-        0.5,
-        "Faktor für ignorierte Vorschläge",
-        "Factor for ignored suggestions",
-        "Die Ähnlichkeit eines früher ignorierten Paars wird damit multipliziert; 1 = kein Abzug, 0 = nie wieder.",
-        "The similarity of a pair whose suggestion was ignored is multiplied by this; "
-        "1 = no discount, 0 = never again.",
-        0.0,
-        1.0,
-    ),
-    RuleSpec(
-        "exploration",
-        "float",
-        0.05,
-        "Abwechslung",
-        "Exploration",
-        "Zufälliger Anteil, um fast gleich gute Kandidaten zu mischen, damit nicht immer dasselbe Paar kommt.",
-        "Random share that shuffles nearly equal candidates so the same pair does not always come first.",
-        0.0,
-        1.0,
-    ),
-    RuleSpec(
-        "active_within_days",
-        "int",
-        180,
-        "Aktiv innerhalb von Tagen",
-        "Active within days",
-        "Nur Mitglieder, die in so vielen Tagen im Forum waren; 0 = keine Grenze.",
-        "Only members seen in the forum within this many days; 0 = no limit.",
-        0,
-        3650,
-    ),
-    RuleSpec(
-        "excluded_groups",
-        "names",
-        (),
-        "Ausgeschlossene Gruppen",
-        "Excluded groups",
-        "Mitglieder dieser Forengruppen (z. B. staff, bots) werden weder benachrichtigt noch vorgeschlagen.",
-        "Members of these forum groups (e.g. staff, bots) are neither messaged nor suggested.",
-    ),
-    RuleSpec(
-        "cold_start_min_terms",
-        "int",
-        5,
-        "Wenig Profil: unter so vielen Begriffen",
-        "Thin profile: below this many terms",
-        "Mitglieder mit weniger Profilbegriffen bekommen einen Anteil des Profils ihrer Verwaltung.",
-        "Members with fewer profile terms get a share of their organisation's profile.",
-        0,
-        100,
-    ),
-    RuleSpec(
-        "cold_start_org_weight",
-        "float",
-        0.3,
-        "Anteil Verwaltungsprofil",
-        "Organisation profile share",
-        "Wie stark das Profil der eigenen Verwaltung bei wenig eigenem Profil mitzählt; 0 = gar nicht.",
-        "How much the organisation's profile counts for a thin profile; 0 = not at all.",
-        0.0,
-        1.0,
-    ),
-    RuleSpec(
-        "explanation_terms",
-        "int",
-        3,
-        "Begriffe in der Begründung",
-        "Terms in the explanation",
-        "Wie viele gemeinsame Begriffe ein Vorschlag nennt („Ihr teilt: …“).",
-        "How many shared terms a suggestion names (\u201cYou share: \u2026\u201d).",
-        1,
-        10,
-    ),
-    RuleSpec(
-        "calibration",
-        "choice",
-        "off",
-        "Gewichte aus der Forengeschichte kalibrieren",
-        "Calibrate weights from forum history",
-        "on: vor jedem Lauf werden die Gewichte und der Bonus so gewählt, dass sie Antworten, Likes, Erwähnungen und "
-        "Nachrichten zwischen Mitgliedern am besten vorhersagen; bei zu wenig Geschichte gelten die Werte unten.",
-        "on: before each run the weights and bonus are chosen to best predict replies, likes, mentions and messages "
-        "between members; with too little history the values below apply.",
-        choices=("off", "on"),
-    ),
-    _weight("text", 1.0, "Profiltext (Über mich)", "profile text (about me)"),
-    _weight("fields", 1.5, "Profilfelder (z. B. Arbeitsschwerpunkt)", "profile fields (e.g. focus of work)"),
-    _weight("interests", 2.0, "selbst angegebene Interessen", "self-declared interests"),
-    _weight("tags", 3.0, "Schlagwörter eigener Themen und Beiträge", "tags of own topics and replies"),
-    _weight("categories", 0.5, "Kategorien eigener Themen und Beiträge", "categories of own topics and replies"),
-    _weight("titles", 1.0, "Titel eigener Themen und Beiträge", "titles of own topics and replies"),
-    _weight("liked_tags", 1.0, "Schlagwörter gelikter Beiträge", "tags of liked posts"),
+    RuleSpec("suggestions_per_member", "int", 3, minimum=1, maximum=10),
+    RuleSpec("hub_cap", "int", 6, minimum=1, maximum=100),
+    RuleSpec("candidates_per_member", "int", 30, minimum=1, maximum=200),
+    RuleSpec("min_score", "float", 0.05, minimum=0.0, maximum=1.0),
+    RuleSpec("org_mode", "choice", "prefer_other", choices=tuple(ORG_MODES)),
+    RuleSpec("other_org_bonus", "float", 0.4, minimum=0.0, maximum=1.0),
+    RuleSpec("cooldown_weeks", "int", 12, minimum=0, maximum=104),
+    RuleSpec("ignored_factor", "float", 0.5, minimum=0.0, maximum=1.0),
+    RuleSpec("exploration", "float", 0.05, minimum=0.0, maximum=1.0),
+    RuleSpec("active_within_days", "int", 180, minimum=0, maximum=3650),
+    RuleSpec("excluded_groups", "names", ()),
+    RuleSpec("cold_start_min_terms", "int", 5, minimum=0, maximum=100),
+    RuleSpec("cold_start_org_weight", "float", 0.3, minimum=0.0, maximum=1.0),
+    RuleSpec("explanation_terms", "int", 3, minimum=1, maximum=10),
+    RuleSpec("calibration", "choice", "off", choices=("off", "on")),
+    _weight("text", 1.0),
+    _weight("fields", 1.5),
+    _weight("interests", 2.0),
+    _weight("tags", 3.0),
+    _weight("categories", 0.5),
+    _weight("titles", 1.0),
+    _weight("liked_tags", 1.0),
 )
 
 RULES_BY_NAME: dict[str, RuleSpec] = {rule.name: rule for rule in RULES}
@@ -315,11 +127,18 @@ class RuleSet:
 
 @dataclass(frozen=True)
 class RuleProblem:
-    """One reason why a rule set was rejected, naming the rule, in German and English."""
+    """One reason why a rule set was rejected: the rule, a stable code and its parameters (the companion words it).
+
+    Codes: "unsupported_schema" (value, expected), "unknown_rule", "not_accepted" (value; the rule's spec says what
+    is accepted).
+    """
 
     rule: str
-    message_de: str
-    message_en: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.code} {dict(self.params)!r}"
 
 
 class RuleError(ValueError):
@@ -327,7 +146,7 @@ class RuleError(ValueError):
 
     def __init__(self, problems: list[RuleProblem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(problem.message_en for problem in problems))
+        super().__init__("; ".join(str(problem) for problem in problems))
 
 
 def default_rules() -> RuleSet:
@@ -344,16 +163,12 @@ def validate_rules(data: Mapping[str, Any]) -> RuleSet:
             # Older rule sets are fine: rules added since take their defaults.
             if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= RULES_SCHEMA_VERSION:
                 problems.append(
-                    RuleProblem(
-                        name,
-                        f"Regelversion {raw!r} wird nicht unterstützt (erwartet: {RULES_SCHEMA_VERSION}).",
-                        f"Rule schema version {raw!r} is not supported (expected {RULES_SCHEMA_VERSION}).",
-                    )
+                    RuleProblem(name, "unsupported_schema", {"value": raw, "expected": RULES_SCHEMA_VERSION})
                 )
             continue
         spec = RULES_BY_NAME.get(name)
         if spec is None:
-            problems.append(RuleProblem(name, f"Unbekannte Regel „{name}“.", f"Unknown rule '{name}'."))
+            problems.append(RuleProblem(name, "unknown_rule"))
             continue
         value, problem = _check(spec, raw)
         if problem:
@@ -369,11 +184,7 @@ def _check(spec: RuleSpec, raw: Any) -> tuple[Any, RuleProblem | None]:
     """Convert and check one value against its rule; returns the value or a problem."""
 
     def problem() -> tuple[None, RuleProblem]:
-        return None, RuleProblem(
-            spec.name,
-            f"Regel „{spec.name}“: {raw!r} ist nicht erlaubt; erlaubt ist {spec.accepted_de()}.",
-            f"Rule '{spec.name}': {raw!r} is not accepted; expected {spec.accepted_en()}.",
-        )
+        return None, RuleProblem(spec.name, "not_accepted", {"value": raw})
 
     if spec.type == "choice":
         return (raw, None) if isinstance(raw, str) and raw in spec.choices else problem()

@@ -12,11 +12,18 @@ from companion.audit import entries as audit
 from companion.store.models import RuleVersion
 from companion.suggestions import rules as service
 from companion.suggestions.planning import network_today
+from companion.suggestions.rule_texts import (
+    accepted_text,
+    choice_label,
+    problem_text,
+    rule_help,
+    rule_label,
+    value_text,
+)
 from companion.web import get_context, get_store
 from companion.web.admin.audit import actor
 from companion.web.auth import admin_required
-from companion.web.member import page_locale
-from matching.suggestions.rules import RULES, RuleError
+from matching.suggestions.rules import RULES, RULES_BY_NAME, RuleError
 
 bp = Blueprint("admin_rules", __name__, url_prefix="/admin/rules")
 
@@ -31,7 +38,6 @@ def form_value(spec, value) -> str:
 
 
 def _page(values: dict[str, str], *, preview=None, problems=None, comment: str = "", status: int = 200):
-    locale = page_locale()
     with get_store().session() as db:
         version, _current = service.current_rules(db)
         history = list(db.scalars(select(RuleVersion).order_by(RuleVersion.id.desc()).limit(HISTORY_LENGTH)))
@@ -39,9 +45,9 @@ def _page(values: dict[str, str], *, preview=None, problems=None, comment: str =
     rows = [
         {
             "spec": spec,
-            "label": spec.label_de if locale == "de" else spec.label_en,
-            "help": spec.help_de if locale == "de" else spec.help_en,
-            "accepted": spec.accepted_de() if locale == "de" else spec.accepted_en(),
+            "label": rule_label(spec.name),
+            "help": rule_help(spec.name),
+            "accepted": accepted_text(spec),
             "value": values.get(spec.name, ""),
         }
         for spec in RULES
@@ -56,14 +62,16 @@ def _page(values: dict[str, str], *, preview=None, problems=None, comment: str =
             preview=preview,
             problems=problems or {},
             comment=comment,
+            rule_label=rule_label,
+            choice_label=choice_label,
+            value_text=lambda name, value: value_text(RULES_BY_NAME.get(name), value),
         ),
         status,
     )
 
 
 def _problems(error: RuleError) -> dict[str, str]:
-    locale = page_locale()
-    return {problem.rule: problem.message_de if locale == "de" else problem.message_en for problem in error.problems}
+    return {problem.rule: problem_text(problem) for problem in error.problems}
 
 
 @bp.get("/")

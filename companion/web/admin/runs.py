@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, lazy_pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -25,9 +25,12 @@ STATUS_LABELS = {
     OutboxStatus.SENDING: lazy_gettext("being sent"),
     OutboxStatus.SENT: lazy_gettext("sent"),
     OutboxStatus.FAILED: lazy_gettext("failed"),
-    OutboxStatus.CANCELLED: lazy_gettext("cancelled"),
+    OutboxStatus.CANCELLED: lazy_pgettext("job status", "cancelled"),
     RunStatus.RUNNING: lazy_gettext("running"),
     RunStatus.OK: lazy_gettext("done"),
+    "done": lazy_gettext("done"),
+    "succeeded": lazy_gettext("done"),
+    "skipped": lazy_gettext("skipped"),
 }
 # The queue figures at the top of the page, in this order.
 QUEUE_FIGURES = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED, OutboxStatus.SENT)

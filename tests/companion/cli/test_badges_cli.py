@@ -72,6 +72,6 @@ def test_every_badge_page_text_has_a_german_translation():
     used = set()
     for path in sources:
         used |= set(re.findall(r'(?:_|lazy_gettext)\("((?:[^"\\]|\\.)*)"', path.read_text()))
-    with (REPO / "companion/translations/badges/de/LC_MESSAGES/messages.po").open("rb") as handle:
+    with (REPO / "companion/translations/de/LC_MESSAGES/messages.po").open("rb") as handle:
         translated = {m.id for m in read_po(handle) if m.id and m.string}
     assert used and used <= translated, sorted(used - translated)

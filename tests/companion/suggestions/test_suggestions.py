@@ -35,6 +35,7 @@ from companion.suggestions.feedback import (
     suggestions_for,
 )
 from companion.suggestions.planning import due_members, mark_ignored
+from companion.suggestions.rule_texts import problem_text
 from companion.suggestions.rules import (
     RuleError,
     current_rules,
@@ -78,7 +79,8 @@ def test_invalid_rule_values_give_clear_messages_and_save_nothing(store):
             save_rules(session, "admin", {"suggestions_per_member": "99", "min_score": "viel", "org_mode": "never"})
         rules_named = {p.rule for p in raised.value.problems}
         assert rules_named == {"suggestions_per_member", "min_score", "org_mode"}
-        assert "suggestions_per_member" in str(raised.value) and "1" in str(raised.value)
+        words = " ".join(problem_text(problem) for problem in raised.value.problems)
+        assert "Suggestions per member" in words and "from 1 to 10" in words
     with store.transaction() as session:
         assert current_rules(session)[0] is None
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0

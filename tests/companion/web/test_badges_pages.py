@@ -129,7 +129,7 @@ def test_admin_edit_with_bad_params_is_refused_and_nothing_changes(app, store, b
     }
     response = client.post("/badges/admin/brueckenbauer", data=form)
     assert response.status_code == 422
-    assert "min_orgs must be at least 1" in response.get_data(as_text=True)
+    assert "„min_orgs“ muss mindestens 1 sein (angegeben: 0)" in response.get_data(as_text=True)
     with store.transaction() as session:
         assert catalogue.get_badge(session, "brueckenbauer").name_de == "Brückenbauer*in"
         assert session.scalars(select(AuditEntry)).all() == []

@@ -96,7 +96,7 @@ def test_admin_changes_a_rule_after_a_preview(page, live_companion, sandbox_foru
     page.locator("#field-suggestions_per_member").fill("5")
     page.get_by_role("button", name="Vorschau").click()
     expect(page.get_by_text("Mit diesen Regeln bekommen")).to_be_visible()
-    expect(page.get_by_text("suggestions_per_member: 3 → 5")).to_be_visible()
+    expect(page.get_by_text("Vorschläge pro Mitglied: 3 → 5")).to_be_visible()
     page.screenshot(path=str(artifacts / "08-admin-rules-preview.png"), full_page=True)
     page.get_by_role("button", name="Als neue Version speichern").click()
     expect(page.get_by_text("Die Regeln wurden als Version 1 gespeichert.")).to_be_visible()

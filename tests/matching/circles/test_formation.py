@@ -70,8 +70,7 @@ def test_fewer_signups_than_min_size_all_wait_with_reason():
     assert formation.circles == []
     assert [w.member_id for w in formation.waiting] == [1, 2, 3]
     assert {w.reason_code for w in formation.waiting} == {"not_enough_signups"}
-    assert "mindestens 4" in formation.waiting[0].reason_de
-    assert "at least 4" in formation.waiting[0].reason_en
+    assert formation.waiting[0].reason_params["min_size"] == 4
     assert formation.figures.placed == 0 and formation.figures.waiting == 3
 
 
