@@ -114,8 +114,16 @@ def deliver_command(context, limit: int | None) -> None:
     from companion.outbox.delivery import deliver_pending
     from companion.outbox.handlers import HANDLERS
 
-    with job_lock(context.store, "deliver"):
-        report = deliver_pending(context.store, context.forum, HANDLERS, limit=limit, max_wait_seconds=120)
+    with job_lock(context.store, "deliver") as lease:
+
+        def renew() -> bool:
+            # A long delivery keeps its lease; LockHeld ends it if another process took the lease over.
+            lease.renew()
+            return False
+
+        report = deliver_pending(
+            context.store, context.forum, HANDLERS, limit=limit, max_wait_seconds=120, should_stop=renew
+        )
     click.echo(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, {report.remaining} still queued")
 
 

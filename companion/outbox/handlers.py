@@ -7,7 +7,8 @@ Payloads carry everything a write needs, so handlers need no database:
 - "group_add" / "group_remove": {group_name, usernames}
 - "badge_create": {badge_key, name, description, badge_type_id, icon, multiple_grant}
   -> result extra {"forum_badge_id": id}
-- "badge_grant": {username, badge_name or forum_badge_id, reason, times (n-th grant of a repeatable badge)} -> result extra {"forum_badge_id", "user_badge_id"}
+- "badge_grant": {username, badge_name or forum_badge_id, reason, times (n-th grant of a repeatable badge)}
+  -> result extra {"forum_badge_id", "user_badge_id"}
 """
 
 from __future__ import annotations

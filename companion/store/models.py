@@ -56,9 +56,7 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    aliases: Mapped[list[OrganisationAlias]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan"
-    )
+    aliases: Mapped[list[OrganisationAlias]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
 
 
 class OrganisationAlias(Base):
@@ -102,6 +100,8 @@ class Member(Base):
     last_seen_at: Mapped[datetime | None]
     forum_created_at: Mapped[datetime | None]
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by logout, consent withdrawal, deletion and demotion: sessions of an older generation stop working.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation | None] = relationship()
     preferences: Mapped[MemberPreferences | None] = relationship(
@@ -445,7 +445,7 @@ class OutboxItem(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
-        CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'cancelled')", name="status"),
+        CheckConstraint("status in ('pending', 'sending', 'uncertain', 'sent', 'failed', 'cancelled')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -463,6 +463,9 @@ class OutboxItem(Base):
     forum_post_id: Mapped[int | None] = mapped_column(Integer)
     forum_topic_id: Mapped[int | None] = mapped_column(Integer)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Who is sending this item right now, and until when that claim holds (a crashed sender's claim runs out).
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    claimed_until: Mapped[datetime | None]
 
 
 # --- Circles ---------------------------------------------------------------------
