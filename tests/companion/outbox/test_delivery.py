@@ -6,8 +6,8 @@ import pytest
 
 from companion.outbox.delivery import (
     CLAIM_TTL,
-    claim_next,
     DeliveryResult,
+    claim_next,
     count_open,
     deliver_pending,
     enqueue,
