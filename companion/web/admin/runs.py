@@ -20,6 +20,7 @@ bp = Blueprint("admin_runs", __name__, url_prefix="/admin/runs")
 STATUS_LABELS = {
     "pending": lazy_gettext("queued"),
     "sending": lazy_gettext("being sent"),
+    "uncertain": lazy_gettext("checked with the forum before sending again"),
     "sent": lazy_gettext("sent"),
     "failed": lazy_gettext("failed"),
     "cancelled": lazy_gettext("cancelled"),
@@ -55,7 +56,7 @@ def index():
         open_items = list(
             db.scalars(
                 select(OutboxItem)
-                .where(OutboxItem.status.in_(("pending", "sending", "failed")))
+                .where(OutboxItem.status.in_(("pending", "sending", "uncertain", "failed")))
                 .order_by(OutboxItem.status, OutboxItem.next_attempt_at)
                 .limit(OUTBOX_SHOWN)
             )
