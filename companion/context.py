@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.forum.connection import build_forum_client
-from companion.settings import Settings, load_settings
+from companion.settings import Settings, check_instance_folder, load_settings
 from companion.store import migrate
 from companion.store.db import Store, open_store
 
@@ -27,6 +27,7 @@ class Context:
         logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         # Alembic announces its dialect on every schema check; that is noise in a command's output.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+        check_instance_folder(settings)
         store = open_store(settings.database_url)
         if check_schema:
             migrate.check_up_to_date(store)

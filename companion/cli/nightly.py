@@ -28,6 +28,8 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
     from companion.jobs.locks import LockHeld
     from companion.jobs.nightly import run_nightly
 
+    # A damaged database file must stop the run before it starts, not halfway with a traceback.
+    context.store.check_integrity()
     try:
         report = run_nightly(
             context,
@@ -37,7 +39,7 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
         )
     except LockHeld as error:
         click.echo(f"Not started: {error}.", err=True)
-        raise SystemExit(3)
+        raise SystemExit(3) from None
     click.echo(
         f"nightly run {report.run_id} for {report.run_date}: {report.due} members due, {report.suggestions} suggestions, "
         f"{report.messages_queued} messages queued, {report.delivered} delivered, {report.remaining} still queued, "

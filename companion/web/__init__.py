@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from companion.context import Context
-from companion.settings import Settings, load_settings
+from companion.settings import Settings, SettingsError, load_settings
 from companion.store.db import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def create_app(
         instance_path=str(Path(settings.instance_path).resolve()),
     )
     if not settings.secret_key:
-        raise RuntimeError("COMPANION_SECRET_KEY is not set: the web pages need it to sign session cookies")
+        raise SettingsError("COMPANION_SECRET_KEY is not set: the web pages need it to sign session cookies")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         PERMANENT_SESSION_LIFETIME=auth.SESSION_LIFETIME,
