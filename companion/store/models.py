@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -100,8 +101,11 @@ class Member(Base):
     last_seen_at: Mapped[datetime | None]
     forum_created_at: Mapped[datetime | None]
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Raised by logout, consent withdrawal, deletion and demotion: sessions of an older generation stop working.
-    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Raised by logout, consent withdrawal and demotion: sessions of an older generation stop working. A new row
+    # starts at a random generation, so a cookie of a deleted member cannot open the row that replaces it.
+    session_generation: Mapped[int] = mapped_column(
+        Integer, default=lambda: secrets.randbelow(2**31), server_default="0"
+    )
 
     organisation: Mapped[Organisation | None] = relationship()
     preferences: Mapped[MemberPreferences | None] = relationship(
