@@ -99,6 +99,8 @@ def create_app(
     )
     if not settings.secret_key:
         raise SettingsError("COMPANION_SECRET_KEY is not set: the web pages need it to sign session cookies")
+    # Ids in URLs fit the store's integer columns (PostgreSQL's integer is 32 bits); larger ones are 404.
+    app.url_map.converters["int"] = security.StoreIdConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
         PERMANENT_SESSION_LIFETIME=auth.SESSION_LIFETIME,

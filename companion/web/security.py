@@ -7,12 +7,22 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 
 csrf = CSRFProtect()
+
+
+class StoreIdConverter(IntegerConverter):
+    """An <int:...> URL part no larger than a database integer, so a huge id is a 404, not a database error."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def content_security_policy(forum_url: str | None) -> str:
