@@ -198,7 +198,7 @@ def claim_next(
                 return None, False
             for item_id, seen in candidates:
                 # Only one sender's update finds the row still in the state it saw: that sender has it.
-                claimed = session.execute(
+                claimed = session.execute(  # type: ignore[attr-defined]  # an UPDATE's CursorResult has rowcount
                     update(OutboxItem)
                     .where(OutboxItem.id == item_id, OutboxItem.status == seen, _claimable(moment, dead))
                     .values(
@@ -264,7 +264,7 @@ def _finish(
     log.warning("outbox item %s: %s", item_id, error)
     with store.transaction() as session:
         item = session.get(OutboxItem, item_id)
-        if item.claimed_by != holder or item.status != OutboxStatus.SENDING:
+        if item is None or item.claimed_by != holder or item.status != OutboxStatus.SENDING:
             # Another sender took the item over after our claim ran out; its outcome counts.
             return
         item.status = status

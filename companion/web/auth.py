@@ -179,7 +179,7 @@ def load_member() -> None:
             and session.get(SESSION_FORUM_USER) == member.forum_user_id
             and session.get(SESSION_GENERATION) == (member.session_generation or 0)
         )
-        if not current:
+        if not current or member is None:
             _drop_session()
             return
         g.member_locale = preferences.locale if preferences is not None else None

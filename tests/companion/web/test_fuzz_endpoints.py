@@ -129,10 +129,7 @@ def test_no_form_or_page_answers_a_server_error(fuzz_app, who):
         method = data.draw(st.sampled_from(sorted(rule.methods - {"HEAD", "OPTIONS"})))
         if who != "visitor":
             log_in(client, network[who], admin=who == "admin")  # a fuzzed request may end the session
-        if method == "GET":
-            response = client.get(path, query_string=form)
-        else:
-            response = client.post(path, data=form)
+        response = client.get(path, query_string=form) if method == "GET" else client.post(path, data=form)
         assert response.status_code < 500, (method, path, form, response.get_data(as_text=True)[:500])
 
     probe()
