@@ -41,7 +41,8 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
         click.echo(f"Not started: {error}.", err=True)
         raise SystemExit(3) from None
     click.echo(
-        f"nightly run {report.run_id} for {report.run_date}: {report.due} members due, {report.suggestions} suggestions, "
+        f"nightly run {report.run_id} for {report.run_date}: {report.due} members due, "
+        f"{report.suggestions} suggestions, "
         f"{report.messages_queued} messages queued, {report.delivered} delivered, {report.remaining} still queued, "
         f"{report.badges} badges, {report.reminders} reminders"
     )
@@ -93,12 +94,12 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
             continue
         click.echo(names[member_id])
         for pick in picks:
-            click.echo(
-                f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {explanation_text(list(pick.shared_terms), 'en')}"
-            )
+            why = explanation_text(list(pick.shared_terms), "en")
+            click.echo(f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {why}")
     members, share, exposure = figures(result)
     click.echo(
-        f"{members} members get suggestions; {share:.0%} cross-organisation; top-exposed member suggested {exposure} times"
+        f"{members} members get suggestions; {share:.0%} cross-organisation; "
+        f"top-exposed member suggested {exposure} times"
     )
 
 
