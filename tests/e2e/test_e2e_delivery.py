@@ -81,11 +81,14 @@ def test_three_processes_sending_at_once_send_each_pm_exactly_once(store, settin
             items = session.scalar(select(func.count()).select_from(OutboxItem))  # PMs, and badges the run queued
         # Each item was sent by one sender, and they really overlapped: the work was shared.
         statuses = Counter(store_statuses(store))
-        assert sum(sent) == items and sum(1 for n in sent if n) >= 2, (sent, statuses, outputs)
+        # A badge grant that met its badge still being created by another sender waits for the next pass.
+        waiting = sum(n for status, n in statuses.items() if status.startswith("badge_grant:pending"))
+        assert sum(sent) + waiting == items and sum(1 for n in sent if n) >= 2, (sent, statuses, outputs)
         counts = pm_counts(forum.state, keys)
         assert {key for key, n in counts.items() if n != 1} == set()
         with store.transaction() as session:
-            assert set(session.scalars(select(OutboxItem.status))) == {"sent"}
+            assert set(session.scalars(select(OutboxItem.status).where(OutboxItem.kind == "pm"))) == {"sent"}
+            assert set(session.scalars(select(OutboxItem.status))) <= {"sent", "pending"}
 
 
 class Crash(BaseException):
@@ -160,7 +163,8 @@ def test_a_crash_at_any_point_then_200_newer_pms_then_a_resume_hours_later_sends
         assert counts == Counter(dict.fromkeys(keys, 1))
 
 
-def store_statuses(store):
+def store_statuses(store) -> list[str]:
+    """kind:status:attempts of every outbox item, for the failure message."""
     with store.transaction() as session:
         return [
             f"{kind}:{status}:{attempts}"

@@ -214,3 +214,18 @@ def test_an_admin_retry_of_an_attempted_item_looks_it_up_first(store):
     assert retry_failed(store, item_id, now=lambda: NOW)
     deliver_pending(store, None, {"pm": handler}, now=lambda: NOW)
     assert seen == [False, True]
+
+
+def test_a_grant_whose_badge_is_not_created_yet_waits_instead_of_failing():
+    from companion.outbox.handlers import grant_badge
+
+    class Writer:
+        def list_badges(self):
+            return []
+
+    class Forum:
+        writer = Writer()
+
+    with pytest.raises(ForumUnavailable) as raised:
+        grant_badge(Forum(), {"username": "anna", "badge_name": "Brücke"}, "badge:1", False)
+    assert not raised.value.ambiguous
