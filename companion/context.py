@@ -9,7 +9,7 @@ from typing import Any
 from companion.forum.connection import build_forum_client
 from companion.ops.compute import configure_numba
 from companion.ops.logs import configure_logging
-from companion.settings import Settings, load_settings
+from companion.settings import Settings, check_instance_folder, load_settings
 from companion.store import migrate
 from companion.store.db import Store, open_store
 
@@ -30,6 +30,7 @@ class Context:
         configure_numba()
         # Alembic announces its dialect on every schema check; that is noise in a command's output.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+        check_instance_folder(settings)
         store = open_store(settings.database_url)
         if check_schema:
             migrate.check_up_to_date(store)

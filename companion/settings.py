@@ -66,6 +66,18 @@ def _float_between(low: float, high: float) -> Callable[[str], float]:
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
+def _secret(min_length: int, why: str) -> Callable[[str], str | None]:
+    """A secret that is empty (not set) or at least min_length characters long."""
+
+    def parse(raw: str) -> str | None:
+        value = raw.strip()
+        if value and len(value) < min_length:
+            raise ValueError(f"it must be at least {min_length} characters long ({why})")
+        return value or None
+
+    return parse
+
+
 def _parse_time(raw: str) -> time:
     match = _TIME.match(raw.strip())
     if not match:
@@ -191,7 +203,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WEBHOOK_SECRET",
         "",
         "Secret of the forum's webhook to the companion (at least 12 characters; secret).",
-        _parse_optional_str,
+        _secret(12, "Discourse signs webhooks only with a secret of at least 12 characters"),
         secret=True,
     ),
     Setting(
@@ -200,15 +212,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "CONNECT_SECRET",
         "",
-        "DiscourseConnect provider secret shared with the forum (secret).",
-        _parse_optional_str,
+        "DiscourseConnect provider secret shared with the forum (at least 12 characters; secret).",
+        _secret(12, "Discourse's discourse_connect_provider_secrets need as much"),
         secret=True,
     ),
     Setting(
         "SECRET_KEY",
         "",
-        "Key that signs the companion's session cookies (secret; required for the web pages).",
-        _parse_optional_str,
+        "Key that signs the companion's session cookies and RSVP links (at least 24 characters; secret; required "
+        "for the web pages). Make one with: python -c 'import secrets; print(secrets.token_hex(32))'.",
+        _secret(24, "a short key lets anyone forge session cookies"),
         secret=True,
     ),
     Setting(
@@ -218,6 +231,12 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_optional_str,
     ),
     Setting("SESSION_COOKIE_SECURE", "true", "Send the session cookie over HTTPS only.", _parse_bool),
+    Setting(
+        "ADMIN_RECHECK_SECONDS",
+        "300",
+        "How often a logged-in admin's rights are confirmed with the forum (seconds); a demotion ends them then.",
+        _int_between(10, 86_400),
+    ),
     Setting("NIGHTLY_AT", "03:00", "Local time of day of the nightly run, as HH:MM.", _parse_time),
     Setting(
         "TIMEZONE",
@@ -387,9 +406,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             shown = "(hidden)" if setting.secret else repr(raw)
             raise SettingsError(f"{setting.env_name}={shown} is invalid: {error}") from None
         sources[setting.name] = source
-    secret = values.get("WEBHOOK_SECRET")
-    if secret is not None and len(secret) < 12:
-        raise SettingsError(
-            f"{PREFIX}WEBHOOK_SECRET is invalid: Discourse signs webhooks only with a secret of at least 12 characters"
-        )
     return Settings(values=values, sources=sources)
+
+
+def check_instance_folder(settings: Settings) -> Path:
+    """Create the instance folder if needed and make sure the companion can write there; SettingsError if not."""
+    folder = Path(settings.instance_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError("not a writable folder")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SettingsError(f"{PREFIX}INSTANCE_PATH={str(folder)!r} is not a usable folder: {reason}") from None
+    return folder

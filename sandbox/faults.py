@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from dataclasses import dataclass
 
@@ -28,6 +29,29 @@ class FaultInjector:
         self.statement_timeouts = 0
         # Members who visit the forum on each admin-list page served (see ForumState.visit).
         self.visitors_per_page = 0
+        self._late_posts: list[float] = []
+        self.post_latency: tuple[float, float] = (0.0, 0.0)
+
+    def set_post_latency(self, low: float, high: float) -> None:
+        """Answer every POST /posts.json after a random delay between low and high seconds (a forum under load)."""
+        if not 0 <= low <= high:
+            raise ValueError("post latency needs 0 <= low <= high")
+        with self._lock:
+            self.post_latency = (low, high)
+
+    def land_late_next(self, n: int, seconds: float) -> None:
+        """Let the next n POST /posts.json be created only after `seconds`: a client that timed out meanwhile
+        sees a failure although the post lands later (Discourse finishes a request whose client went away)."""
+        with self._lock:
+            self._late_posts.extend(float(seconds) for _ in range(n))
+
+    def take_post_delay(self) -> float:
+        """The delay before the next POST /posts.json is created: a planned late landing, else the latency."""
+        with self._lock:
+            if self._late_posts:
+                return self._late_posts.pop(0)
+            low, high = self.post_latency
+        return random.uniform(low, high) if high > 0 else 0.0
 
     def fail_next(self, n: int, status: int = 503) -> None:
         """Make the next n API requests answer with the given server error status."""
@@ -92,6 +116,8 @@ class FaultInjector:
         with self._lock:
             self._failures.clear()
             self._slowdowns.clear()
+            self._late_posts.clear()
+            self.post_latency = (0.0, 0.0)
             self.duplicate_webhooks = 0
             self.statement_timeouts = 0
             self.visitors_per_page = 0
@@ -103,5 +129,6 @@ class FaultInjector:
                 "fail": sum(1 for f in self._failures if f.kind == "fail"),
                 "rate_limit": sum(1 for f in self._failures if f.kind == "rate_limit"),
                 "slow": len(self._slowdowns),
+                "late_posts": len(self._late_posts),
                 "duplicate_webhooks": self.duplicate_webhooks,
             }

@@ -90,6 +90,12 @@ def faults() -> Response:
                 )
             if "slow_next" in plan:
                 forum.faults.slow_next(int(plan["slow_next"].get("n", 1)), float(plan["slow_next"].get("seconds", 1)))
+            if "post_latency" in plan:
+                spec = plan["post_latency"]
+                forum.faults.set_post_latency(float(spec.get("low", 0)), float(spec.get("high", 0)))
+            if "land_late_next" in plan:
+                spec = plan["land_late_next"]
+                forum.faults.land_late_next(int(spec.get("n", 1)), float(spec.get("seconds", 1)))
             if "duplicate_webhooks_next" in plan:
                 forum.faults.duplicate_next_webhooks(int(plan["duplicate_webhooks_next"]))
         except (TypeError, ValueError, AttributeError) as exc:

@@ -47,5 +47,7 @@ class SandboxSettings:
     # the sandbox retries quickly.
     webhook_retry_delays: tuple[float, ...] = (0.2, 0.5, 1.0)
     webhook_timeout: float = 5.0
+    # Discourse memoizes identical API post requests for 120 s; 0 imitates repeats that come later than that.
+    api_memo_seconds: float = 120.0
     # Seeded activity is dated back from this moment; None keeps a fixed date so a seed is reproducible.
     seed_reference: datetime | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from bisect import bisect_right
@@ -28,10 +29,13 @@ from .models import (
 )
 from .ratelimit import SlidingWindowLimiter
 from .settings import SandboxSettings
-from .text import cook, slugify
+from .text import clean_title, cook, slugify
 
 # Discourse refuses an identical post by the same user within this window.
 DUPLICATE_POST_WINDOW = timedelta(seconds=120)
+# app/models/topic.rb: external_id is unique (case-insensitive), at most 50 characters of [\w-].
+EXTERNAL_ID_MAX_LENGTH = 50
+_EXTERNAL_ID = re.compile(r"\A[\w-]+\Z")
 # Custom badges created through the API start at id 100 in Discourse.
 FIRST_CUSTOM_BADGE_ID = 100
 AUTOMATIC_GROUPS = (
@@ -103,6 +107,7 @@ class ForumState:
         self.user_badges: dict[int, UserBadge] = {}
         self.explorer_queries: dict[int, ExplorerQuery] = {}
         self._recent_raw: dict[tuple[int, str], datetime] = {}
+        self.api_post_memo: dict[Any, tuple[int, datetime]] = {}
         self.tag_ids: dict[str, int] = {}
         self._ids: dict[str, int] = {}
         self.webhook_deliveries: list[WebhookDelivery] = []
@@ -480,7 +485,7 @@ class ForumState:
 
     def topic_by_external_id(self, external_id: str) -> Topic:
         """The topic created with this external_id, or NotFound."""
-        topic_id = self._topics_by_external_id.get(external_id)
+        topic_id = self._topics_by_external_id.get(external_id.lower())
         if topic_id is None:
             raise NotFound()
         return self.find_topic(topic_id)
@@ -527,7 +532,8 @@ class ForumState:
             raw = raw or ""
             if len(raw.strip()) < 2:
                 raise Unprocessable("Body is too short (minimum is 2 characters)")
-            if check_duplicate:
+            # lib/validators/post_validator.rb (unique_post_validator): staff may repeat a body at once.
+            if check_duplicate and not author.staff:
                 key = (author.id, raw.strip())
                 previous = self._recent_raw.get(key)
                 if previous is not None and now - previous < DUPLICATE_POST_WINDOW:
@@ -588,8 +594,15 @@ class ForumState:
     ) -> Topic:
         if not title or len(title.strip()) < 3:
             raise Unprocessable("Title is too short (minimum is 3 characters)")
-        if external_id and external_id in self._topics_by_external_id:
-            raise Unprocessable("External ID has already been taken")
+        # app/models/topic.rb runs TextCleaner.clean_title before validation: the saved title may differ.
+        title = clean_title(title)
+        if external_id:
+            if len(external_id) > EXTERNAL_ID_MAX_LENGTH:
+                raise Unprocessable("External ID is too long (maximum is 50 characters)")
+            if not _EXTERNAL_ID.match(external_id):
+                raise Unprocessable("External ID is invalid")
+            if external_id.lower() in self._topics_by_external_id:
+                raise Unprocessable("External ID has already been taken")
         if archetype == "private_message":
             users, groups = self.resolve_recipients(target_recipients or "")
             topic = Topic(
@@ -619,7 +632,7 @@ class ForumState:
             self.categories[category_id].topic_count += 1
         self.topics[topic.id] = topic
         if topic.external_id:
-            self._topics_by_external_id[topic.external_id] = topic.id
+            self._topics_by_external_id[topic.external_id.lower()] = topic.id
         return topic
 
     def _category_id(self, category: int | str | None) -> int:

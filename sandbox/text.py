@@ -44,3 +44,20 @@ def excerpt(raw: str, length: int = 300) -> str:
     """Cut plain text to at most `length` characters with an ellipsis like Discourse's excerpts."""
     flat = " ".join(raw.split())
     return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+
+
+_ODD_SPACES = re.compile("[\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def clean_title(title: str) -> str:
+    """Rewrite a title as Discourse saves it (lib/text_cleaner.rb TextCleaner.clean_title, title_prettify on)."""
+    text = re.sub(r"!+", "!", title)
+    text = re.sub(r"\?+", "?", text)
+    if re.search(r"[A-Z]+", text) and text == text.upper():
+        # Ruby's tr('A-Z', 'a-z') lowers ASCII letters only.
+        text = text.translate(str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"))
+    # Capitalise the first word only when it is entirely lower-case ASCII.
+    text = re.sub(r"\A([a-z]*)\b", lambda m: m.group(1).capitalize(), text, count=1)
+    text = re.sub(r"([^.])\.+(\s*)\Z", r"\1\2", text, count=1)
+    text = re.sub(r" +", " ", text)
+    return _ODD_SPACES.sub(" ", text).strip()

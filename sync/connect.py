@@ -16,11 +16,17 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 from urllib.parse import parse_qs, urlencode
 
-from sync.errors import ConnectLoginFailed, ConnectNonceInvalid, ConnectPayloadInvalid, ConnectSignatureInvalid
+from sync.errors import (
+    ConnectLoginFailed,
+    ConnectNonceInvalid,
+    ConnectOtherBrowser,
+    ConnectPayloadInvalid,
+    ConnectSignatureInvalid,
+)
 from sync.parse import as_bool, as_int, names
 from sync.records import ConnectIdentity
 
@@ -92,16 +98,25 @@ class ConnectProvider:
 
     def login_url(self, return_url: str, *, prompt_none: bool = False) -> str:
         """Return the forum URL to redirect the browser to, with a fresh single-use nonce."""
+        return self.start_login(return_url, prompt_none=prompt_none)[0]
+
+    def start_login(self, return_url: str, *, prompt_none: bool = False) -> tuple[str, str]:
+        """Return the forum URL for the browser and its fresh nonce, which the caller binds to that browser."""
         nonce = secrets.token_urlsafe(24)
         self.nonces.put(nonce, self.clock() + self.nonce_ttl_seconds)
         fields = {"nonce": nonce, "return_sso_url": return_url}
         if prompt_none:
             fields["prompt"] = "none"
         sso = encode_payload(fields)
-        return f"{self.forum_url}/session/sso_provider?{urlencode({'sso': sso, 'sig': sign(self.secret, sso)})}"
+        url = f"{self.forum_url}/session/sso_provider?{urlencode({'sso': sso, 'sig': sign(self.secret, sso)})}"
+        return url, nonce
 
-    def verify(self, sso: str, sig: str) -> ConnectIdentity:
-        """Check the signature and the nonce (once), then return the identity the forum vouches for."""
+    def verify(self, sso: str, sig: str, *, started_here: Collection[str] | None = None) -> ConnectIdentity:
+        """Check the signature and the nonce (once), then return the identity the forum vouches for.
+
+        ``started_here`` are the nonces of the logins this browser started: an answer to any other
+        login (an attacker's own, planted in the victim's browser) is refused.
+        """
         if (
             not sso
             or not sig
@@ -116,6 +131,10 @@ class ConnectProvider:
             raise ConnectPayloadInvalid("payload is not base64 text") from exc
         fields = {k: v[0] for k, v in parse_qs(decoded, keep_blank_values=True).items()}
         nonce = fields.get("nonce", "")
+        if started_here is not None and not any(
+            hmac.compare_digest(nonce.encode(), str(mine).encode()) for mine in started_here
+        ):
+            raise ConnectOtherBrowser("this login was started in another browser")
         if not nonce or not self.nonces.take(nonce):
             raise ConnectNonceInvalid("nonce unknown, already used or expired")
         if as_bool(fields.get("failed", "")):

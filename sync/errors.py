@@ -121,6 +121,10 @@ class ConnectNonceInvalid(ConnectError):
     """The DiscourseConnect nonce is unknown, already used or expired."""
 
 
+class ConnectOtherBrowser(ConnectNonceInvalid):
+    """The DiscourseConnect answer belongs to a login that another browser started (login CSRF)."""
+
+
 class ConnectPayloadInvalid(ConnectError):
     """The DiscourseConnect payload cannot be decoded or lacks required fields."""
 

@@ -1,16 +1,17 @@
 """Writes to the forum that a retry can never double, keyed by the outbox's idempotency key.
 
 Guarantees (given the same ``idempotency_key`` on every attempt of one write):
-- Private messages: the key is embedded invisibly at the end of ``raw`` as
-  ``<!-- companion:KEY -->``. When an attempt ends ambiguously (timeout,
-  dropped connection, 5xx on the POST) or is refused as a duplicate after an
-  ambiguous attempt, the writer looks in the API user's sent PMs for a topic
-  with the same title created since the first attempt, and confirms it by
-  the key in its first post's raw before deciding to send again. When the
-  caller says the outbox row was attempted before (``first_attempt=False``,
-  e.g. after a crash), the look-up happens before the first send.
-- Topics: created with ``external_id`` derived from the key; the look-up is
-  ``GET /t/external_id/{external_id}.json``.
+- Private messages and topics: created with an ``external_id`` derived from
+  the key (Discourse's TopicCreator accepts it for PMs too, and the Topic
+  model keeps it unique, so a repeat that would double a write is refused).
+  When an attempt ends ambiguously (timeout, dropped connection, 5xx on the
+  POST) or is refused as a duplicate, the writer looks the write up with
+  ``GET /t/external_id/{external_id}.json`` before deciding to send again;
+  when the caller says the outbox row was attempted before
+  (``first_attempt=False``, e.g. after a crash), the look-up happens before
+  the first send. Never by title: the forum rewrites titles
+  (``TextCleaner.clean_title``). PMs also carry the key invisibly at the end
+  of ``raw`` as ``<!-- companion:KEY -->``.
 - Groups and badges: looked up by name (names are unique on the forum).
 - Badge grants: the member's badges are checked before granting, so each
   badge is granted at most once per member by the companion.
@@ -23,12 +24,20 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sync import parse
 from sync.client import ForumClient, Redirect
-from sync.errors import ForumNotFound, ForumRejected, ForumUnavailable, RepeatedGrant, UnexpectedResponse
+from sync.errors import (
+    ForumError,
+    ForumNotFound,
+    ForumRejected,
+    ForumUnavailable,
+    RateLimited,
+    RepeatedGrant,
+    UnexpectedResponse,
+)
 from sync.records import ForumBadge, ForumGroup, SentPost, UserBadge
 
 log = logging.getLogger(__name__)
@@ -36,10 +45,6 @@ log = logging.getLogger(__name__)
 MARKER_PATTERN = re.compile(r"<!-- companion:([A-Za-z0-9._:-]+) -->")
 EXTERNAL_ID_PREFIX = "companion-"
 MAX_GROUP_BATCH = 1000
-# How far back a sent PM may lie before the first attempt and still count (clock skew).
-LOOKUP_SKEW = timedelta(minutes=10)
-LOOKUP_CANDIDATES = 5
-LOOKUP_PAGES = 2
 
 
 def idempotency_token(key: str) -> str:
@@ -62,14 +67,6 @@ def with_marker(raw: str, key: str) -> str:
 def external_id_for(key: str) -> str:
     """Derive a topic external_id (at most 50 characters) from an idempotency key."""
     return EXTERNAL_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
-def _same_title(a: str, b: str) -> bool:
-    # The forum may prettify titles (capitalise, squeeze spaces).
-    def norm(text: str) -> str:
-        return " ".join(text.split()).casefold()
-
-    return norm(a) == norm(b)
 
 
 def _is_duplicate(error: ForumRejected) -> bool:
@@ -105,63 +102,23 @@ class ForumWriter:
         """Send a PM to usernames or group names once, whatever happens to the connection."""
         if not recipients:
             raise ValueError("a private message needs at least one recipient")
-        started = self._now()
+        external_id = external_id_for(idempotency_key)
         body = {
             "title": title,
             "raw": with_marker(raw, idempotency_key),
             "archetype": "private_message",
             "target_recipients": ",".join(recipients),
+            # TopicCreator stores external_id for private messages too, and the forum keeps it unique:
+            # a repeat of a PM that already landed is refused, and the PM is found again by it.
+            "external_id": external_id,
         }
+        return self._create_once(
+            body, lambda: self.find_sent_private_message(idempotency_key), check_first=not first_attempt
+        )
 
-        def lookup() -> SentPost | None:
-            return self.find_sent_private_message(title, idempotency_key, since=None if not first_attempt else started)
-
-        return self._create_once(body, lookup, check_first=not first_attempt)
-
-    def find_sent_private_message(
-        self, title: str, idempotency_key: str, *, since: datetime | None = None
-    ) -> SentPost | None:
-        """Find a PM the API user already sent for this key, or None."""
-        marker = idempotency_marker(idempotency_key)
-        candidates: list[tuple[int, datetime | None]] = []
-        for page in range(LOOKUP_PAGES):
-            answer = self.client.get(f"/topics/private-messages-sent/{self.client.api_username}.json", page=page) or {}
-            topics = (answer.get("topic_list") or {}).get("topics") or []
-            for item in topics:
-                created = parse.parse_datetime(item.get("created_at"))
-                if not _same_title(str(item.get("title") or ""), title):
-                    continue
-                if since is not None and created is not None and created < since - LOOKUP_SKEW:
-                    continue
-                candidates.append((int(item["id"]), created))
-            if len(topics) == 0 or not (answer.get("topic_list") or {}).get("more_topics_url"):
-                break
-        # Newest first: a retry looks for what it just sent.
-        candidates.sort(key=lambda c: (c[1] or datetime.min.replace(tzinfo=UTC), c[0]), reverse=True)
-        for topic_id, _ in candidates[:LOOKUP_CANDIDATES]:
-            first = self._first_post(topic_id)
-            if first is not None and marker in str(first.get("raw") or ""):
-                return SentPost(post_id=int(first["id"]), topic_id=topic_id, already_existed=True)
-        return None
-
-    def _first_post(self, topic_id: int) -> dict[str, Any] | None:
-        """Return the topic's first post with its raw text, or None when it is gone."""
-        try:
-            topic = self.client.get(f"/t/{topic_id}.json") or {}
-        except ForumNotFound:
-            return None
-        stream = topic.get("post_stream") or {}
-        posts = stream.get("posts") or []
-        if posts and "raw" in posts[0]:
-            return posts[0]
-        post_id = posts[0].get("id") if posts else (stream.get("stream") or [None])[0]
-        if post_id is None:
-            return None
-        # Topic views carry only cooked HTML, which drops the marker comment; the post itself has raw.
-        try:
-            return self.client.get(f"/posts/{int(post_id)}.json")
-        except ForumNotFound:
-            return None
+    def find_sent_private_message(self, idempotency_key: str) -> SentPost | None:
+        """Find the PM sent for this key by its external_id (never by title: the forum rewrites titles), or None."""
+        return self.find_topic_by_external_id(external_id_for(idempotency_key))
 
     # --- topics ------------------------------------------------------------------
 
@@ -214,31 +171,49 @@ class ForumWriter:
             found = lookup()
             if found is not None:
                 return found
-        uncertain = False
+        doubt: ForumUnavailable | None = None
         for attempt in range(1, self.max_attempts + 1):
             try:
                 answer = self.client.post("/posts.json", body) or {}
                 return SentPost(post_id=int(answer["id"]), topic_id=int(answer["topic_id"]))
+            except RateLimited as exc:
+                if doubt is not None:
+                    # This attempt surely did not land, but an earlier one still may have.
+                    raise ForumUnavailable(f"{doubt}; then {exc}", status=doubt.status, ambiguous=True) from exc
+                raise
             except ForumUnavailable as exc:
                 if not exc.ambiguous:
+                    if doubt is not None:
+                        raise ForumUnavailable(f"{doubt}; then {exc}", status=exc.status, ambiguous=True) from exc
                     raise  # never reached the forum, and the client already retried
-                uncertain = True
+                doubt = exc
                 # Give the forum a moment to finish what it may have started before looking.
                 self.client.sleep(self.client.retry.backoff(attempt))
-                found = lookup()
+                found = self._look_up_after_doubt(lookup, exc)
                 if found is not None:
                     return found
                 if attempt >= self.max_attempts:
                     raise
                 log.info("write attempt %d failed (%s); not found on the forum, sending again", attempt, exc)
             except ForumRejected as exc:
-                # A duplicate refusal after an uncertain attempt means that attempt landed.
-                if uncertain and _is_duplicate(exc):
+                # "External ID has already been taken": an earlier attempt (perhaps of another process,
+                # perhaps one that landed after its timeout) has the write; return that one.
+                if _is_duplicate(exc):
                     found = lookup()
                     if found is not None:
                         return found
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _look_up_after_doubt(lookup: Callable[[], SentPost | None], doubt: ForumUnavailable) -> SentPost | None:
+        """Look a write up after an attempt that may have landed; a look-up that fails leaves the doubt standing."""
+        try:
+            return lookup()
+        except ForumError as error:
+            raise ForumUnavailable(
+                f"{doubt}; looking it up failed too ({error})", status=doubt.status, ambiguous=True
+            ) from error
 
     # --- groups ------------------------------------------------------------------
 

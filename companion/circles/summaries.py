@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.circles.errors import PublishRefused
-from companion.messages.markdown import escape_markdown
+from companion.messages.markdown import escape_markdown, escape_markdown_text
 from companion.outbox.delivery import enqueue_once
 from companion.settings import Settings
 from companion.store.models import Circle, Member, Project, Season
@@ -29,7 +29,7 @@ def summary_topic(project: Project, member: Member, season: Season) -> tuple[str
     if project.why:
         parts.append(f"**Warum:** {escape_markdown(project.why)}")
     if project.summary:
-        parts.append(f"**Was daraus geworden ist:**\n\n{escape_markdown(project.summary)}")
+        parts.append(f"**Was daraus geworden ist:**\n\n{escape_markdown_text(project.summary)}")
     return title, "\n\n".join(parts)
 
 

@@ -29,6 +29,8 @@ def run_nightly_command(context, run_date, no_sync: bool, no_deliver: bool) -> N
     from companion.jobs.nightly import run_nightly
     from companion.ops.progress import progress_for
 
+    # A damaged database file must stop the run before it starts, not halfway with a traceback.
+    context.store.check_integrity()
     try:
         with progress_for(context.settings) as progress:
             report = run_nightly(
@@ -96,10 +98,8 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
             continue
         click.echo(names[member_id])
         for pick in picks:
-            click.echo(
-                f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – "
-                f"{explanation_text(list(pick.shared_terms), 'en')}"
-            )
+            why = explanation_text(list(pick.shared_terms), "en")
+            click.echo(f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {why}")
     members, share, exposure = figures(result)
     if result.calibration is not None:
         click.echo(describe(result.calibration))
@@ -126,9 +126,21 @@ def deliver_command(context, limit: int | None) -> None:
     from companion.outbox.delivery import deliver_pending
     from companion.outbox.handlers import HANDLERS
 
-    with job_lock(context.store, "deliver"), progress_for(context.settings) as progress:
+    with job_lock(context.store, "deliver") as lease, progress_for(context.settings) as progress:
+
+        def renew() -> bool:
+            # A long delivery keeps its lease; LockHeld ends it if another process took the lease over.
+            lease.renew()
+            return False
+
         report = deliver_pending(
-            context.store, context.forum, HANDLERS, limit=limit, max_wait_seconds=120, progress=progress
+            context.store,
+            context.forum,
+            HANDLERS,
+            limit=limit,
+            max_wait_seconds=120,
+            should_stop=renew,
+            progress=progress,
         )
     click.echo(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, {report.remaining} still queued")
 

@@ -28,15 +28,15 @@ class LockHeld(CompanionError, RuntimeError):
 
 def _dead_local_holders(store: Store, name: str) -> list[str]:
     """Holders of this lease that ran on this host and whose process no longer exists (killed)."""
-    host = socket.gethostname()
     with store.engine.begin() as connection:
         holders = [row[0] for row in connection.execute(select(JobLock.holder).where(JobLock.name == name))]
-    dead = []
-    for holder in holders:
-        holder_host, _, pid = holder.rpartition(":")
-        if holder_host == host and pid.isdigit() and not _process_alive(int(pid)):
-            dead.append(holder)
-    return dead
+    return [holder for holder in holders if holder_is_dead(holder)]
+
+
+def holder_is_dead(holder: str) -> bool:
+    """Whether a holder name ("host:pid", optionally "/suffix") names a process on this host that has ended."""
+    holder_host, _, pid = holder.split("/", 1)[0].rpartition(":")
+    return holder_host == socket.gethostname() and pid.isdigit() and not _process_alive(int(pid))
 
 
 def _process_alive(pid: int) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from companion.circles.errors import MeetupRefused
-from companion.messages.markdown import escape_markdown
+from companion.messages.markdown import escape_markdown, escape_markdown_text
 from companion.outbox.delivery import enqueue_once
 from companion.settings import Settings
 from companion.store.models import LeanCoffee, LeanCoffeeTopic, LeanCoffeeVote, Meetup, MeetupRegistration, Member
@@ -237,7 +237,7 @@ def notes_topic(session: Session, meetup: Meetup) -> tuple[str, str]:
         )
     for item in items:
         if item.topic.notes:
-            lines += ["", f"### {escape_markdown(item.topic.title)}", "", escape_markdown(item.topic.notes)]
+            lines += ["", f"### {escape_markdown(item.topic.title)}", "", escape_markdown_text(item.topic.notes)]
     return f"Notizen: {meetup.title}", "\n".join(lines)
 
 

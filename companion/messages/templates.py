@@ -2,22 +2,85 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
 
 from companion.audit.entries import record
 from companion.errors import CompanionError
+from companion.messages.markdown import MarkdownSafe, escape_markdown, plain_line
 from companion.store.models import MessageTemplate
 
 LOCALES = ("de", "en")
 
-# Jinja in a sandbox: admins edit these, so templates may not reach into Python objects.
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+# Bounds on what an admin's template may cost: a PM is a few thousand characters, rendered in milliseconds.
+MAX_SOURCE_CHARS = 20_000
+MAX_OUTPUT_CHARS = 50_000
+MAX_RENDER_SECONDS = 1.0
+
+
+class TemplateTooCostly(TemplateError):
+    """A template that would take too long or produce too much text."""
+
+
+def _too_large(size: int) -> TemplateTooCostly:
+    return TemplateTooCostly(f"the text would be longer than {MAX_OUTPUT_CHARS} characters")
+
+
+def _sized(value: Any) -> Any:
+    if isinstance(value, str | list | tuple | dict) and len(value) > MAX_OUTPUT_CHARS:
+        raise _too_large(len(value))
+    return value
+
+
+def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that refuses huge widths or counts before it runs and huge results after."""
+
+    @functools.wraps(function)  # keeps jinja_pass_arg, so context-taking filters still get their context
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        for argument in (*args, *kwargs.values()):
+            if isinstance(argument, int) and not isinstance(argument, bool) and abs(argument) > MAX_OUTPUT_CHARS:
+                raise _too_large(argument)
+        return _sized(function(*args, **kwargs))
+
+    return bounded
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox (no attribute access into Python objects) plus bounds on repetition and powers."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters = {name: _bounded_filter(f) for name, f in self.filters.items()}
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                repeated = isinstance(sequence, str | list | tuple) and isinstance(count, int)
+                if repeated and len(sequence) * count > MAX_OUTPUT_CHARS:
+                    raise _too_large(len(sequence) * count)
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise TemplateTooCostly("the power is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+# Jinja in a sandbox: admins edit these, so templates may not reach into Python objects. Bodies are Markdown:
+# every value is escaped unless the companion marked it MarkdownSafe (its own URLs), so a member's name cannot
+# carry a link, a mention or HTML into a PM the system account sends. Titles are plain text on one line.
+_OPTIONS: dict[str, Any] = dict(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+_BODY_ENV = _BoundedEnvironment(finalize=escape_markdown, **_OPTIONS)
+_TITLE_ENV = _BoundedEnvironment(finalize=plain_line, **_OPTIONS)
 
 
 @dataclass(frozen=True)
@@ -106,11 +169,45 @@ def get_template(session: Session, key: str, locale: str) -> tuple[str, str]:
 
 
 def render(title: str, body: str, values: Mapping[str, Any]) -> tuple[str, str]:
-    """Render a template's title and body with the given values."""
+    """Render a template's title and body with the given values, within bounds of time and size."""
+    if len(title) + len(body) > MAX_SOURCE_CHARS:
+        raise TemplateInvalid(str(_l("The template is longer than %(n)s characters.", n=MAX_SOURCE_CHARS)))
     try:
-        return _ENV.from_string(title).render(values).strip(), _ENV.from_string(body).render(values).strip()
+        deadline = time.monotonic() + MAX_RENDER_SECONDS
+        rendered_title = _bounded_render(_TITLE_ENV, title, values, deadline)
+        return " ".join(rendered_title.split()), _bounded_render(_BODY_ENV, body, values, deadline).strip()
+    except TemplateTooCostly as error:
+        raise TemplateInvalid(str(_l("The template costs too much to render: %(reason)s.", reason=error))) from None
     except TemplateError as error:
         raise TemplateInvalid(str(error)) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as error:
+        # {{ 1/0 }}, range() beyond the sandbox's limit, a wrong type: the admin's template, not a server error.
+        raise TemplateInvalid(f"{type(error).__name__}: {error}") from None
+
+
+def _bounded_render(env: SandboxedEnvironment, source: str, values: Mapping[str, Any], deadline: float) -> str:
+    """Render in chunks, stopping at the deadline (checked on every template line) or the size bound."""
+    template = env.from_string(source)
+    previous = sys.gettrace()
+
+    def watch(frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise TemplateTooCostly(f"it takes longer than {MAX_RENDER_SECONDS:g} s")
+        return watch
+
+    parts: list[str] = []
+    size = 0
+    sys.settrace(watch)
+    try:
+        chunks: Iterator[str] = template.generate(values)
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise _too_large(size)
+            parts.append(chunk)
+    finally:
+        sys.settrace(previous)
+    return "".join(parts)
 
 
 def render_message(session: Session, key: str, locale: str, values: Mapping[str, Any]) -> tuple[str, str]:
@@ -123,15 +220,15 @@ def example_values(key: str) -> dict[str, Any]:
     """Plausible values to check that an edited template renders."""
     suggestion = {
         "name": "Erika Beispiel",
-        "profile_url": "https://forum.example/u/erika",
+        "profile_url": MarkdownSafe("https://forum.example/u/erika"),
         "organisation": "Stadt Beispiel",
         "explanation": "Ihr teilt: OZG, E-Akte",
     }
     samples = {
         "member_name": "Max Mustermann",
         "suggestions": [suggestion],
-        "suggestions_url": "https://companion.example/suggestions",
-        "profile_url": "https://companion.example/profile",
+        "suggestions_url": MarkdownSafe("https://companion.example/suggestions"),
+        "profile_url": MarkdownSafe("https://companion.example/profile"),
         "first_name": "Max Mustermann",
         "second_name": "Erika Beispiel",
         "first_organisation": "Kreis Beispiel",

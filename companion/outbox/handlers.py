@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from companion.outbox.delivery import DeliveryResult
-from sync.errors import ForumRejected, RepeatedGrant
+from sync.errors import ForumRejected, ForumUnavailable, RepeatedGrant
 
 
 def _missing(kind: str, field: str) -> ForumRejected:
@@ -97,7 +97,8 @@ def grant_badge(forum, payload: Mapping[str, Any], key: str, uncertain: bool) ->
             raise _missing("badge_grant", "badge_name")
         matches = [badge.id for badge in forum.writer.list_badges() if badge.name == name]
         if not matches:
-            raise ForumRejected(f"badge {name!r} does not exist in the forum yet", status=404)
+            # Its badge_create item may still be on its way with another sender: try again later, not never.
+            raise ForumUnavailable(f"badge {name!r} does not exist in the forum yet", status=404)
         badge_id = matches[0]
     # Items queued with a reason on another host (the API URL) are moved onto the forum's own host.
     reason = forum.badge_reason(payload.get("reason")) if hasattr(forum, "badge_reason") else payload.get("reason")

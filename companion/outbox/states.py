@@ -1,4 +1,4 @@
-"""The states of an outbox item and the changes between them (a sent item never changes again)."""
+"""The states of an outbox item and the changes between them."""
 
 from __future__ import annotations
 
@@ -8,31 +8,30 @@ from companion.store.states import Lifecycle, table
 
 
 class OutboxStatus(StrEnum):
-    """Where one queued forum write stands."""
+    """Where one forum write stands."""
 
-    PENDING = "pending"
-    SENDING = "sending"
+    PENDING = "pending"  # never sent, or refused in a way that proves it did not land
+    SENDING = "sending"  # claimed by one sender right now (claimed_by/claimed_until)
+    UNCERTAIN = "uncertain"  # an attempt may have landed: the next sender must look it up first
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
 
 
-_O = OutboxStatus
+_S = OutboxStatus
 OUTBOX = Lifecycle(
     "outbox item",
     OutboxStatus,
     table(
         {
-            # Only a pending item is cancelled (a member left): one being sent may already be in the forum.
-            _O.PENDING: (_O.SENDING, _O.CANCELLED),
-            # Back to pending after a clear failure; staying "sending" marks an uncertain attempt.
-            _O.SENDING: (_O.SENT, _O.PENDING, _O.FAILED),
-            # An admin puts a failed item back in the queue.
-            _O.FAILED: (_O.PENDING,),
-            _O.SENT: (),
-            _O.CANCELLED: (),
+            _S.PENDING: (_S.SENDING, _S.CANCELLED),
+            _S.SENDING: (_S.SENT, _S.PENDING, _S.UNCERTAIN, _S.FAILED),
+            _S.UNCERTAIN: (_S.SENDING, _S.CANCELLED),
+            _S.SENT: (),
+            _S.FAILED: (_S.PENDING, _S.UNCERTAIN, _S.CANCELLED),
+            _S.CANCELLED: (),
         }
     ),
 )
-# Items the delivery loop still has to send.
-OPEN = (_O.PENDING, _O.SENDING)
+# Items a sender may still have to send.
+OPEN = frozenset({_S.PENDING, _S.SENDING, _S.UNCERTAIN})

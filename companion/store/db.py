@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from companion.errors import CompanionError
@@ -50,7 +50,10 @@ class Store:
         try:
             self.engine = create_store_engine(url)
         except SQLAlchemyError as error:
-            raise StoreError(f"cannot open the database {self.safe_url}: {error}") from None
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise StoreError(f"cannot open the database {self.safe_url}: {reason}") from None
+        except OSError as error:
+            raise StoreError(f"cannot open the database {self.safe_url}: {error.strerror or error}") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -87,6 +90,26 @@ class Store:
         except OperationalError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise StoreError(f"cannot reach the database {self.safe_url}: {reason}") from None
+        except DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise StoreError(f"cannot read the database {self.safe_url}: {reason}") from None
+
+    def check_integrity(self) -> None:
+        """Raise StoreError when the database file is damaged (SQLite's quick check; PostgreSQL checks itself)."""
+        if self.dialect != "sqlite":
+            self.ping()
+            return
+        try:
+            with self.engine.connect() as connection:
+                problems = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check")]
+        except DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise StoreError(f"the database {self.safe_url} is damaged: {reason}; restore it from a backup") from None
+        if problems != ["ok"]:
+            raise StoreError(
+                f"the database {self.safe_url} is damaged: {problems[0] if problems else 'no answer'}; "
+                "restore it from a backup"
+            )
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -100,6 +101,11 @@ class Member(Base):
     last_seen_at: Mapped[datetime | None]
     forum_created_at: Mapped[datetime | None]
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by logout, consent withdrawal and demotion: sessions of an older generation stop working. A new row
+    # starts at a random generation, so a cookie of a deleted member cannot open the row that replaces it.
+    session_generation: Mapped[int] = mapped_column(
+        Integer, default=lambda: secrets.randbelow(2**31), server_default="0"
+    )
 
     organisation: Mapped[Organisation | None] = relationship()
     preferences: Mapped[MemberPreferences | None] = relationship(
@@ -458,7 +464,7 @@ class OutboxItem(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
-        CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'cancelled')", name="status"),
+        CheckConstraint("status in ('pending', 'sending', 'uncertain', 'sent', 'failed', 'cancelled')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -476,6 +482,9 @@ class OutboxItem(Base):
     forum_post_id: Mapped[int | None] = mapped_column(Integer)
     forum_topic_id: Mapped[int | None] = mapped_column(Integer)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Who is sending this item right now, and until when that claim holds (a crashed sender's claim runs out).
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    claimed_until: Mapped[datetime | None]
 
 
 # --- Circles ---------------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from companion.errors import CompanionError
+from companion.messages.markdown import MarkdownSafe
 from companion.messages.templates import example_values, render_message
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
@@ -182,14 +184,14 @@ def message_values(
             {
                 "name": display_name(s.suggested),
                 "username": s.suggested.username,
-                "profile_url": f"{forum_url}/u/{s.suggested.username}",
+                "profile_url": MarkdownSafe(f"{forum_url}/u/{quote(s.suggested.username)}"),
                 "organisation": s.suggested.organisation.name if s.suggested.organisation else "–",
                 "explanation": explanation_text(list(s.shared_terms or []), locale),
             }
             for s in suggestions
         ],
-        "suggestions_url": f"{base_url}/suggestions",
-        "profile_url": f"{base_url}/profile",
+        "suggestions_url": MarkdownSafe(f"{base_url}/suggestions"),
+        "profile_url": MarkdownSafe(f"{base_url}/profile"),
     }
 
 

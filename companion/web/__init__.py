@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from companion.context import Context
 from companion.ops.compute import configure_numba
-from companion.settings import Settings, load_settings
+from companion.settings import Settings, SettingsError, load_settings
 from companion.store.db import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,9 @@ def create_app(
         instance_path=str(Path(settings.instance_path).resolve()),
     )
     if not settings.secret_key:
-        raise RuntimeError("COMPANION_SECRET_KEY is not set: the web pages need it to sign session cookies")
+        raise SettingsError("COMPANION_SECRET_KEY is not set: the web pages need it to sign session cookies")
+    # Ids in URLs fit the store's integer columns (PostgreSQL's integer is 32 bits); larger ones are 404.
+    app.url_map.converters["int"] = security.StoreIdConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
         PERMANENT_SESSION_LIFETIME=auth.SESSION_LIFETIME,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -11,18 +13,35 @@ from flask_babel import gettext as _
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
+from companion.errors import CompanionError
 from companion.store.db import Store
 from companion.store.models import ConnectNonce, ForumGroup, GroupMembership, Member, MemberPreferences
 from companion.web.security import rate_limited, safe_next
 from sync.connect import ConnectProvider
-from sync.errors import ConnectLoginFailed, ConnectNonceInvalid, ConnectPayloadInvalid, ConnectSignatureInvalid
+from sync.errors import (
+    ConnectLoginFailed,
+    ConnectNonceInvalid,
+    ConnectOtherBrowser,
+    ConnectPayloadInvalid,
+    ConnectSignatureInvalid,
+    ForumError,
+)
 from sync.records import ConnectIdentity
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
 
 SESSION_MEMBER = "member_id"
 SESSION_ADMIN = "admin"
 SESSION_NEXT = "login_next"
+# The server-side half of a session: the member's generation when it began, and the forum user it was for.
+SESSION_GENERATION = "generation"
+SESSION_FORUM_USER = "forum_user_id"
+SESSION_ADMIN_CHECKED = "admin_checked_at"
+# The nonces of the logins this browser started (a few, for several tabs): only their answers log it in.
+SESSION_NONCES = "login_nonces"
+MAX_PENDING_LOGINS = 3
 SESSION_LIFETIME = timedelta(hours=8)
 
 
@@ -113,6 +132,39 @@ def _replace_groups(db: Session, member: Member, group_names: tuple[str, ...]) -
         db.add(GroupMembership(member_id=member.id, group_id=group_id))
 
 
+def end_sessions(db: Session, member_id: int) -> int:
+    """End every session of the member, in every browser (logout, consent withdrawal, demotion); the new generation."""
+    member = db.get(Member, member_id)
+    if member is None:
+        return 0
+    member.session_generation = (member.session_generation or 0) + 1
+    return member.session_generation
+
+
+def begin_session(member: Member, *, admin: bool) -> None:
+    """Make this browser's session the member's, bound to their current session generation."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_MEMBER] = member.id
+    session[SESSION_FORUM_USER] = member.forum_user_id
+    session[SESSION_GENERATION] = member.session_generation or 0
+    session[SESSION_ADMIN] = admin
+    session[SESSION_ADMIN_CHECKED] = time.time()
+
+
+def keep_this_session(member_id: int, generation: int) -> None:
+    """After ending a member's other sessions, carry this browser over to the new generation."""
+    if session.get(SESSION_MEMBER) == member_id:
+        session[SESSION_GENERATION] = generation
+
+
+def _drop_session() -> None:
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
 def load_member() -> None:
     """Put the logged-in member (or None) and whether they are an admin on flask.g for this request."""
     g.member = None
@@ -125,14 +177,62 @@ def load_member() -> None:
     with store.session() as db:
         member = db.get(Member, member_id)
         preferences = db.get(MemberPreferences, member_id) if member is not None else None
-        if member is None or not member.active or member.suspended:
-            session.pop(SESSION_MEMBER, None)
-            session.pop(SESSION_ADMIN, None)
+        current = (
+            member is not None
+            and member.active
+            and not member.suspended
+            # A cookie from before a logout (or for a deleted member whose id was reused) opens nothing.
+            and session.get(SESSION_FORUM_USER) == member.forum_user_id
+            and session.get(SESSION_GENERATION) == (member.session_generation or 0)
+        )
+        if not current or member is None:
+            _drop_session()
             return
         g.member_locale = preferences.locale if preferences is not None else None
+        admin = bool(session.get(SESSION_ADMIN)) and _still_admin(db, member)
         db.expunge(member)
     g.member = member
-    g.is_admin = bool(session.get(SESSION_ADMIN))
+    g.is_admin = admin
+
+
+def _still_admin(db: Session, member: Member) -> bool:
+    """Confirm an admin session's rights with the forum once per interval; a demotion ends the session."""
+    context = current_app.extensions["companion"]
+    settings = context.settings
+    # The store only ever takes rights away here: a sync or webhook that saw the demotion ends the session.
+    still = member.admin or _in_admin_group(db, member, settings.admin_group)
+    checked = float(session.get(SESSION_ADMIN_CHECKED) or 0)
+    if still and time.time() - checked >= settings.admin_recheck_seconds:
+        try:
+            forum_user = context.forum.reader.read_member(member.username)
+        except (ForumError, CompanionError) as error:
+            # Without the forum's word no admin rights, but the member stays logged in; asked again next request.
+            log.warning("cannot confirm %s's admin rights with the forum: %s", member.username, error)
+            return False
+        admin_group = (settings.admin_group or "").lower()
+        still = forum_user.admin or bool(admin_group and admin_group in {name.lower() for name in forum_user.groups})
+    if not still:
+        log.info("%s is no admin in the forum any more; ending their sessions", member.username)
+        with context.store.transaction() as write:
+            end_sessions(write, member.id)
+            found = write.get(Member, member.id)
+            if found is not None:
+                found.admin = False
+        _drop_session()
+        return False
+    session[SESSION_ADMIN_CHECKED] = time.time()
+    return True
+
+
+def _in_admin_group(db: Session, member: Member, admin_group: str | None) -> bool:
+    if not admin_group:
+        return False
+    names = db.scalars(
+        select(ForumGroup.name)
+        .join(GroupMembership, GroupMembership.group_id == ForumGroup.id)
+        .where(GroupMembership.member_id == member.id)
+    )
+    return admin_group.lower() in {name.lower() for name in names}
 
 
 def current_member() -> Member | None:
@@ -183,7 +283,9 @@ def login():
         return render_template("auth/unavailable.html"), 503
     session[SESSION_NEXT] = safe_next(request.args.get("next"))
     return_url = current_app.extensions["companion"].settings.base_url + url_for("auth.callback")
-    return redirect(provider.login_url(return_url))
+    url, nonce = provider.start_login(return_url)
+    session[SESSION_NONCES] = [*list(session.get(SESSION_NONCES) or [])[-(MAX_PENDING_LOGINS - 1) :], nonce]
+    return redirect(url)
 
 
 @bp.get("/auth/callback")
@@ -193,8 +295,12 @@ def callback():
     provider = connect_provider()
     if provider is None:
         return render_template("auth/unavailable.html"), 503
+    started_here = [str(nonce) for nonce in session.get(SESSION_NONCES) or []]
     try:
-        identity = provider.verify(request.args.get("sso", ""), request.args.get("sig", ""))
+        identity = provider.verify(request.args.get("sso", ""), request.args.get("sig", ""), started_here=started_here)
+    except ConnectOtherBrowser:
+        reason = _("This login was started in another browser. Please log in again here.")
+        return render_template("auth/failed.html", reason=reason), 403
     except ConnectLoginFailed:
         return render_template("auth/failed.html", reason=_("You are not logged in on the forum.")), 403
     except ConnectNonceInvalid:
@@ -204,25 +310,22 @@ def callback():
     settings = current_app.extensions["companion"].settings
     with current_app.extensions["companion"].store.transaction() as db:
         member = upsert_member(db, identity)
-        member_id = member.id
         usable = member.active and not member.suspended
     if not usable:
         return render_template("auth/failed.html", reason=_("Your account is not active.")), 403
     target = safe_next(session.get(SESSION_NEXT))
-    session.clear()
-    session.permanent = True
-    session[SESSION_MEMBER] = member_id
-    session[SESSION_ADMIN] = is_admin_identity(identity, settings.admin_group)
+    begin_session(member, admin=is_admin_identity(identity, settings.admin_group))
     return redirect(target)
 
 
 @bp.post("/logout")
 def logout():
-    """End the companion session (the forum session stays as it is)."""
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    """End the companion session on the server too: every cookie of this member stops working."""
+    member_id = session.get(SESSION_MEMBER)
+    if member_id is not None and getattr(g, "member", None) is not None:
+        with current_app.extensions["companion"].store.transaction() as db:
+            end_sessions(db, member_id)
+    _drop_session()
     return redirect(url_for("auth.logged_out"))
 
 

@@ -25,6 +25,7 @@ from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member
 from companion.store.types import utcnow
 from companion.web import NavLink, get_context
 from companion.web.auth import admin_required, current_member, login_required, signed_in_member
+from companion.web.security import safe_next
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
 # Calendar feeds live at /calendar/<token>.ics, outside the /circles prefix, on a blueprint registered with bp.
@@ -304,7 +305,7 @@ def calendar_token(action: str):
             flash(_("Your calendar address was revoked."), "success")
         else:
             abort(404)
-    return redirect(request.form.get("next") or url_for("circles.index"))
+    return redirect(safe_next(request.form.get("next"), fallback=url_for("circles.index")))
 
 
 @calendar_bp.get("/calendar/<token>.ics")

@@ -17,7 +17,7 @@ from companion.store.types import utcnow
 from companion.suggestions.feedback import suggestions_for
 from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
-from companion.web.auth import current_member, login_required, signed_in_member
+from companion.web.auth import current_member, end_sessions, keep_this_session, login_required, signed_in_member
 
 bp = Blueprint("member", __name__)
 
@@ -120,9 +120,15 @@ def save_consent():
     wanted = {kind: request.form.get(kind) == "yes" for kind in ("matching", "circles")}
     with get_store().transaction() as db:
         preferences = consent.preferences_of(db, member.id)
+        withdrawn = False
         for kind, granted in wanted.items():
             if getattr(preferences, f"{kind}_consent") != granted:
                 consent.set_consent(db, member.id, kind, granted, consent.PRIVACY_POLICY_VERSION)
+                withdrawn = withdrawn or not granted
+        # A withdrawal ends the member's sessions in every other browser; this one carries on.
+        generation = end_sessions(db, member.id) if withdrawn else None
+    if generation is not None:
+        keep_this_session(member.id, generation)
     flash(_("Your consent has been saved."), "success")
     return redirect(url_for("member.profile") + "#consent")
 

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 csrf = CSRFProtect()
+
+
+class StoreIdConverter(IntegerConverter):
+    """An <int:...> URL part no larger than a database integer, so a huge id is a 404, not a database error."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def content_security_policy(forum_url: str | None) -> str:
@@ -63,16 +73,27 @@ def install_security(app: Flask, *, forum_url: str | None, secure_cookie: bool) 
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """A same-site path to return to, or the fallback for anything that could leave the site."""
-    if not target or not isinstance(target, str):
+    """A same-site path to return to, or the fallback for anything that could leave the site.
+
+    The one check for every redirect target taken from a request (login, language switch, forms).
+    """
+    if not target or not isinstance(target, str) or len(target) > 2000:
         return fallback
-    if any(ord(ch) < 32 or ch == "\\" for ch in target):
-        return fallback
-    if not target.startswith("/") or target.startswith("//"):
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return fallback
+    # Check the target as given and as a browser or proxy might decode it (%2F%2F, %5C, double encoding).
+    forms = [target]
+    for _ in range(3):
+        decoded = unquote(forms[-1])
+        if decoded == forms[-1]:
+            break
+        forms.append(decoded)
+    for form in forms:
+        if any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in form):
+            return fallback
+        if not form.startswith("/") or form.startswith("//"):
+            return fallback
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return fallback
     return target
 
 

@@ -259,27 +259,84 @@ def test_private_message_rules(client):
     assert unknown.get_json()["errors"]
 
 
-def test_identical_posts_within_120_seconds_are_rejected():
-    moment = [datetime(2030, 1, 1, tzinfo=UTC)]
-    forum = ForumState(SandboxSettings(members=20, admin_requests_per_minute=0), clock=lambda: moment[0])
+def _forum_at(moment, **settings):
     from sandbox.seed import seed_network
 
+    forum = ForumState(SandboxSettings(members=20, admin_requests_per_minute=0, **settings), clock=lambda: moment[0])
     seed_network(forum, 20, 4, 1)
+    return forum
+
+
+def test_identical_bodies_within_120_seconds_are_refused_to_members_but_not_to_staff():
+    moment = [datetime(2030, 1, 1, tzinfo=UTC)]
+    forum = _forum_at(moment)
     client = create_app(state=forum).test_client()
     member = _regular_member(forum)
-    body = {
-        "title": "Hallo",
-        "raw": "Gleicher Text",
-        "archetype": "private_message",
-        "target_recipients": member.username,
-    }
-    assert client.post("/posts.json", headers=H, data=body).status_code == 200
+    other = _regular_member(forum, skip={member.username})
+    as_member = {**H, "Api-Username": member.username}
+    body = {"title": "Hallo", "raw": "Gleicher Text", "archetype": "private_message"}
+    assert (
+        client.post("/posts.json", headers=as_member, data={**body, "target_recipients": other.username}).status_code
+        == 200
+    )
     moment[0] += timedelta(seconds=119)
-    duplicate = client.post("/posts.json", headers=H, data=body)
-    assert duplicate.status_code == 422
-    assert duplicate.get_json() == {"errors": ["Body is too similar to what you recently posted"]}
+    # Another request (another recipient) with the same body: the unique-post check refuses a member ...
+    again = client.post("/posts.json", headers=as_member, data={**body, "target_recipients": "system"})
+    assert again.status_code == 422
+    assert again.get_json() == {"errors": ["Body is too similar to what you recently posted"]}
     moment[0] += timedelta(seconds=2)
-    assert client.post("/posts.json", headers=H, data=body).status_code == 200
+    assert (
+        client.post("/posts.json", headers=as_member, data={**body, "target_recipients": "system"}).status_code == 200
+    )
+    # ... but staff are exempt (lib/validators/post_validator.rb).
+    first = client.post("/posts.json", headers=H, data={**body, "target_recipients": member.username})
+    second = client.post("/posts.json", headers=H, data={**body, "target_recipients": other.username})
+    assert first.status_code == second.status_code == 200
+    assert first.get_json()["id"] != second.get_json()["id"]
+
+
+def test_an_identical_api_request_within_120_seconds_gets_the_same_post_back():
+    moment = [datetime(2030, 1, 1, tzinfo=UTC)]
+    forum = _forum_at(moment)
+    client = create_app(state=forum).test_client()
+    body = {"title": "Hallo", "raw": "Gleicher Text", "archetype": "private_message"}
+    body["target_recipients"] = _regular_member(forum).username
+    first = client.post("/posts.json", headers=H, data=body).get_json()
+    moment[0] += timedelta(seconds=119)
+    assert client.post("/posts.json", headers=H, data=body).get_json()["id"] == first["id"]
+    moment[0] += timedelta(seconds=2)
+    assert client.post("/posts.json", headers=H, data=body).get_json()["id"] != first["id"]
+
+
+def test_pm_titles_are_cleaned_and_external_ids_unique_for_pms_too():
+    moment = [datetime(2030, 1, 1, tzinfo=UTC)]
+    forum = _forum_at(moment)
+    client = create_app(state=forum).test_client()
+    body = {"raw": "Text eins", "archetype": "private_message", "target_recipients": _regular_member(forum).username}
+    created = client.post(
+        "/posts.json", headers=H, data={**body, "title": "WICHTIG!!! BITTE LESEN...", "external_id": "Pm-1"}
+    )
+    topic = forum.topics[created.get_json()["topic_id"]]
+    assert topic.title == "Wichtig! bitte lesen"
+    again = client.post(
+        "/posts.json", headers=H, data={**body, "raw": "Text zwei", "title": "x y z", "external_id": "pm-1"}
+    )
+    assert again.status_code == 422
+    assert again.get_json()["errors"] == ["External ID has already been taken"]
+    found = client.get("/t/external_id/pm-1.json", headers=H)
+    assert found.status_code == 301 and found.headers["Location"].endswith(f"/{topic.id}.json")
+
+
+def test_late_landing_posts_are_created_after_the_delay():
+    from sandbox.faults import FaultInjector
+
+    faults = FaultInjector()
+    faults.land_late_next(1, 2.5)
+    faults.set_post_latency(0.3, 0.5)
+    assert faults.take_post_delay() == 2.5
+    assert all(0.3 <= faults.take_post_delay() <= 0.5 for _ in range(20))
+    faults.reset()
+    assert faults.take_post_delay() == 0.0
 
 
 def test_topic_with_external_id_redirects(client):

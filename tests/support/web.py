@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from companion.store.models import Member
@@ -19,11 +20,22 @@ def make_member(store, *, forum_user_id: int, username: str, name: str | None = 
         return member.id
 
 
-def log_in(client, member_id: int, *, admin: bool = False) -> None:
-    """Mark the client's session as logged in (as the login callback does)."""
+def log_in(client, member_id: int, *, admin: bool = False, locale: str | None = None) -> None:
+    """Mark the client's session as logged in (as the login callback does, admin rights just confirmed)."""
+    store = client.application.extensions["companion"].store
+    with store.transaction() as db:
+        member = db.get(Member, member_id)
+        if admin:
+            member.admin = True  # the login stores what the forum said about the member
+        forum_user_id, generation = member.forum_user_id, member.session_generation or 0
     with client.session_transaction() as session:
         session["member_id"] = member_id
+        session["forum_user_id"] = forum_user_id
+        session["generation"] = generation
         session["admin"] = admin
+        session["admin_checked_at"] = time.time()
+        if locale:
+            session["locale"] = locale
 
 
 def csrf_token(client, path: str = "/") -> str:

@@ -127,8 +127,8 @@ def test_every_call_is_in_the_spec_or_a_documented_exception(calls):
     for method, request in calls:
         template, _ = match_operation(method, urlparse(request.url).path)
         seen.add((method, template))
-    # The scenario really exercised the client broadly.
-    assert len(seen) >= 25
+    # The scenario really exercised the client broadly (PM look-ups go by external_id, not the sent list).
+    assert len(seen) >= 24
 
 
 def test_query_parameters_are_declared(calls):

@@ -23,6 +23,7 @@ bp = Blueprint("admin_runs", __name__, url_prefix="/admin/runs")
 STATUS_LABELS = {
     OutboxStatus.PENDING: lazy_gettext("queued"),
     OutboxStatus.SENDING: lazy_gettext("being sent"),
+    OutboxStatus.UNCERTAIN: lazy_gettext("checked with the forum before sending again"),
     OutboxStatus.SENT: lazy_gettext("sent"),
     OutboxStatus.FAILED: lazy_gettext("failed"),
     OutboxStatus.CANCELLED: lazy_pgettext("job status", "cancelled"),

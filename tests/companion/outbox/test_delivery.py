@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from companion.outbox.delivery import (
+    CLAIM_TTL,
     DeliveryResult,
+    claim_next,
     count_open,
     deliver_pending,
     enqueue,
@@ -82,9 +84,12 @@ def test_crash_mid_send_resumes_with_a_lookup_and_sends_nothing_twice(store):
     forum.script = [Crash()]
     with pytest.raises(Crash):
         deliver_pending(store, None, {"pm": forum.handle}, now=lambda: NOW)
-    report = deliver_pending(store, None, {"pm": forum.handle}, now=lambda: NOW)
-    assert report.sent == 2
-    assert forum.calls == [("pm:0", False), ("pm:0", True), ("pm:1", False)]
+    # Right after the crash the dead sender's claim still holds (it may be another host's process) ...
+    assert deliver_pending(store, None, {"pm": forum.handle}, now=lambda: NOW).sent == 1
+    # ... until it runs out; then the item is uncertain and is looked up before anything is sent.
+    report = deliver_pending(store, None, {"pm": forum.handle}, now=lambda: NOW + CLAIM_TTL + timedelta(seconds=1))
+    assert report.sent == 1
+    assert forum.calls == [("pm:0", False), ("pm:1", False), ("pm:0", True)]
     assert len(forum.delivered) == 2
 
 
@@ -151,3 +156,76 @@ def test_should_stop_ends_between_two_sends(store):
         store, None, {"pm": forum.handle}, now=lambda: NOW, should_stop=lambda: len(forum.calls) >= 1
     )
     assert report.sent == 1 and report.remaining == 2 and report.stopped_early
+
+
+def test_an_item_another_sender_is_sending_is_not_handed_to_a_second_sender(store):
+    queue(store, 3)
+    taken, uncertain = claim_next(store, NOW, None, "other-host:1/a")
+    assert taken is not None and not uncertain
+    forum = FakeForum()
+    report = deliver_pending(store, None, {"pm": forum.handle}, now=lambda: NOW)
+    assert report.sent == 2
+    assert "pm:0" not in {key for key, _ in forum.calls}
+    # Two senders racing for the same rows: each row goes to exactly one of them.
+    queue_more = [f"race:{i}" for i in range(6)]
+    with store.transaction() as session:
+        for key in queue_more:
+            enqueue(session, key=key, kind="pm", payload={})
+    claimed = [claim_next(store, NOW, None, f"host:{n}/x")[0] for n in range(8)]
+    got = [c for c in claimed if c is not None]
+    assert len(got) == len(set(got)) == 6
+
+
+def test_a_failed_look_up_keeps_the_item_uncertain(store):
+    queue(store, 1)
+    calls = []
+
+    def handler(forum, payload, key, uncertain):
+        calls.append(uncertain)
+        if len(calls) == 1:
+            raise ForumUnavailable("timeout after the POST went out", ambiguous=True)
+        if len(calls) == 2:
+            raise ForumUnavailable("503 while looking it up", status=503)
+        if len(calls) == 3:
+            raise RateLimited("429 while looking it up", wait_seconds=1)
+        return DeliveryResult(post_id=1, topic_id=1)
+
+    for hours in range(4):
+        deliver_pending(store, None, {"pm": handler}, now=lambda h=hours: NOW + timedelta(hours=h))
+        with store.transaction() as session:
+            status = session.query(OutboxItem).one().status
+        assert status == ("sent" if hours == 3 else "uncertain")
+    assert calls == [False, True, True, True]
+
+
+def test_an_admin_retry_of_an_attempted_item_looks_it_up_first(store):
+    queue(store, 1)
+    seen = []
+
+    def handler(forum, payload, key, uncertain):
+        seen.append(uncertain)
+        if len(seen) == 1:
+            raise ForumRejected("refused", status=422)
+        return DeliveryResult(post_id=1)
+
+    deliver_pending(store, None, {"pm": handler}, now=lambda: NOW)
+    with store.transaction() as session:
+        item_id = session.query(OutboxItem).one().id
+    assert retry_failed(store, item_id, now=lambda: NOW)
+    deliver_pending(store, None, {"pm": handler}, now=lambda: NOW)
+    assert seen == [False, True]
+
+
+def test_a_grant_whose_badge_is_not_created_yet_waits_instead_of_failing():
+    from companion.outbox.handlers import grant_badge
+
+    class Writer:
+        def list_badges(self):
+            return []
+
+    class Forum:
+        writer = Writer()
+
+    with pytest.raises(ForumUnavailable) as raised:
+        grant_badge(Forum(), {"username": "anna", "badge_name": "Brücke"}, "badge:1", False)
+    assert not raised.value.ambiguous

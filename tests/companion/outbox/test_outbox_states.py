@@ -1,4 +1,4 @@
-"""The outbox item lifecycle: a sent item never changes again, only a pending one is cancelled."""
+"""The outbox item lifecycle: a sent item never changes again; an uncertain one is looked up before it is sent."""
 
 import pytest
 
@@ -18,7 +18,12 @@ def test_the_outbox_table_allows_exactly_these_changes():
             ("sending", "sent"),
             ("sending", "pending"),
             ("sending", "failed"),
+            ("sending", "uncertain"),
+            ("uncertain", "sending"),
+            ("uncertain", "cancelled"),
             ("failed", "pending"),
+            ("failed", "uncertain"),
+            ("failed", "cancelled"),
         },
     )
 

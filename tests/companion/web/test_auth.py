@@ -191,3 +191,130 @@ def test_database_nonces_are_single_use_and_expire(store):
     with store.session() as db:
         # Expired nonces are cleared when new ones are issued.
         assert set(db.scalars(select(ConnectNonce.nonce))) == {"other"}
+
+
+# --- login CSRF, server-side logout, bounded admin rights (#18 points 2, 3, 9) -------------------------
+
+
+def test_a_login_answer_opened_in_another_browser_is_refused(app, client):
+    attacker = app.test_client()
+    planted = forum_answer(start_login(attacker), SECRET, external_id=66, username="mallory")
+    # The victim's browser never started this login: it must not end up logged in as the attacker.
+    start_login(client)
+    response = client.get(callback_path(planted))
+    assert response.status_code == 403
+    assert "anderen Browser" in response.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "member_id" not in session
+    # The browser that asked still logs in with it.
+    assert attacker.get(callback_path(planted)).status_code == 302
+
+
+def test_a_victim_who_never_started_a_login_is_not_logged_in_either(app, client):
+    attacker = app.test_client()
+    planted = forum_answer(start_login(attacker), SECRET, external_id=67, username="mallory")
+    assert client.get(callback_path(planted)).status_code == 403
+
+
+def _logged_in_via_the_forum(client, external_id=21, username="ina", **fields):
+    answer = forum_answer(start_login(client), SECRET, external_id=external_id, username=username, **fields)
+    assert client.get(callback_path(answer)).status_code == 302
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("companion_session").value
+
+
+def test_a_cookie_captured_before_logout_no_longer_opens_the_profile(app, client):
+    _logged_in_via_the_forum(client)
+    captured = _cookie(client)
+    assert client.get("/profile").status_code == 200
+    assert client.post("/logout", data={"csrf_token": csrf_token(client)}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("companion_session", captured)
+    response = thief.get("/profile")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_withdrawing_consent_ends_other_sessions_but_not_this_one(app, client):
+    _logged_in_via_the_forum(client)
+    other = app.test_client()
+    other.set_cookie("companion_session", _cookie(client))
+    assert other.get("/profile").status_code == 200
+    token = csrf_token(client, "/profile")
+    client.post("/profile/consent", data={"csrf_token": token, "matching": "yes", "circles": "yes"})
+    assert other.get("/profile").status_code == 200  # giving consent ends nothing
+    client.post("/profile/consent", data={"csrf_token": csrf_token(client, "/profile"), "matching": "no"})
+    assert client.get("/profile").status_code == 200
+    assert other.get("/profile").status_code == 302
+
+
+def test_a_deleted_members_cookie_does_not_open_the_row_that_replaces_it(app, client, store):
+    _logged_in_via_the_forum(client, external_id=31, username="jan")
+    captured = _cookie(client)
+    client.post("/profile/delete", data={"csrf_token": csrf_token(client, "/profile"), "confirm": "yes"})
+    _logged_in_via_the_forum(app.test_client(), external_id=31, username="jan")  # the same forum user comes back
+    thief = app.test_client()
+    thief.set_cookie("companion_session", captured)
+    assert thief.get("/profile").status_code == 302
+
+
+class FakeReader:
+    def __init__(self, admin: bool, groups=(), fail: bool = False):
+        self.admin, self.groups, self.fail, self.asked = admin, tuple(groups), fail, 0
+
+    def read_member(self, username):
+        from sync.errors import ForumUnavailable
+        from sync.records import ForumUser
+
+        self.asked += 1
+        if self.fail:
+            raise ForumUnavailable("forum down")
+        return ForumUser(id=1, username=username, admin=self.admin, groups=self.groups)
+
+
+class FakeForum:
+    def __init__(self, reader):
+        self.reader = reader
+
+
+def _admin_session(app, client, store, reader, checked_ago: float):
+    member_id = make_member(store, forum_user_id=77, username="root", admin=True)
+    log_in(client, member_id, admin=True)
+    with client.session_transaction() as session:
+        session["admin_checked_at"] = time.time() - checked_ago
+    app.extensions["companion"].forum = FakeForum(reader)
+    return member_id
+
+
+def test_admin_rights_are_confirmed_with_the_forum_at_the_interval(app, client, store):
+    reader = FakeReader(admin=True)
+    _admin_session(app, client, store, reader, checked_ago=10)
+    assert client.get("/admin/").status_code == 200
+    assert reader.asked == 0  # within the interval the session's rights stand
+    with client.session_transaction() as session:
+        session["admin_checked_at"] = time.time() - app.extensions["companion"].settings.admin_recheck_seconds - 1
+    assert client.get("/admin/").status_code == 200
+    assert reader.asked == 1
+
+
+def test_a_demotion_in_the_forum_ends_the_admin_session_at_the_next_check(app, client, store):
+    reader = FakeReader(admin=False)
+    member_id = _admin_session(app, client, store, reader, checked_ago=10_000)
+    assert client.get("/admin/").status_code in (302, 403)
+    with store.session() as db:
+        assert db.get(Member, member_id).admin is False
+    assert client.get("/profile").status_code == 302  # logged out: log in again as what the forum says
+
+
+def test_without_the_forums_word_there_are_no_admin_rights(app, client, store):
+    _admin_session(app, client, store, FakeReader(admin=True, fail=True), checked_ago=10_000)
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/profile").status_code == 200  # still logged in as a member
+
+
+def test_a_demotion_the_store_learned_of_ends_the_admin_session_at_once(app, client, store):
+    member_id = _admin_session(app, client, store, FakeReader(admin=True), checked_ago=0)
+    with store.transaction() as db:
+        db.get(Member, member_id).admin = False
+    assert client.get("/admin/").status_code in (302, 403)

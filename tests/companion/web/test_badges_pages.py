@@ -13,6 +13,7 @@ from companion.context import Context
 from companion.store.models import AuditEntry, BadgeGrant
 from companion.web import create_app
 from tests.support.badges import member, organisation, post, topic
+from tests.support.web import log_in as shared_log_in
 
 FORUM = "http://forum.test"
 
@@ -25,10 +26,7 @@ def app(settings, store):
 
 
 def log_in(client, member_id, admin=False, locale="de"):
-    with client.session_transaction() as session:
-        session["member_id"] = member_id
-        session["admin"] = admin
-        session["locale"] = locale
+    shared_log_in(client, member_id, admin=admin, locale=locale)
 
 
 def csrf(client, path="/badges/admin"):

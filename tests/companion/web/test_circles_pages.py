@@ -20,12 +20,11 @@ from companion.store.models import (
     SignUp,
 )
 from tests.support.circles import NOW, add_members, sign_up_all
+from tests.support.web import log_in as shared_log_in
 
 
 def log_in(client, member_id, admin=False):
-    with client.session_transaction() as session:
-        session["member_id"] = member_id
-        session["admin"] = admin
+    shared_log_in(client, member_id, admin=admin)
 
 
 def csrf(client, path):

@@ -280,7 +280,8 @@ def test_failed_outbox_items_can_be_retried_with_audit(admin_client, store, netw
         f"/admin/runs/outbox/{network['failed_item']}/retry", data={"csrf_token": csrf_token(admin_client)}
     )
     with store.session() as db:
-        assert db.get(OutboxItem, network["failed_item"]).status == "pending"
+        # It was attempted before, so the next sender looks it up first.
+        assert db.get(OutboxItem, network["failed_item"]).status == "uncertain"
         assert db.scalar(select(AuditEntry.action)) == "outbox.retry"
 
 
@@ -323,3 +324,15 @@ def test_dashboard_draws_charts_as_svg(admin_client):
     html = admin_client.get("/admin/dashboard/").get_data(as_text=True)
     assert html.count("<svg") == 3
     assert "Kreis Wesel – Stadt Essen: 1" in html  # bert replied to anna
+
+
+@pytest.mark.parametrize(
+    "body", ["{% for i in range(10**9) %}x{% endfor %}", "{% for i in range(99999) %}{{ 'x' * 100 }}{% endfor %}"]
+)
+@pytest.mark.parametrize("action", ["save", "preview"])
+def test_a_costly_template_gets_a_clear_error_not_a_server_error(admin_client, body, action):
+    response = admin_client.post(
+        "/admin/templates/suggestions/de",
+        data={"csrf_token": csrf_token(admin_client), "action": action, "username": "anna", "title": "T", "body": body},
+    )
+    assert response.status_code == 400
