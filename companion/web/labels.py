@@ -62,6 +62,9 @@ AUDIT_ACTIONS: dict[str, Any] = {
     "organisations.assign": lazy_gettext("Members assigned to organisations again"),
     "organisations.mapping": lazy_gettext("Organisation sources changed"),
     "outbox.retry": lazy_gettext("Message sent again"),
+    "camp.create": lazy_gettext("Camp created"),
+    "camp.plan": lazy_gettext("Camp grid built"),
+    "camp.post": lazy_gettext("Camp grid posted to the forum"),
     "rules.rollback": lazy_gettext("Matching rules rolled back"),
     "rules.save": lazy_gettext("Matching rules saved"),
     "templates.reset": lazy_gettext("Message template reset"),
@@ -98,6 +101,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "changes": lazy_gettext("changes"),
     "circles": lazy_gettext("circles"),
     "comment": lazy_gettext("comment"),
+    "conflicts": lazy_gettext("clashes"),
+    "left_out": lazy_gettext("sessions without a slot"),
     "dry_run": lazy_gettext("trial run only"),
     "due": lazy_gettext("members due"),
     "enabled": lazy_gettext("enabled"),
@@ -165,6 +170,7 @@ _SUBJECTS = (
     (re.compile(r"^meeting:(\d+)$"), lambda m: _("meeting %(number)s", number=m[1])),
     (re.compile(r"^meetup:(\d+)$"), lambda m: _("meetup %(number)s", number=m[1])),
     (re.compile(r"^badge:(.+)$"), lambda m: _("badge %(key)s", key=m[1])),
+    (re.compile(r"^camp:(\d+)$"), lambda m: _("camp %(number)s", number=m[1])),
     (re.compile(r"^member:(.+)$"), lambda m: _("member %(name)s", name=m[1])),
 )
 

@@ -64,6 +64,8 @@ UNPUBLISHED = {
     ("GET", "/admin/api/web_hooks.json"),
     ("POST", "/admin/plugins/explorer/queries.json"),
     ("POST", "/admin/plugins/explorer/queries/{id}/run.json"),
+    ("GET", "/admin/themes.json"),
+    ("POST", "/admin/themes/import.json"),
 }
 
 
