@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from companion.context import Context
+from companion.members.consent import REQUIRES_CONSENT, consent_requirement
 from companion.messages.templates import render_message
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, Suggestion
@@ -62,7 +63,15 @@ def queue_suggestions(context: Context, today: date, run_id: int | None = None) 
                 session,
                 key=suggestion_key(member_id, today),
                 kind="pm",
-                payload={"recipients": [member.username], "title": title, "raw": raw},
+                payload={
+                    "recipients": [member.username],
+                    "title": title,
+                    "raw": raw,
+                    # Stopped if the recipient or a suggested colleague withdraws before it is sent.
+                    REQUIRES_CONSENT: consent_requirement(
+                        "matching", [member_id, *(r.suggested_member_id for r in rows)]
+                    ),
+                },
                 member_id=member_id,
                 run_id=run_id,
             )

@@ -54,6 +54,9 @@ def contact(suggestion_id: int):
             service.contact(db, suggestion_id, member.id, get_context().settings.base_url)
     except service.SuggestionNotYours:
         abort(404)
+    except service.SuggestionWithdrawn:
+        flash(_("This colleague no longer takes part in the suggestions, so no introduction is sent."), "error")
+        return redirect(url_for("suggestions.index"))
     flash(_("The companion will introduce you both in a forum message shortly."), "success")
     return redirect(url_for("suggestions.index"))
 

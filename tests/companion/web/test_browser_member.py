@@ -1,0 +1,58 @@
+"""In a real browser, as members: what they meet after withdrawing consent, undoing "Passt nicht", and so on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from companion.store.models import Member, OutboxItem, Suggestion
+from tests.support.browser import give_consent, log_in, sandbox_people
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _suggest(live, member_username: str, other_username: str) -> None:
+    """What the nightly run would have stored: one suggestion of the other to the member."""
+    with live.store.transaction() as db:
+        me = db.scalar(select(Member).where(Member.username == member_username))
+        other = db.scalar(select(Member).where(Member.username == other_username))
+        db.add(
+            Suggestion(
+                run_date=date.today(),
+                member_id=me.id,
+                suggested_member_id=other.id,
+                rank=1,
+                score=0.7,
+                shared_terms=["OZG", "E-Akte"],
+            )
+        )
+
+
+def test_withdrawn_consent_takes_her_off_his_page_and_stops_the_contact(
+    browser, live_companion, sandbox_forum, artifacts
+):
+    ordinary, _admin = sandbox_people(sandbox_forum)
+    him, her = ordinary[0], ordinary[1]
+    his = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
+    hers = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
+    log_in(his, live_companion, him.username)
+    give_consent(his, live_companion)
+    log_in(hers, live_companion, her.username)
+    give_consent(hers, live_companion)
+    _suggest(live_companion, him.username, her.username)
+
+    his.goto(live_companion.url + "/suggestions")
+    expect(his.get_by_text("Ihr teilt: OZG, E-Akte")).to_be_visible()
+
+    give_consent(hers, live_companion, matching=False)
+    # His page was loaded before she withdrew: the button must not introduce them any more.
+    his.get_by_role("button", name="Kontakt aufnehmen").click()
+    expect(his.get_by_text("nimmt nicht mehr an den Vorschlägen teil")).to_be_visible()
+    his.screenshot(path=str(artifacts / "member-consent-withdrawn-375.png"), full_page=True)
+    expect(his.get_by_role("button", name="Kontakt aufnehmen")).to_have_count(0)
+    expect(his.get_by_text(her.name or her.username)).to_have_count(0)
+    with live_companion.store.session() as db:
+        assert db.scalar(select(func.count()).select_from(OutboxItem)) == 0
