@@ -18,7 +18,15 @@ from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
 from companion.circles.publishing import publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
 from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, update_season
-from companion.circles.signups import SignUpForm, form_of, has_circles_consent, sign_up, signup_of, withdraw
+from companion.circles.signups import (
+    SignUpForm,
+    form_of,
+    has_circles_consent,
+    sign_up,
+    signup_of,
+    split_topics,
+    withdraw,
+)
 from companion.meetups import registration as meetup_service
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
@@ -179,7 +187,8 @@ def _form_from_request() -> SignUpForm:
         if weekday.isdigit():
             availability.add((int(weekday), block))
     return SignUpForm(
-        interests=request.form.get("interests", ""),
+        # A list, as the form dataclass says: the page re-fills the field from it after a validation error.
+        interests=split_topics(request.form.get("interests", "")),
         availability=availability,
         willing_to_host=request.form.get("willing_to_host") == "on",
         mode=request.form.get("mode", "either"),

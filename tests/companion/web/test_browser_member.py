@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -56,3 +56,41 @@ def test_withdrawn_consent_takes_her_off_his_page_and_stops_the_contact(
     expect(his.get_by_text(her.name or her.username)).to_have_count(0)
     with live_companion.store.session() as db:
         assert db.scalar(select(func.count()).select_from(OutboxItem)) == 0
+
+
+def test_circle_signup_keeps_the_topics_after_a_validation_error(page, live_companion, sandbox_forum, artifacts):
+    from companion.circles.seasons import create_season
+    from companion.store.models import SignUp
+    from tests.support.circles import spec
+
+    today = date.today()
+    with live_companion.store.transaction() as db:
+        season_id = create_season(
+            db,
+            spec(
+                name="Themen-Runde",
+                signup_opens_on=today,
+                signup_closes_on=today + timedelta(days=5),
+                first_meeting_on=today + timedelta(days=14),
+            ),
+            actor="test",
+        ).id
+    ordinary, _admin = sandbox_people(sandbox_forum)
+    member = ordinary[0]
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, live_companion, member.username)
+    give_consent(page, live_companion, matching=False, circles=True)
+    page.goto(f"{live_companion.url}/circles/seasons/{season_id}/signup")
+    page.locator("#interests").fill("Bürgerservice, Digitalisierung")
+    # No weekly time chosen: the form comes back with an error and must keep what was typed.
+    page.get_by_role("button", name="Anmeldung speichern").click()
+    expect(page.get_by_text("Bitte wähle mindestens eine wöchentliche Zeit")).to_be_visible()
+    page.screenshot(path=str(artifacts / "member-signup-error-375.png"), full_page=True)
+    assert page.locator("#interests").input_value() == "Bürgerservice, Digitalisierung"
+    page.locator("#slot-1-vormittag").check()
+    page.get_by_role("button", name="Anmeldung speichern").click()
+    expect(page.get_by_text("Danke! Deine Anmeldung ist gespeichert.")).to_be_visible()
+    with live_companion.store.session() as db:
+        me = db.scalar(select(Member).where(Member.username == member.username))
+        signup = db.scalar(select(SignUp).where(SignUp.season_id == season_id, SignUp.member_id == me.id))
+        assert sorted(i.term for i in signup.interests) == ["bürgerservice", "digitalisierung"]
