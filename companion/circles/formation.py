@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles.common import audit, block_by_key, season_slots
 from companion.circles.errors import FormationRefused
-from companion.circles.seasons import closure_days
+from companion.circles.seasons import closure_days, effective_closed_days
 from companion.store.models import (
     Circle,
     CircleMember,
@@ -197,6 +197,7 @@ def _store_meetings(
         if season.skip_school_holidays
         else [],
         closure_days=closures,
+        closed_days=effective_closed_days(season),
         host_orgs=host_orgs,
         attendee_orgs=attendee_orgs,
         tz=app_settings.timezone,

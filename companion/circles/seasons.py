@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from companion.circles.common import BLOCK_KEY, DEFAULT_WEEKDAYS, audit, parse_hhmm
 from companion.circles.errors import SeasonInvalid, SeasonNotFound, SeasonOverlap
 from companion.store.models import ClosureDay, Organisation, Season
-from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS
+from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS, year_end_closure_days
 
 DEFAULT_TIME_BLOCKS: tuple[dict[str, Any], ...] = (
     {"key": "vormittag", "start": "09:00", "end": "11:30", "label_de": "Vormittag", "label_en": "Morning"},
     {"key": "mittag", "start": "12:00", "end": "14:00", "label_de": "Mittag", "label_en": "Midday"},
     {"key": "nachmittag", "start": "14:00", "end": "16:30", "label_de": "Nachmittag", "label_en": "Afternoon"},
 )
-EDITABLE_AFTER_FORMING = {"name", "signup_closes_on", "school_holidays", "skip_school_holidays"}
+EDITABLE_AFTER_FORMING = {"name", "signup_closes_on", "school_holidays", "skip_school_holidays", "closed_days"}
 MAX_MEETINGS = 20
 
 
@@ -42,6 +42,8 @@ class SeasonSpec:
     skip_school_holidays: bool = True
     school_holidays: list[list[str]] = field(default_factory=list)
     seed: int = 1
+    # ISO dates closed network-wide; None means the defaults of year_end_closure_days.
+    closed_days: list[str] | None = None
 
     @classmethod
     def from_season(cls, season: Season) -> SeasonSpec:
@@ -52,6 +54,13 @@ class SeasonSpec:
 def season_end(spec: SeasonSpec | Season) -> date:
     """The last day a meeting of the season can fall on (last planned date plus the one-week shift)."""
     return spec.first_meeting_on + timedelta(weeks=spec.cadence_weeks * max(0, spec.meetings_count - 1), days=13)
+
+
+def effective_closed_days(spec: SeasonSpec | Season) -> list[date]:
+    """The season's network-wide closure days: as edited, or by default 24.12., 31.12. and the days between."""
+    if spec.closed_days is None:
+        return year_end_closure_days(spec.first_meeting_on, season_end(spec))
+    return sorted(date.fromisoformat(str(day)) for day in spec.closed_days)
 
 
 def validate(spec: SeasonSpec) -> list[str]:
@@ -77,6 +86,11 @@ def validate(spec: SeasonSpec) -> list[str]:
         problems.append("a meeting must last 15 minutes to 8 hours")
     problems.extend(_block_problems(spec.time_blocks, spec.meeting_minutes))
     problems.extend(_holiday_problems(spec.school_holidays))
+    for day in spec.closed_days or ():
+        try:
+            date.fromisoformat(str(day))
+        except ValueError:
+            problems.append(f"closure day {day!r} must be an ISO date")
     return problems
 
 

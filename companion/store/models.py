@@ -492,6 +492,8 @@ class Season(Base):
     time_blocks: Mapped[list[Any]] = mapped_column(JSON, default=list)
     skip_school_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
     school_holidays: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Network-wide closure days as ISO dates; None means the defaults (24.12., 31.12. and the days between).
+    closed_days: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     seed: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

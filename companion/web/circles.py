@@ -13,11 +13,21 @@ from sqlalchemy import select
 from companion.circles import calendar as feeds
 from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, block_weekdays, local, time_blocks, zone
 from companion.circles.errors import CirclesError
+from matching.circles.meetings import year_end_closure_days
 from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
 from companion.circles.publishing import publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
-from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, update_season
+from companion.circles import holidays as holiday_input
+from companion.circles.seasons import (
+    SeasonSpec,
+    create_season,
+    effective_closed_days,
+    list_seasons,
+    open_seasons,
+    season_end,
+    update_season,
+)
 from companion.circles.signups import (
     SignUpForm,
     form_of,
@@ -381,15 +391,40 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
             meetings_count=int(form.get("meetings_count", 6)),
             meeting_minutes=int(form.get("meeting_minutes", 90)),
             time_blocks=json.loads(form.get("time_blocks") or "[]"),
-            school_holidays=json.loads(form.get("school_holidays") or "[]"),
             skip_school_holidays=form.get("skip_school_holidays") == "on",
         )
     except (ValueError, TypeError):
         problems.append(_("Please fill in every date as YYYY-MM-DD, numbers as whole numbers and the lists as JSON."))
         return None, problems
-    if not isinstance(values["time_blocks"], list) or not isinstance(values["school_holidays"], list):
-        return None, [_("Time blocks and school holidays must be JSON lists.")]
-    return SeasonSpec(**values), problems
+    if not isinstance(values["time_blocks"], list):
+        return None, [_("Time blocks must be a JSON list.")]
+    try:
+        ranges = holiday_input.parse_ranges(form.get("school_holidays", ""))
+        upload = request.files.get("school_holidays_ics")
+        if upload is not None and upload.filename:
+            ranges = sorted({tuple(r): r for r in ranges + holiday_input.ranges_from_ics(upload.read())}.values())
+        extra_closed = holiday_input.parse_days(form.get("closed_days", ""))
+    except CirclesError as error:
+        return None, list(getattr(error, "problems", [str(error)]))
+    spec = SeasonSpec(**values, school_holidays=ranges)
+    defaults = [d.isoformat() for d in effective_closed_days(spec)]
+    if form.get("year_end_closed") == "on":
+        # Only the defaults: keep None, so they follow the season's dates when those change.
+        spec.closed_days = sorted(set(defaults) | set(extra_closed)) if extra_closed else None
+    else:
+        spec.closed_days = extra_closed
+    return spec, problems
+
+
+def _closed_day_fields(spec: SeasonSpec | None) -> tuple[bool, str]:
+    """Whether the default year-end closure days apply, and the further closure days as the form shows them."""
+    if spec is None or spec.closed_days is None:
+        return True, ""
+    defaults = {d.isoformat() for d in year_end_closure_days(spec.first_meeting_on, season_end(spec))}
+    chosen = set(spec.closed_days)
+    year_end = defaults <= chosen
+    extra = sorted(chosen - defaults) if year_end else sorted(chosen)
+    return year_end, holiday_input.format_days([date.fromisoformat(d) for d in extra])
 
 
 @bp.route("/admin/seasons/new", methods=["GET", "POST"])
@@ -419,9 +454,11 @@ def admin_season_form(season_id: int | None = None):
         if spec is None:
             from companion.circles.seasons import DEFAULT_TIME_BLOCKS
 
-            blocks, holidays = json.dumps(list(DEFAULT_TIME_BLOCKS), ensure_ascii=False), "[]"
+            blocks, holidays = json.dumps(list(DEFAULT_TIME_BLOCKS), ensure_ascii=False), ""
         else:
-            blocks, holidays = json.dumps(spec.time_blocks, ensure_ascii=False), json.dumps(spec.school_holidays)
+            blocks = json.dumps(spec.time_blocks, ensure_ascii=False)
+            holidays = holiday_input.format_ranges(spec.school_holidays)
+        year_end_closed, closed_days = _closed_day_fields(spec)
         return render_template(
             "circles/admin_season_form.html",
             season=season,
@@ -429,6 +466,8 @@ def admin_season_form(season_id: int | None = None):
             problems=problems,
             blocks=blocks,
             holidays=holidays,
+            year_end_closed=year_end_closed,
+            closed_days=closed_days,
         ), (400 if problems else 200)
 
 

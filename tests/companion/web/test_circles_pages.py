@@ -154,7 +154,7 @@ def test_admin_creates_forms_and_publishes(web_app, store, frozen_now):
         "cadence_weeks": "5",
         "meetings_count": "4",
         "meeting_minutes": "90",
-        "school_holidays": "[]",
+        "school_holidays": "",
         "skip_school_holidays": "on",
         "time_blocks": '[{"key": "vormittag", "start": "09:00", "end": "11:30"}]',
     }
