@@ -94,3 +94,28 @@ def test_circle_signup_keeps_the_topics_after_a_validation_error(page, live_comp
         me = db.scalar(select(Member).where(Member.username == member.username))
         signup = db.scalar(select(SignUp).where(SignUp.season_id == season_id, SignUp.member_id == me.id))
         assert sorted(i.term for i in signup.interests) == ["bürgerservice", "digitalisierung"]
+
+
+def test_forum_links_lead_to_forum_pages_not_json_errors(page, live_companion, sandbox_forum, artifacts):
+    ordinary, _admin = sandbox_people(sandbox_forum)
+    me, colleague = ordinary[0], ordinary[2]
+    log_in(page, live_companion, me.username)
+    give_consent(page, live_companion)
+    with live_companion.store.transaction() as db:
+        from companion.members.consent import set_consent
+
+        other = Member(forum_user_id=colleague.id, username=colleague.username, name=colleague.name)
+        db.add(other)
+        db.flush()
+        set_consent(db, other.id, "matching", True)
+    _suggest(live_companion, me.username, colleague.username)
+    page.goto(live_companion.url + "/suggestions")
+    page.get_by_role("link", name="Forumsprofil").click()
+    page.wait_for_url(f"{sandbox_forum.url}/u/{colleague.username}")
+    expect(page.locator("h1")).to_contain_text(f"@{colleague.username}")
+    page.screenshot(path=str(artifacts / "forum-profile.png"), full_page=True)
+    page.goto(live_companion.url + "/suggestions")
+    page.get_by_role("link", name="Zurück zum Forum").click()
+    expect(page.locator("h1")).to_contain_text("Neueste Themen")
+    page.locator("main a[href^='/t/']").first.click()
+    expect(page.locator("article").first).to_be_visible()
