@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from werkzeug.serving import WSGIRequestHandler
 
 from companion.context import Context
 from companion.settings import Settings
@@ -51,10 +52,40 @@ class DemoServers:
     forum: object
     web: object
     context: Context
+    worker: object | None = None
 
     def stop(self) -> None:
+        if self.worker is not None:
+            stop_worker(self.worker)
         self.web.shutdown()
         self.forum.stop()
+
+
+def start_worker(context: Context):
+    """The worker's own jobs (delivery every minute, circle jobs, the nightly run) in a background thread."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from companion.jobs.worker import Worker
+
+    worker = Worker(context, scheduler=BackgroundScheduler(timezone=context.settings.timezone))
+    worker.schedule()
+    worker.scheduler.start()
+    return worker
+
+
+def stop_worker(worker) -> None:
+    """Let the current send finish, then stop the background jobs."""
+    worker.stopping.set()
+    worker.scheduler.shutdown(wait=True)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """The werkzeug request log without the forum's webhook calls, which would drown the demo's progress lines."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if self.path.startswith("/webhooks/"):
+            return
+        super().log_request(code, size)
 
 
 def demo_settings(base: Settings, companion_port: int, forum_url: str) -> Settings:
@@ -105,7 +136,7 @@ def start_servers(
     )
     context = Context(settings=settings, store=store)
     app = create_app(context)
-    web = make_server("127.0.0.1", companion_port, app, threaded=True)
+    web = make_server("127.0.0.1", companion_port, app, threaded=True, request_handler=QuietRequestHandler)
     threading.Thread(target=web.serve_forever, daemon=True, name="companion-web").start()
     return DemoServers(forum=forum, web=web, context=context)
 
@@ -252,7 +283,7 @@ def summary_text(summary: DemoSummary) -> str:
         f"  sandbox forum:         {forum}/sandbox/",
         f"  an inbox:              {forum}/sandbox/inbox/{summary.example_member}",
         f"  badges of a member:    {forum}/sandbox/u/{summary.example_member}",
-        'Log in to the companion with "Anmelden": the sandbox forum asks whom to log in as;',
+        'Log in to the companion with "Mit dem Forum anmelden": the sandbox forum asks whom to log in as;',
         f"  pick a member (e.g. {summary.example_member}) or an admin (e.g. {summary.example_admin}).",
     ]
     return "\n".join(lines)

@@ -49,4 +49,4 @@ def test_demo_once_prints_a_consistent_summary(tmp_path):
     assert circles > 0 and placed >= 4 * circles
     assert granted > 0 and granted == shown
     assert (tmp_path / "instance" / "demo.sqlite3").exists()
-    assert "/sandbox/inbox/" in out and "Anmelden" in out
+    assert "/sandbox/inbox/" in out and "Mit dem Forum anmelden" in out
