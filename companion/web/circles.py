@@ -19,6 +19,7 @@ from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
 from companion.circles.publishing import publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
 from companion.circles import holidays as holiday_input
+from companion.web import timeblocks
 from companion.circles.seasons import (
     SeasonSpec,
     create_season,
@@ -375,7 +376,7 @@ def admin_index():
         )
 
 
-def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
+def _spec_from_request() -> tuple[SeasonSpec | None, list[str], dict[str, str]]:
     form = request.form
     problems = []
     try:
@@ -390,14 +391,15 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
             cadence_weeks=int(form.get("cadence_weeks", 5)),
             meetings_count=int(form.get("meetings_count", 6)),
             meeting_minutes=int(form.get("meeting_minutes", 90)),
-            time_blocks=json.loads(form.get("time_blocks") or "[]"),
             skip_school_holidays=form.get("skip_school_holidays") == "on",
         )
     except (ValueError, TypeError):
         problems.append(_("Please fill in every date as YYYY-MM-DD, numbers as whole numbers and the lists as JSON."))
-        return None, problems
-    if not isinstance(values["time_blocks"], list):
-        return None, [_("Time blocks must be a JSON list.")]
+        return None, problems, {}
+    blocks, field_errors = timeblocks.blocks_from_form(form, int(values["meeting_minutes"]))
+    if blocks is None:
+        return None, [_("Please correct the weekly time blocks.")], field_errors
+    values["time_blocks"] = blocks
     try:
         ranges = holiday_input.parse_ranges(form.get("school_holidays", ""))
         upload = request.files.get("school_holidays_ics")
@@ -405,7 +407,7 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
             ranges = sorted({tuple(r): r for r in ranges + holiday_input.ranges_from_ics(upload.read())}.values())
         extra_closed = holiday_input.parse_days(form.get("closed_days", ""))
     except CirclesError as error:
-        return None, list(getattr(error, "problems", [str(error)]))
+        return None, list(getattr(error, "problems", [str(error)])), {}
     spec = SeasonSpec(**values, school_holidays=ranges)
     defaults = [d.isoformat() for d in effective_closed_days(spec)]
     if form.get("year_end_closed") == "on":
@@ -413,7 +415,7 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
         spec.closed_days = sorted(set(defaults) | set(extra_closed)) if extra_closed else None
     else:
         spec.closed_days = extra_closed
-    return spec, problems
+    return spec, problems, {}
 
 
 def _closed_day_fields(spec: SeasonSpec | None) -> tuple[bool, str]:
@@ -439,8 +441,9 @@ def admin_season_form(season_id: int | None = None):
             abort(404)
         spec = SeasonSpec.from_season(season) if season else None
         problems: list[str] = []
+        field_errors: dict[str, str] = {}
         if request.method == "POST":
-            spec, problems = _spec_from_request()
+            spec, problems, field_errors = _spec_from_request()
             if spec is not None:
                 try:
                     if season is None:
@@ -454,10 +457,14 @@ def admin_season_form(season_id: int | None = None):
         if spec is None:
             from companion.circles.seasons import DEFAULT_TIME_BLOCKS
 
-            blocks, holidays = json.dumps(list(DEFAULT_TIME_BLOCKS), ensure_ascii=False), ""
+            stored_blocks = [dict(b) for b in DEFAULT_TIME_BLOCKS]
+            holidays = ""
         else:
-            blocks = json.dumps(spec.time_blocks, ensure_ascii=False)
+            stored_blocks = spec.time_blocks
             holidays = holiday_input.format_ranges(spec.school_holidays)
+        blocks = json.dumps(stored_blocks, ensure_ascii=False)
+        posted = request.method == "POST" and "block_count" in request.form
+        block_rows = timeblocks.posted_rows(request.form) if posted else timeblocks.rows_of(stored_blocks)
         year_end_closed, closed_days = _closed_day_fields(spec)
         return render_template(
             "circles/admin_season_form.html",
@@ -468,6 +475,9 @@ def admin_season_form(season_id: int | None = None):
             holidays=holidays,
             year_end_closed=year_end_closed,
             closed_days=closed_days,
+            block_rows=block_rows,
+            field_errors=field_errors,
+            weekday_names=WEEKDAY_NAMES_DE if _locale() == "de" else WEEKDAY_NAMES_EN,
         ), (400 if problems else 200)
 
 
