@@ -119,3 +119,35 @@ def test_forum_links_lead_to_forum_pages_not_json_errors(page, live_companion, s
     expect(page.locator("h1")).to_contain_text("Neueste Themen")
     page.locator("main a[href^='/t/']").first.click()
     expect(page.locator("article").first).to_be_visible()
+
+
+ADMIN_PAGES_375 = ["/circles/admin/", "/circles/admin/seasons/new", "/circles/", "/badges/admin", "/admin/dashboard/"]
+
+
+def test_admin_pages_fit_a_phone_without_sideways_scrolling(page, live_companion, sandbox_forum, artifacts):
+    from companion.circles.seasons import create_season
+    from tests.support.circles import spec
+
+    today = date.today()
+    with live_companion.store.transaction() as db:
+        create_season(
+            db,
+            spec(
+                name="Eine Runde mit einem recht langen Namen für das Frühjahr",
+                signup_opens_on=today,
+                signup_closes_on=today + timedelta(days=5),
+                first_meeting_on=today + timedelta(days=14),
+            ),
+            actor="test",
+        )
+    _ordinary, admin = sandbox_people(sandbox_forum)
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, live_companion, admin.username)
+    too_wide = {}
+    for path in ADMIN_PAGES_375:
+        page.goto(live_companion.url + path)
+        page.screenshot(path=str(artifacts / f"admin-375{path.replace('/', '-')}.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide[path] = width
+    assert too_wide == {}
