@@ -16,7 +16,7 @@ from companion.circles.errors import CirclesError
 from matching.circles.meetings import year_end_closure_days
 from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
-from companion.circles.publishing import publish_season
+from companion.circles.publishing import publish_recipients, publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
 from companion.circles import holidays as holiday_input
 from companion.web import timeblocks
@@ -525,6 +525,16 @@ def admin_season_action(season_id: int, action: str):
                     "success",
                 )
             elif action == "publish":
+                if season.status == "formed" and request.form.get("confirmed") != "yes":
+                    # Publishing writes to every member at once and cannot be undone: name the consequence first.
+                    placed, waiting = publish_recipients(session, season)
+                    return render_template(
+                        "circles/admin_publish_confirm.html",
+                        season=season,
+                        placed=placed,
+                        waiting=waiting,
+                        circles=len([c for c in season.circles if c.status != "closed"]),
+                    )
                 report = publish_season(session, season, settings, actor=me.username)
                 flash(
                     _(
