@@ -14,7 +14,9 @@ from companion.members.consent import REQUIRES_CONSENT, consent_requirement
 from companion.messages.templates import example_values, render_message
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, MemberPreferences, OutboxItem, Post, PrivateContact, Suggestion
+from companion.store.states import InvalidTransition
 from companion.store.types import utcnow
+from companion.suggestions.states import SUGGESTION, SuggestionStatus
 from matching.suggestions.explain import explanation_text
 
 STATUS_LABELS = {
@@ -166,6 +168,16 @@ def reject(session: Session, suggestion_id: int, member_id: int) -> None:
     """Record "Passt nicht": the matching never suggests this pair again."""
     suggestion = _own(session, suggestion_id, member_id)
     suggestion.status = "rejected"
+    suggestion.feedback_at = utcnow()
+
+
+def undo_reject(session: Session, suggestion_id: int, member_id: int) -> None:
+    """Take back "Passt nicht": the suggestion is current again and the pair may be suggested again."""
+    suggestion = _own(session, suggestion_id, member_id)
+    if suggestion.status != SuggestionStatus.REJECTED:
+        # Staying put is allowed by the table, but "taking back" anything else would be a silent no-op.
+        raise InvalidTransition("suggestion", suggestion.status, SuggestionStatus.NEW)
+    SUGGESTION.move(suggestion, SuggestionStatus.NEW)
     suggestion.feedback_at = utcnow()
 
 

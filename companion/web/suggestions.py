@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from companion.store.models import MemberPreferences
+from companion.store.states import InvalidTransition
 from companion.suggestions import feedback as service
 from companion.web import NavLink, get_context, get_store
 from companion.web.auth import current_member, login_required
@@ -72,4 +73,21 @@ def reject(suggestion_id: int):
     except service.SuggestionNotYours:
         abort(404)
     flash(_("Thank you. This colleague will not be suggested to you again."), "success")
+    return redirect(url_for("suggestions.index"))
+
+
+@bp.post("/suggestions/<int:suggestion_id>/undo")
+@login_required
+def undo(suggestion_id: int):
+    """Take back "not a fit" from the history: the colleague is a current suggestion again."""
+    member = current_member()
+    try:
+        with get_store().transaction() as db:
+            service.undo_reject(db, suggestion_id, member.id)
+    except service.SuggestionNotYours:
+        abort(404)
+    except InvalidTransition:
+        flash(_("Only a suggestion marked “not a fit” can be taken back."), "error")
+        return redirect(url_for("suggestions.index"))
+    flash(_("Taken back: this colleague is one of your current suggestions again."), "success")
     return redirect(url_for("suggestions.index"))

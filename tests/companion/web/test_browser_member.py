@@ -151,3 +151,31 @@ def test_admin_pages_fit_a_phone_without_sideways_scrolling(page, live_companion
         if width > 375:
             too_wide[path] = width
     assert too_wide == {}
+
+
+def test_a_member_takes_back_not_a_fit_from_the_history(page, live_companion, sandbox_forum, artifacts):
+    ordinary, _admin = sandbox_people(sandbox_forum)
+    me, colleague = ordinary[0], ordinary[3]
+    log_in(page, live_companion, me.username)
+    give_consent(page, live_companion)
+    with live_companion.store.transaction() as db:
+        from companion.members.consent import set_consent
+
+        other = Member(forum_user_id=colleague.id, username=colleague.username, name=colleague.name)
+        db.add(other)
+        db.flush()
+        set_consent(db, other.id, "matching", True)
+    _suggest(live_companion, me.username, colleague.username)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_companion.url + "/suggestions")
+    page.get_by_role("button", name="Passt nicht").click()
+    expect(page.get_by_role("button", name="Kontakt aufnehmen")).to_have_count(0)
+    page.get_by_role("button", name=f"„Passt nicht“ für {colleague.name} zurücknehmen").click()
+    expect(
+        page.get_by_text("Zurückgenommen: Diese Person ist wieder unter deinen aktuellen Vorschlägen.")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Kontakt aufnehmen")).to_be_visible()
+    page.screenshot(path=str(artifacts / "member-undo-not-a-fit-375.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    with live_companion.store.session() as db:
+        assert db.scalar(select(Suggestion.status)) == "new"
