@@ -14,7 +14,7 @@ from companion.context import Context
 from companion.forum.reading import run_sync
 from companion.jobs.locks import LockHeld, job_lock
 from companion.jobs.runs import RunRecorder, recorded_run
-from companion.outbox.delivery import deliver_pending
+from companion.outbox.delivery import count_open, deliver_pending
 from companion.outbox.handlers import HANDLERS
 from companion.suggestions.batch import queue_suggestions
 from companion.suggestions.feedback import detect_conversations
@@ -98,6 +98,9 @@ def run_nightly(
                     report.delivered, report.remaining = delivery.sent, delivery.remaining
 
                 _optional_step(recorder, "deliver", do_deliver, report)
+            else:
+                # Nothing was sent, so everything queued (tonight's and older) still waits: say how much.
+                report.remaining = count_open(context.store)
             recorder.counts.update(errors=len(report.errors))
     return report
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -160,7 +160,7 @@ def run_matching(
     reverse_bonuses = bonuses if rules.organisation_mode() == OrgMode.PREFER_OTHER else 0.0
     candidates = with_reverse_candidates(candidates, built.organisation_ids, reverse_bonuses)
     allocation = allocate(candidates, rules.suggestions_per_member, rules.hub_cap, rules.exploration, seed)
-    suggestions = tuple(
+    chosen = [
         Suggestion(
             member_id=int(built.member_ids[receiver]),
             suggested_id=int(built.member_ids[other]),
@@ -172,7 +172,8 @@ def run_matching(
         for receiver, other, similarity, rank in zip(
             allocation.receivers, allocation.suggested, allocation.similarities, allocation.ranks
         )
-    )
+    ]
+    suggestions = rank_by_score(chosen)
     return EngineResult(
         suggestions=suggestions,
         eligible_ids=tuple(int(i) for i in built.member_ids),
@@ -233,3 +234,18 @@ def _organisation(built: Profiles, row: int) -> int | None:
 
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def rank_by_score(suggestions: list[Suggestion]) -> tuple[Suggestion, ...]:
+    """Each member's suggestions ranked by the score shown to them, best first (ties keep the allocation's order).
+
+    The allocation decides who is suggested (with organisation bonuses, exposure caps and exploration); the
+    order a member sees must follow the similarity they are shown, or rank 2 could score higher than rank 1.
+    """
+    ordered = sorted(suggestions, key=lambda s: (s.member_id, -s.score, s.rank))
+    ranked: list[Suggestion] = []
+    for suggestion in ordered:
+        previous = ranked[-1] if ranked else None
+        rank = previous.rank + 1 if previous is not None and previous.member_id == suggestion.member_id else 1
+        ranked.append(replace(suggestion, rank=rank))
+    return tuple(ranked)
