@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, send_from_directory
 
 from companion.store import migrate
 from companion.store.db import StoreError
@@ -21,3 +21,9 @@ def health():
     except StoreError as error:
         return jsonify(status="unavailable", error=str(error)), 503
     return jsonify(status="ok", schema=migrate.head_revision()), 200
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon for browsers that ask /favicon.ico before reading the page's link (an SVG, which they all read)."""
+    return send_from_directory(current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml")
