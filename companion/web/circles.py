@@ -321,7 +321,14 @@ def calendar_feed(token: str):
         if found is None:
             abort(404)
         name, meetings = found
-        body = feeds.build_ics(session, name, meetings, get_context().settings, generated_at=_now())
+        body = feeds.build_ics(
+            session,
+            name,
+            meetings,
+            get_context().settings,
+            generated_at=_now(),
+            meetups=feeds.feed_meetups(session, token),
+        )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="zirkel.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"
