@@ -19,6 +19,8 @@ from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
 from companion.circles.publishing import publish_recipients, publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
 from companion.circles import holidays as holiday_input
+from companion.circles import rosters
+from companion.circles.common import audit as audit_entry
 from companion.web import timeblocks
 from companion.circles.seasons import (
     SeasonSpec,
@@ -588,3 +590,50 @@ def admin_meetup_form():
                 except CirclesError as error:
                     problems = [str(error)]
     return render_template("circles/admin_meetup_form.html", problems=problems), (400 if problems else 200)
+
+
+def _roster_page(title: str, columns, rows, csv_name: str, subject: str, action: str):
+    """The admin list as a table, or as a CSV download (each download is audited: it leaves the companion)."""
+    if request.args.get("format") == "csv":
+        with _store().transaction() as session:
+            audit_entry(session, current_member().username, action, subject, {"rows": len(rows)})
+        response = Response(rosters.to_csv(columns, rows), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="{csv_name}"'
+        return response
+    return render_template("circles/admin_roster.html", title=title, columns=columns, rows=rows)
+
+
+@bp.get("/admin/seasons/<int:season_id>/signups")
+@admin_required
+def admin_signups(season_id: int):
+    """Who signed up for the season, with a CSV download."""
+    with _store().transaction() as session:
+        season = session.get(Season, season_id) or abort(404)
+        rows = rosters.signup_rows(session, season)
+        title = _("Sign-ups for %(name)s", name=season.name)
+    return _roster_page(
+        title,
+        rosters.SIGNUP_COLUMNS,
+        rows,
+        f"anmeldungen-{season_id}.csv",
+        f"season:{season_id}",
+        "circles.signups.export",
+    )
+
+
+@bp.get("/admin/meetups/<int:meetup_id>/attendees")
+@admin_required
+def admin_attendees(meetup_id: int):
+    """Who booked the meetup (and who waits), with a CSV download."""
+    with _store().transaction() as session:
+        found = session.get(Meetup, meetup_id) or abort(404)
+        rows = rosters.attendee_rows(session, found)
+        title = _("Attendees of %(title)s", title=found.title)
+    return _roster_page(
+        title,
+        rosters.ATTENDEE_COLUMNS,
+        rows,
+        f"teilnehmende-{meetup_id}.csv",
+        f"meetup:{meetup_id}",
+        "meetups.attendees.export",
+    )
