@@ -18,6 +18,7 @@ from companion.outbox.delivery import count_open, deliver_pending
 from companion.outbox.handlers import HANDLERS
 from companion.suggestions.batch import queue_suggestions
 from companion.suggestions.feedback import detect_conversations
+from companion.suggestions.pausing import pause_unresponsive
 from companion.suggestions.planning import mark_ignored, network_today
 from sync.errors import ForumError
 
@@ -75,6 +76,9 @@ def run_nightly(
                 with context.store.transaction() as session:
                     counts["talked"] = detect_conversations(session)
                     counts["ignored"] = mark_ignored(session, today)
+                    counts["paused"] = len(
+                        pause_unresponsive(session, context.settings.base_url, context.settings.default_locale)
+                    )
                 report.due, report.suggestions, report.messages_queued = queue_suggestions(
                     context, today, recorder.run_id
                 )

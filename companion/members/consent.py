@@ -122,3 +122,4 @@ def set_cadence(session: Session, member_id: int, cadence: str, paused_until: da
     preferences = preferences_of(session, member_id)
     preferences.cadence = cadence
     preferences.paused_until = paused_until if cadence == "paused" else None
+    preferences.paused_reason = None  # a choice of the member's own replaces an automatic pause

@@ -165,6 +165,10 @@ class MemberPreferences(Base):
     circles_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     cadence: Mapped[str] = mapped_column(String(10), default="weekly")
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Why suggestions pause: None when the member chose it, "ignored" when the companion paused them.
+    paused_reason: Mapped[str | None] = mapped_column(String(20))
+    # The day suggestions resumed after an automatic pause: only runs after it count towards the next one.
+    resumed_on: Mapped[date | None] = mapped_column(Date)
     locale: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -9,6 +9,9 @@ from flask_babel import lazy_gettext
 from companion.store.models import MemberPreferences
 from companion.store.states import InvalidTransition
 from companion.suggestions import feedback as service
+from companion.suggestions.pausing import PAUSED_FOR_IGNORING
+from companion.suggestions.pausing import resume as resume_suggestions
+from companion.suggestions.planning import network_today
 from companion.web import NavLink, get_context, get_store
 from companion.web.auth import current_member, login_required
 from companion.web.member import page_locale
@@ -42,6 +45,7 @@ def index():
         past=past,
         status_labels=STATUS_LABELS,
         consented=bool(preferences and preferences.matching_consent),
+        paused_for_ignoring=bool(preferences and preferences.paused_reason == PAUSED_FOR_IGNORING),
     )
 
 
@@ -90,4 +94,15 @@ def undo(suggestion_id: int):
         flash(_("Only a suggestion marked “not a fit” can be taken back."), "error")
         return redirect(url_for("suggestions.index"))
     flash(_("Taken back: this colleague is one of your current suggestions again."), "success")
+    return redirect(url_for("suggestions.index"))
+
+
+@bp.post("/suggestions/resume")
+@login_required
+def resume():
+    """One click after an automatic pause: weekly suggestions again."""
+    member = current_member()
+    with get_store().transaction() as db:
+        resume_suggestions(db, member.id, network_today(get_context().settings))
+    flash(_("Welcome back: you will get new suggestions again every week."), "success")
     return redirect(url_for("suggestions.index"))

@@ -179,3 +179,41 @@ def test_a_member_takes_back_not_a_fit_from_the_history(page, live_companion, sa
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     with live_companion.store.session() as db:
         assert db.scalar(select(Suggestion.status)) == "new"
+
+
+def test_a_paused_member_reads_why_and_resumes_in_one_click(page, live_companion, sandbox_forum, artifacts):
+    from companion.store.models import MemberPreferences
+    from companion.suggestions.pausing import pause_unresponsive
+
+    ordinary, _admin = sandbox_people(sandbox_forum)
+    me, colleague = ordinary[0], ordinary[4]
+    log_in(page, live_companion, me.username)
+    give_consent(page, live_companion)
+    with live_companion.store.transaction() as db:
+        mine = db.scalar(select(Member).where(Member.username == me.username))
+        other = Member(forum_user_id=colleague.id, username=colleague.username, name=colleague.name)
+        db.add(other)
+        db.flush()
+        for weeks in range(3):
+            db.add(
+                Suggestion(
+                    run_date=date.today() - timedelta(weeks=weeks),
+                    member_id=mine.id,
+                    suggested_member_id=other.id,
+                    rank=1,
+                    score=0.5,
+                    status="ignored",
+                )
+            )
+        db.flush()
+        assert pause_unresponsive(db, live_companion.url) == [mine.id]
+        my_id = mine.id
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_companion.url + "/suggestions")
+    expect(page.get_by_text("Zu deinen letzten drei Vorschlägen ist nichts entstanden")).to_be_visible()
+    page.screenshot(path=str(artifacts / "member-paused-375.png"), full_page=True)
+    page.get_by_role("button", name="Wieder Vorschläge bekommen").click()
+    expect(page.get_by_text("Schön, dass du wieder dabei bist")).to_be_visible()
+    expect(page.get_by_role("button", name="Wieder Vorschläge bekommen")).to_have_count(0)
+    with live_companion.store.session() as db:
+        assert db.get(MemberPreferences, my_id).cadence == "weekly"

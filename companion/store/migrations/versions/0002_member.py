@@ -1,4 +1,4 @@
-"""seasons.closed_days: network-wide closure days per season (NULL = the year-end defaults)
+"""seasons.closed_days (NULL = the year-end defaults); member_preferences.paused_reason and resumed_on (automatic pause)
 
 Revision ID: 0002_member
 Revises: 0001
@@ -16,8 +16,14 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("seasons", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_days", sa.JSON(), nullable=True))
+    with op.batch_alter_table("member_preferences", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("paused_reason", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("resumed_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("member_preferences", schema=None) as batch_op:
+        batch_op.drop_column("resumed_on")
+        batch_op.drop_column("paused_reason")
     with op.batch_alter_table("seasons", schema=None) as batch_op:
         batch_op.drop_column("closed_days")
