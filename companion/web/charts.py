@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,7 +75,11 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float]]
     """A square heatmap: darker cells mean more interactions between the row's and the column's organisation."""
     n = len(labels)
     left, top = 150, 130
-    width, height = left + n * cell + 10, top + n * cell + 10
+    # Column labels are rotated by 50 degrees and reach right of their column; leave room for the longest,
+    # or the last organisation's name is cut off at the edge (about 6.5 px per character at font size 11).
+    longest = max((min(len(label), 22) for label in labels), default=0)
+    overhang = math.ceil(longest * 6.5 * math.cos(math.radians(50)))
+    width, height = left + n * cell + max(10, overhang + 4), top + n * cell + 10
     peak = max((v for row in matrix for v in row), default=0) or 1
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" xmlns="http://www.w3.org/2000/svg">',
