@@ -26,6 +26,7 @@ def index() -> str:
         page = 1
     with forum.lock:
         users = list(forum.users.values())
+        population = _population(users)
         if needle:
             users = [
                 u
@@ -45,7 +46,23 @@ def index() -> str:
             page=page,
             pages=pages_total,
             total=len(users),
+            population=population,
         )
+
+
+def _population(users: list[Any]) -> dict[str, int]:
+    """Why three pages count members differently: every account here, who may log in, who the companion syncs."""
+    return {
+        "accounts": len(users),
+        # The "log in as" page offers accounts that are neither staged nor suspended (sandbox/connect.py).
+        "can_log_in": sum(1 for u in users if not u.staged and u.suspended_till is None),
+        # The companion syncs Discourse's /admin/users/list/active.json population: activated, not staged.
+        "synced": sum(1 for u in users if u.active and not u.staged),
+        "system": sum(1 for u in users if u.id <= 0),
+        "staged": sum(1 for u in users if u.staged),
+        "suspended": sum(1 for u in users if u.suspended_till is not None),
+        "inactive": sum(1 for u in users if not u.active),
+    }
 
 
 @pages.get("/inbox/<username>")

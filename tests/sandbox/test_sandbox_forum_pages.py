@@ -76,3 +76,13 @@ def test_private_messages_and_unknown_pages_are_html_404s_for_browsers(forum_cli
 def test_start_page_lists_latest_topics(forum_client):
     html = forum_client.get("/", headers=HTML).get_data(as_text=True)
     assert "Neueste Themen" in html and 'href="/t/' in html
+
+
+def test_member_list_explains_why_counts_differ(forum_client):
+    users = list(forum_client.forum.users.values())
+    html = forum_client.get("/sandbox/").get_data(as_text=True)
+    synced = sum(1 for u in users if u.active and not u.staged)
+    can_log_in = sum(1 for u in users if not u.staged and u.suspended_till is None)
+    assert f"{len(users)} Konten hier" in html
+    assert f"{can_log_in} können sich anmelden" in html
+    assert f"der Begleitdienst übernimmt {synced}" in html
