@@ -116,7 +116,8 @@ def extract_msgids(paths: list[Path]) -> dict[str, set[str]]:
         options = {} if method == "python" else {"extensions": "jinja2.ext.do", "trimmed": "false"}
         with path.open("rb") as handle:
             for _line, message, _comments, _context in extract(method, handle, EXTRACT_KEYWORDS, options=options):
-                ids = message if isinstance(message, (tuple, list)) else (message,)
+                # A plural message is one catalogue entry, keyed by its singular msgid (babel's Catalog).
+                ids = message[:1] if isinstance(message, (tuple, list)) else (message,)
                 for msgid in ids:
                     if msgid:
                         found.setdefault(msgid, set()).add(str(path))
