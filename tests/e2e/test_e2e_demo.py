@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.support.env import free_port
+from tests.support.env import checkout_env, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -33,7 +33,7 @@ def test_demo_once_prints_a_consistent_summary(tmp_path):
             str(free_port()),
         ],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env=checkout_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=600,

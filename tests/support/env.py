@@ -103,3 +103,10 @@ def companion_subprocess_env(store: Store, settings: Settings, forum_url: str, r
         "COMPANION_FORUM_REQUESTS_PER_MINUTE": str(requests_per_minute),
         "COMPANION_FORUM_HEADROOM": "1.0",
     }
+
+
+def checkout_env(home) -> dict[str, str]:
+    """A bare environment for `python -m companion` that runs this checkout's code (not whichever is installed)."""
+    from pathlib import Path
+
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
