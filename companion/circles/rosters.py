@@ -22,7 +22,7 @@ def _organisation(session: Session, member: Member) -> str:
 
 def signup_rows(session: Session, season: Season) -> list[tuple[str, ...]]:
     """One row per sign-up of the season, by username."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for signup in session.scalars(select(SignUp).where(SignUp.season_id == season.id)):
         member = session.get(Member, signup.member_id)
         if member is None:
@@ -50,7 +50,7 @@ def attendee_rows(session: Session, meetup: Meetup) -> list[tuple[str, ...]]:
             MeetupRegistration.meetup_id == meetup.id, MeetupRegistration.status.in_(tuple(order))
         )
     ).all()
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for registration in sorted(registrations, key=lambda r: (order[r.status], r.registered_at)):
         member = session.get(Member, registration.member_id)
         if member is None:

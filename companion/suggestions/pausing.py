@@ -53,9 +53,11 @@ def pause_unresponsive(session: Session, base_url: str = "", default_locale: str
         recent = [row for row in rows if row.run_date in runs]
         if not all(row.status == SuggestionStatus.IGNORED for row in recent):
             continue
+        member = session.get(Member, preferences.member_id)
+        if member is None:
+            continue
         set_cadence(session, preferences.member_id, "paused")
         preferences.paused_reason = PAUSED_FOR_IGNORING
-        member = session.get(Member, preferences.member_id)
         locale = member_locale(member, default_locale)
         title, body = NOTE[locale]
         enqueue(
@@ -77,4 +79,6 @@ def pause_unresponsive(session: Session, base_url: str = "", default_locale: str
 def resume(session: Session, member_id: int, today: date) -> None:
     """Start suggestions again (weekly) after a pause; the count of ignored runs starts afresh today."""
     set_cadence(session, member_id, "weekly")
-    session.get(MemberPreferences, member_id).resumed_on = today
+    preferences = session.get(MemberPreferences, member_id)
+    if preferences is not None:
+        preferences.resumed_on = today
