@@ -13,7 +13,7 @@ from .connect import connect
 from .errors import NotFound
 from .explorer import register_explorer
 from .http import error_response
-from .pages import pages
+from .pages import forum_pages, pages
 from .seed import SYSTEM_DOMAIN, seed_network
 from .settings import SandboxSettings
 from .state import ForumState
@@ -96,13 +96,15 @@ def create_app(settings: SandboxSettings | None = None, state: ForumState | None
     register_explorer(app, settings.data_explorer_kind)
     app.register_blueprint(connect)
     app.register_blueprint(pages)
+    app.register_blueprint(forum_pages)
     enable_webhooks(state, settings.base_url or "http://localhost")
 
     @app.errorhandler(404)
     @app.errorhandler(405)
     def not_found(_error: Exception) -> Response | tuple[str, int]:
         # Discourse answers unknown API routes with its JSON 404; HTML pages get a plain page.
-        if request.path.startswith("/sandbox/"):
+        wants_html = "text/html" in request.headers.get("Accept", "") and not request.path.endswith(".json")
+        if request.path.startswith("/sandbox/") or wants_html:
             return "<h1>404</h1><p>Nicht gefunden / not found</p>", 404
         return error_response(NotFound())
 

@@ -26,6 +26,7 @@ def index() -> str:
         page = 1
     with forum.lock:
         users = list(forum.users.values())
+        population = _population(users)
         if needle:
             users = [
                 u
@@ -45,7 +46,23 @@ def index() -> str:
             page=page,
             pages=pages_total,
             total=len(users),
+            population=population,
         )
+
+
+def _population(users: list[Any]) -> dict[str, int]:
+    """Why three pages count members differently: every account here, who may log in, who the companion syncs."""
+    return {
+        "accounts": len(users),
+        # The "log in as" page offers accounts that are neither staged nor suspended (sandbox/connect.py).
+        "can_log_in": sum(1 for u in users if not u.staged and u.suspended_till is None),
+        # The companion syncs Discourse's /admin/users/list/active.json population: activated, not staged.
+        "synced": sum(1 for u in users if u.active and not u.staged),
+        "system": sum(1 for u in users if u.id <= 0),
+        "staged": sum(1 for u in users if u.staged),
+        "suspended": sum(1 for u in users if u.suspended_till is not None),
+        "inactive": sum(1 for u in users if not u.active),
+    }
 
 
 @pages.get("/inbox/<username>")
@@ -152,3 +169,87 @@ def webhook_ping() -> Response:
     if forum.webhooks is None:
         return json_response({"errors": ["no webhook_url configured"], "error_type": "not_found"}, 404)
     return json_response({"event_id": forum.webhooks.ping()})
+
+
+# --- The forum's own HTML pages, so the companion's forum links can be followed in the demo ---------------
+# Routes as Discourse's config/routes.rb declares them (users#show, topics#show, badges#show, the root list);
+# Discourse renders them in its Ember app, the sandbox as plain server-side HTML with the same addresses.
+
+forum_pages = Blueprint("sandbox_forum_pages", __name__)
+
+LATEST_ON_HOME = 30
+POSTS_ON_PROFILE = 10
+
+
+def _public_posts(forum: Any, user_id: int) -> list[tuple[Any, Any]]:
+    """A member's newest posts in public topics, as (post, topic) pairs."""
+    found = []
+    for post in forum.posts.values():
+        topic = forum.topics.get(post.topic_id)
+        if post.user_id != user_id or post.deleted_at or topic is None or topic.deleted_at:
+            continue
+        if not topic.is_private_message:
+            found.append((post, topic))
+    found.sort(key=lambda pair: pair[0].created_at, reverse=True)
+    return found[:POSTS_ON_PROFILE]
+
+
+@forum_pages.get("/")
+def home() -> str:
+    """The forum's start page: the latest public topics (Discourse: root to list#latest)."""
+    forum = state()
+    with forum.lock:
+        topics = [t for t in forum.topics.values() if not t.is_private_message and t.deleted_at is None]
+        topics.sort(key=lambda t: t.bumped_at or t.created_at, reverse=True)
+        return render_template("sandbox/forum_home.html", topics=topics[:LATEST_ON_HOME])
+
+
+@forum_pages.get("/u/<username>")
+@forum_pages.get("/u/<username>/summary")
+@forum_pages.get("/u/<username>/badges")
+def profile(username: str) -> str:
+    """A member's public profile with recent posts and badges (Discourse: get "u/:username" => "users#show")."""
+    forum = state()
+    with forum.lock:
+        user = forum.find_user(username)
+        if user is None or user.staged:
+            abort(404)
+        return render_template(
+            "sandbox/forum_user.html", user=user, posts=_public_posts(forum, user.id), badges=forum.badges_of(username)
+        )
+
+
+@forum_pages.get("/t/<int:topic_id>")
+@forum_pages.get("/t/<int:topic_id>/<int:post_number>")
+@forum_pages.get("/t/<slug>/<int:topic_id>")
+@forum_pages.get("/t/<slug>/<int:topic_id>/<int:post_number>")
+def topic(topic_id: int, post_number: int | None = None, slug: str | None = None) -> str:
+    """A public topic with its posts, the linked post marked (Discourse: get "t/:slug/:topic_id(/:post_number)")."""
+    forum = state()
+    with forum.lock:
+        found = forum.topics.get(topic_id)
+        # Private messages are not shown here (Discourse answers 404 to anyone outside the conversation);
+        # the sandbox's inbox pages show them.
+        if found is None or found.deleted_at is not None or found.is_private_message:
+            abort(404)
+        posts = [forum.posts[i] for i in found.post_ids if i in forum.posts and forum.posts[i].deleted_at is None]
+        authors = {p.user_id: forum.users.get(p.user_id) for p in posts}
+        return render_template(
+            "sandbox/forum_topic.html", topic=found, posts=posts, authors=authors, marked=post_number or 1
+        )
+
+
+@forum_pages.get("/badges/<int:badge_id>")
+@forum_pages.get("/badges/<int:badge_id>/<slug>")
+def badge(badge_id: int, slug: str | None = None) -> str:
+    """A badge and who was granted it (Discourse: get "/badges/:id(/:slug)" => "badges#show")."""
+    forum = state()
+    with forum.lock:
+        found = forum.badges.get(badge_id)
+        if found is None or not found.enabled:
+            abort(404)
+        grants = sorted(
+            (ub for ub in forum.user_badges.values() if ub.badge_id == badge_id), key=lambda ub: ub.granted_at
+        )
+        holders = [(forum.users.get(ub.user_id), ub) for ub in grants]
+        return render_template("sandbox/forum_badge.html", badge=found, holders=holders)

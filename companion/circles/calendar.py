@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,18 @@ from sqlalchemy.orm import Session
 from companion.circles.common import local
 from companion.circles.links import circle_url
 from companion.circles.states import VISIBLE, MeetingStatus
-from companion.store.models import CalendarToken, Circle, CircleMember, Meeting, Member, Organisation, Season
+from companion.circles.timezones import compact_vtimezone
+from companion.store.models import (
+    CalendarToken,
+    Circle,
+    CircleMember,
+    Meeting,
+    Meetup,
+    MeetupRegistration,
+    Member,
+    Organisation,
+    Season,
+)
 from companion.store.rows import require
 
 PRODID = "-//Companion//Zirkel//DE"
@@ -87,10 +99,30 @@ def feed_meetings(session: Session, token: str) -> tuple[str, list[tuple[Meeting
     return name, [(meeting, circle) for meeting, circle in session.execute(query.order_by(Meeting.starts_at))]
 
 
+def feed_meetups(session: Session, token: str) -> list[Meetup]:
+    """The meetups the token's member has a confirmed seat at (a circle's feed has none)."""
+    row = session.get(CalendarToken, token)
+    if row is None or row.revoked_at is not None or row.member_id is None:
+        return []
+    query = (
+        select(Meetup)
+        .join(MeetupRegistration, MeetupRegistration.meetup_id == Meetup.id)
+        .where(MeetupRegistration.member_id == row.member_id, MeetupRegistration.status == "confirmed")
+        .order_by(Meetup.starts_at)
+    )
+    return list(session.scalars(query))
+
+
 def build_ics(
-    session: Session, name: str, meetings: list[tuple[Meeting, Circle]], settings, *, generated_at: datetime
+    session: Session,
+    name: str,
+    meetings: list[tuple[Meeting, Circle]],
+    settings,
+    *,
+    generated_at: datetime,
+    meetups: Sequence[Meetup] = (),
 ) -> bytes:
-    """An iCalendar document: one VEVENT per meeting with a stable UID, local TZID, SEQUENCE and LOCATION."""
+    """An iCalendar document: one VEVENT per meeting (and booked meetup) with a stable UID, local TZID, SEQUENCE."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -116,5 +148,20 @@ def build_ics(
         event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
         event.add("url", circle_url(settings, circle.id))
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    for meetup in meetups:
+        event = icalendar.Event()
+        event.add("uid", f"meetup-{meetup.id}@companion-meetups")
+        event.add("dtstamp", generated_at)
+        event.add("dtstart", local(meetup.starts_at, settings))
+        event.add("dtend", local(meetup.ends_at, settings))
+        event.add("summary", f"Meetup: {meetup.title}")
+        if meetup.description:
+            event.add("description", meetup.description)
+        if meetup.location:
+            event.add("location", meetup.location)
+        event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    # A compact zone (two yearly rules) rather than icalendar's full transition history, which some
+    # clients (vobject, and calendars built on it) read wrongly: summer-time events came out an hour late.
+    calendar.add_component(compact_vtimezone(settings.timezone))
     return calendar.to_ical()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles.common import audit, block_by_key, season_slots
 from companion.circles.errors import FormationRefused
-from companion.circles.seasons import closure_days
+from companion.circles.seasons import closure_days, effective_closed_days
 from companion.circles.states import FORMATION_FINAL, SEASON, CircleStatus, MeetingStatus, SeasonStatus
 from companion.circles.wording import state_text
 from companion.messages.gettext import text_in
@@ -232,6 +232,7 @@ def _store_meetings(
         if season.skip_school_holidays
         else [],
         closure_days=closures,
+        closed_days=effective_closed_days(season),
         host_orgs=host_orgs,
         attendee_orgs=attendee_orgs,
         tz=app_settings.timezone,

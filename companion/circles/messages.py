@@ -45,22 +45,45 @@ def _meeting_list(lines: list[MeetingLine], locale: str) -> str:
 
 
 def welcome(
-    circle_name: str, season_name: str, usernames: list[str], lines: list[MeetingLine], page_url: str
+    circle_name: str,
+    season_name: str,
+    usernames: list[str],
+    lines: list[MeetingLine],
+    page_url: str,
+    locale: str = "de",
 ) -> tuple[str, str]:
-    """Title and body of the welcome message to a new circle's group."""
+    """Title and body of the one welcome message a member gets, with every date, in the member's language."""
     people = ", ".join(f"@{u}" for u in usernames)
-    title = f"Willkommen im {circle_name} ({season_name}) / Welcome to {circle_name}"
-    de = (
-        f"Hallo zusammen, willkommen im **{circle_name}** der Runde „{season_name}“!\n\n"
+    if locale == "en":
+        return (
+            f"Welcome to {circle_name} ({season_name})",
+            f"Hello, welcome to **{circle_name}** of the season “{season_name}”!\n\n"
+            f"Members: {people}\n\nDates:\n{_meeting_list(lines, 'en')}\n\n"
+            f"RSVP and the calendar feed: {page_url}\n\n"
+            "Before each meeting you get a reminder, and the circle's group gets a thread for it.",
+        )
+    return (
+        f"Willkommen im {circle_name} ({season_name})",
+        f"Hallo, willkommen im **{circle_name}** der Runde „{season_name}“!\n\n"
         f"Mitglieder: {people}\n\nTermine:\n{_meeting_list(lines, 'de')}\n\n"
-        f"Zusagen, Absagen und den Kalender-Feed findet ihr hier: {page_url}"
+        f"Zusagen, Absagen und den Kalender-Feed findest du hier: {page_url}\n\n"
+        "Vor jedem Treffen bekommst du eine Erinnerung, und die Gruppe des Zirkels einen Beitrag dazu.",
     )
-    en = (
-        f"Hello everyone, welcome to **{circle_name}** of the season “{season_name}”!\n\n"
-        f"Members: {people}\n\nDates:\n{_meeting_list(lines, 'en')}\n\n"
-        f"RSVP and the calendar feed: {page_url}"
+
+
+def waiting_list(season_name: str, reason: str, locale: str = "de") -> tuple[str, str]:
+    """Title and body telling a member they are on the waiting list, in the member's language."""
+    if locale == "en":
+        return (
+            f"{season_name}: waiting list",
+            f"We could not place you in a circle of “{season_name}”: {reason} "
+            "You are on the waiting list and will be asked first when a place frees up.",
+        )
+    return (
+        f"{season_name}: Warteliste",
+        f"Für die Runde „{season_name}“ konnten wir dich leider keinem Zirkel zuordnen: {reason} "
+        "Du stehst auf der Warteliste und wirst bei freien Plätzen zuerst gefragt.",
     )
-    return title, de + SEPARATOR + en
 
 
 def meeting_thread(circle_name: str, line: MeetingLine, page_url: str) -> tuple[str, str]:

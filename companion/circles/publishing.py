@@ -18,6 +18,7 @@ from companion.circles.states import CIRCLE, SEASON, CircleStatus, MeetingStatus
 from companion.circles.wording import state_text
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
+from companion.suggestions.feedback import member_locale
 
 
 @dataclass
@@ -80,15 +81,8 @@ def publish_season(
         member = session.get(Member, waiting.member_id)
         if member is None or not member.active or waiting.reason in ("no_consent", "inactive"):
             continue
-        title = f"{season.name}: Warteliste / waiting list"
-        raw = (
-            f"Für die Runde „{season.name}“ konnten wir dich leider keinem Zirkel zuordnen: "
-            f"{reason_text(waiting.reason, 'de')} Du stehst auf der Warteliste "
-            "und wirst bei freien Plätzen zuerst gefragt."
-            f"{messages.SEPARATOR}We could not place you in a circle of “{season.name}”: "
-            f"{reason_text(waiting.reason, 'en')} You are on the waiting list "
-            "and will be asked first when a place frees up."
-        )
+        locale = member_locale(member, settings.default_locale)
+        title, raw = messages.waiting_list(season.name, reason_text(waiting.reason, locale), locale)
         report.count(
             pm(session, f"circles:season:{season.id}:waiting:{member.id}", [member.username], title, raw, member.id)
         )
@@ -126,10 +120,22 @@ def _queue_circle(session: Session, season: Season, circle: Circle, settings, re
         )
     )
     lines = [meeting_line(session, m, settings) for m in circle.meetings]
-    title, raw = messages.welcome(circle.name, season.name, usernames, lines, page)
-    report.count(pm(session, f"circles:circle:{circle.id}:welcome", [group], title, raw))
-    for meeting, line in zip(circle.meetings, lines):
-        if meeting.status == MeetingStatus.CANCELLED:
-            continue
-        title, raw = messages.meeting_thread(circle.name, line, page)
-        report.count(pm(session, f"circles:meeting:{meeting.id}:thread", [group], title, raw))
+    # One welcome per member with every date, in the member's language; the thread of each meeting follows
+    # in time before it (reminders.queue_due_reminders), so nobody gets a pile of messages at once.
+    for member in members:
+        locale = member_locale(member, settings.default_locale)
+        title, raw = messages.welcome(circle.name, season.name, usernames, lines, page, locale)
+        report.count(
+            pm(session, f"circles:circle:{circle.id}:welcome:{member.id}", [member.username], title, raw, member.id)
+        )
+
+
+def publish_recipients(session: Session, season: Season) -> tuple[int, int]:
+    """Who gets a message when the season is published: (members placed in circles, members on the waiting list)."""
+    placed = sum(len(active_members(session, c)) for c in season.circles if c.status != CircleStatus.CLOSED)
+    waiting = 0
+    for entry in session.scalars(select(WaitingEntry).where(WaitingEntry.season_id == season.id)):
+        member = session.get(Member, entry.member_id)
+        if member is not None and member.active and entry.reason not in ("no_consent", "inactive"):
+            waiting += 1
+    return placed, waiting

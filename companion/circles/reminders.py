@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.circles import messages
-from companion.circles.links import rsvp_links
+from companion.circles.links import circle_url, rsvp_links
 from companion.circles.outbox import pm
 from companion.circles.publishing import active_members, meeting_line
 from companion.circles.rsvp import answers_of
@@ -30,6 +30,8 @@ class ReminderKind:
 
 
 REMINDERS = (ReminderKind("reminder-7d", 7), ReminderKind("reminder-1d", 1))
+# The circle group's thread for a meeting is posted this long before it, not all at once when publishing.
+THREAD_DAYS_BEFORE = 14
 
 
 def due_kind(meeting: Meeting, now: datetime) -> ReminderKind | None:
@@ -46,23 +48,27 @@ def due_kind(meeting: Meeting, now: datetime) -> ReminderKind | None:
 
 def queue_due_reminders(session: Session, settings, *, now: datetime) -> dict[str, int]:
     """Queue every due reminder not queued before; members who said no get no 1-day reminder."""
-    counts = {"meetings": 0, "queued": 0, "already_queued": 0}
+    counts = {"meetings": 0, "queued": 0, "already_queued": 0, "threads": 0}
     query = (
         select(Meeting)
         .join(Circle, Circle.id == Meeting.circle_id)
         .where(Circle.status == CircleStatus.PUBLISHED)
         .where(Meeting.status == MeetingStatus.SCHEDULED)
         .where(Meeting.starts_at > now)
-        .where(Meeting.starts_at <= now + timedelta(days=7))
+        .where(Meeting.starts_at <= now + timedelta(days=max(7, THREAD_DAYS_BEFORE)))
         .order_by(Meeting.starts_at, Meeting.id)
     )
     for meeting in session.scalars(query):
+        circle = require(session, Circle, meeting.circle_id)
+        line = meeting_line(session, meeting, settings)
+        if meeting.starts_at - now <= timedelta(days=THREAD_DAYS_BEFORE) and circle.forum_group_name:
+            title, raw = messages.meeting_thread(circle.name, line, circle_url(settings, circle.id))
+            new = pm(session, f"circles:meeting:{meeting.id}:thread", [circle.forum_group_name], title, raw)
+            counts["threads"] += 1 if new else 0
         kind = due_kind(meeting, now)
         if kind is None:
             continue
         counts["meetings"] += 1
-        circle = require(session, Circle, meeting.circle_id)
-        line = meeting_line(session, meeting, settings)
         answers = answers_of(session, meeting)
         for member in active_members(session, circle):
             if kind.days == 1 and answers.get(member.id) == "no":

@@ -16,14 +16,14 @@ from companion.circles.errors import SeasonInvalid, SeasonNotFound, SeasonOverla
 from companion.circles.states import FORMATION_FINAL, SEASON, SEASON_MANUAL, SIGNUP_OPEN, SeasonStatus
 from companion.circles.wording import date_text
 from companion.store.models import ClosureDay, Organisation, Season
-from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS
+from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS, year_end_closure_days
 
 DEFAULT_TIME_BLOCKS: tuple[dict[str, Any], ...] = (
     {"key": "vormittag", "start": "09:00", "end": "11:30", "label_de": "Vormittag", "label_en": "Morning"},
     {"key": "mittag", "start": "12:00", "end": "14:00", "label_de": "Mittag", "label_en": "Midday"},
     {"key": "nachmittag", "start": "14:00", "end": "16:30", "label_de": "Nachmittag", "label_en": "Afternoon"},
 )
-EDITABLE_AFTER_FORMING = {"name", "signup_closes_on", "school_holidays", "skip_school_holidays"}
+EDITABLE_AFTER_FORMING = {"name", "signup_closes_on", "school_holidays", "skip_school_holidays", "closed_days"}
 MAX_MEETINGS = 20
 # Season states in the German messages of status changes.
 _STATUS_DE = {
@@ -53,6 +53,8 @@ class SeasonSpec:
     skip_school_holidays: bool = True
     school_holidays: list[list[str]] = field(default_factory=list)
     seed: int = 1
+    # ISO dates closed network-wide; None means the defaults of year_end_closure_days.
+    closed_days: list[str] | None = None
 
     @classmethod
     def from_season(cls, season: Season) -> SeasonSpec:
@@ -63,6 +65,13 @@ class SeasonSpec:
 def season_end(spec: SeasonSpec | Season) -> date:
     """The last day a meeting of the season can fall on (last planned date plus the one-week shift)."""
     return spec.first_meeting_on + timedelta(weeks=spec.cadence_weeks * max(0, spec.meetings_count - 1), days=13)
+
+
+def effective_closed_days(spec: SeasonSpec | Season) -> list[date]:
+    """The season's network-wide closure days: as edited, or by default 24.12., 31.12. and the days between."""
+    if spec.closed_days is None:
+        return year_end_closure_days(spec.first_meeting_on, season_end(spec))
+    return sorted(date.fromisoformat(str(day)) for day in spec.closed_days)
 
 
 def validate(spec: SeasonSpec) -> list[str]:
@@ -90,6 +99,11 @@ def validate(spec: SeasonSpec) -> list[str]:
         problems.append(_("a meeting must last 15 minutes to 8 hours"))
     problems.extend(_block_problems(spec.time_blocks, spec.meeting_minutes))
     problems.extend(_holiday_problems(spec.school_holidays))
+    for day in spec.closed_days or ():
+        try:
+            date.fromisoformat(str(day))
+        except ValueError:
+            problems.append(f"closure day {day!r} must be an ISO date")
     return problems
 
 

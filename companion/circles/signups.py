@@ -41,6 +41,11 @@ class SignUpForm:
     keep_apart_usernames: list[str] = field(default_factory=list)
 
 
+def split_topics(raw: str) -> list[str]:
+    """The topics typed into one text field, as written (commas, semicolons or new lines separate them)."""
+    return [" ".join(part.split()) for part in re.split(r"[,;\n]", raw) if part.strip()]
+
+
 def normalise_interests(raw: list[str] | str) -> list[str]:
     """Interest terms trimmed, lower-cased, de-duplicated; a string is split at commas, semicolons and new lines."""
     items = [part for item in ([raw] if isinstance(raw, str) else raw) for part in re.split(r"[,;\n]", str(item))]

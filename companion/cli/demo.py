@@ -29,7 +29,7 @@ def demo(once: bool, members: int, port: int, forum_port: int) -> None:
       companion demo               run, then keep serving on http://127.0.0.1:5000
       companion demo --once        run one cycle, print the summary, exit
     """
-    from companion.demo.cycle import run_cycle, start_servers, summary_text
+    from companion.demo.cycle import run_cycle, start_servers, start_worker, summary_text
 
     settings = load_settings()
     click.echo(f"Starting the sandbox forum on :{forum_port} and the companion on :{port} …")
@@ -39,6 +39,10 @@ def demo(once: bool, members: int, port: int, forum_port: int) -> None:
         click.echo(summary_text(summary))
         if once:
             return
+        # From now on the demo behaves like a running installation: the worker's jobs deliver what members
+        # queue ("Kontakt aufnehmen", RSVPs, reminders) every minute.
+        servers.worker = start_worker(servers.context)
+        click.echo("\nThe worker's jobs run in the background: queued messages go out within a minute.")
         click.echo("\nServing until Ctrl-C.")
         while True:
             time.sleep(3600)

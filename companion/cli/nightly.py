@@ -93,13 +93,17 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
         if wanted in result.excluded:
             click.echo(f"{member_name} takes no part: {EXCLUSION_REASONS[result.excluded[wanted]][1]}")
             return
-    for member_id, picks in sorted(result.by_member().items(), key=lambda item: names[item[0]]):
+    by_member = result.by_member()
+    for member_id, picks in sorted(by_member.items(), key=lambda item: names[item[0]]):
         if wanted is not None and member_id != wanted:
             continue
         click.echo(names[member_id])
-        for pick in picks:
-            why = explanation_text(list(pick.shared_terms), "en")
-            click.echo(f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {why}")
+        for pick in sorted(picks, key=lambda p: p.rank):
+            explanation = explanation_text(list(pick.shared_terms), "en")
+            click.echo(f"  {pick.rank}. {names[pick.suggested_id]} ({pick.score:.2f}) – {explanation}")
+    if wanted is not None and wanted not in by_member:
+        click.echo(f"{member_name} takes part but has no candidate under these rules today")
+        return
     members, share, exposure = figures(result)
     if result.calibration is not None:
         click.echo(describe(result.calibration))
@@ -109,6 +113,26 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
         f"{members} members get suggestions; {share:.0%} cross-organisation; "
         f"top-exposed member suggested {exposure} times"
     )
+    if wanted is None:
+        for line in no_suggestion_reasons(result):
+            click.echo(f"  {line}")
+
+
+def no_suggestion_reasons(result) -> list[str]:
+    """Why the other members get no suggestion, most common reason first (e.g. "231 not seen in the forum recently")."""
+    from collections import Counter
+
+    from matching.suggestions.engine import EXCLUSION_REASONS
+
+    reasons = Counter(result.excluded.values())
+    lines = [
+        f"{count} get none: {EXCLUSION_REASONS.get(code, (code, code))[1].lower()}"
+        for code, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    without = len(set(result.eligible_ids) - set(result.by_member()))
+    if without:
+        lines.append(f"{without} get none: taking part, but no candidate under these rules today")
+    return lines
 
 
 @click.command("deliver")

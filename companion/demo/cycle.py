@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from werkzeug.serving import WSGIRequestHandler
 
 from companion.context import Context
 from companion.demo.formats import FormatsSummary, seed_formats
@@ -60,10 +61,40 @@ class DemoServers:
     forum: SandboxServer
     web: BaseWSGIServer
     context: Context
+    worker: object | None = None
 
     def stop(self) -> None:
+        if self.worker is not None:
+            stop_worker(self.worker)
         self.web.shutdown()
         self.forum.stop()
+
+
+def start_worker(context: Context):
+    """The worker's own jobs (delivery every minute, circle jobs, the nightly run) in a background thread."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from companion.jobs.worker import Worker
+
+    worker = Worker(context, scheduler=BackgroundScheduler(timezone=context.settings.timezone))
+    worker.schedule()
+    worker.scheduler.start()
+    return worker
+
+
+def stop_worker(worker) -> None:
+    """Let the current send finish, then stop the background jobs."""
+    worker.stopping.set()
+    worker.scheduler.shutdown(wait=True)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """The werkzeug request log without the forum's webhook calls, which would drown the demo's progress lines."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if self.path.startswith("/webhooks/"):
+            return
+        super().log_request(code, size)
 
 
 def demo_settings(base: Settings, companion_port: int, forum_url: str) -> Settings:
@@ -114,7 +145,7 @@ def start_servers(
     )
     context = Context(settings=settings, store=store)
     app = create_app(context)
-    web = make_server("127.0.0.1", companion_port, app, threaded=True)
+    web = make_server("127.0.0.1", companion_port, app, threaded=True, request_handler=QuietRequestHandler)
     threading.Thread(target=web.serve_forever, daemon=True, name="companion-web").start()
     return DemoServers(forum=forum, web=web, context=context)
 
@@ -291,7 +322,7 @@ def summary_text(summary: DemoSummary) -> str:
         f"  an inbox:              {forum}/sandbox/inbox/{summary.example_member}",
         f"  badges of a member:    {forum}/sandbox/u/{summary.example_member}",
         *_formats_lines(summary),
-        'Log in to the companion with "Anmelden": the sandbox forum asks whom to log in as;',
+        'Log in to the companion with "Mit dem Forum anmelden": the sandbox forum asks whom to log in as;',
         f"  pick a member (e.g. {summary.example_member}) or an admin (e.g. {summary.example_admin}).",
     ]
     return "\n".join(lines)

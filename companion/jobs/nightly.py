@@ -16,10 +16,11 @@ from companion.forum.reading import run_sync
 from companion.jobs.locks import LockHeld, job_lock
 from companion.jobs.runs import RunRecorder, recorded_run
 from companion.ops.progress import Progress, ProgressCallback
-from companion.outbox.delivery import deliver_pending
+from companion.outbox.delivery import count_open, deliver_pending
 from companion.outbox.handlers import HANDLERS
 from companion.suggestions.batch import queue_suggestions
 from companion.suggestions.feedback import detect_conversations
+from companion.suggestions.pausing import pause_unresponsive
 from companion.suggestions.planning import mark_ignored, network_today
 from sync.errors import ForumError
 
@@ -82,6 +83,9 @@ def run_nightly(
             with context.store.transaction() as session:
                 counts["talked"] = detect_conversations(session)
                 counts["ignored"] = mark_ignored(session, today)
+                counts["paused"] = len(
+                    pause_unresponsive(session, context.settings.base_url, context.settings.default_locale)
+                )
             report.due, report.suggestions, report.messages_queued = queue_suggestions(
                 context, today, recorder.run_id, progress=progress
             )
@@ -106,6 +110,9 @@ def run_nightly(
                 report.delivered, report.remaining = delivery.sent, delivery.remaining
 
             _optional_step(recorder, "deliver", do_deliver, report)
+        else:
+            # Nothing was sent, so everything queued (tonight's and older) still waits: say how much.
+            report.remaining = count_open(context.store)
         recorder.counts.update(errors=len(report.errors))
     return report
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from companion.store.models import ConsentEvent, MemberPreferences
+from companion.store.models import ConsentEvent, MemberPreferences, OutboxItem
 
 PRIVACY_POLICY_VERSION = "2026-11"
 CADENCES = ("weekly", "biweekly", "monthly", "paused")
@@ -58,6 +61,58 @@ def set_consent(
     preferences = preferences_of(session, member_id)
     setattr(preferences, f"{kind}_consent", bool(granted))
     session.add(ConsentEvent(member_id=member_id, kind=kind, granted=bool(granted), policy_version=policy_version))
+    if not granted:
+        stop_queued_for(session, member_id, kind)
+
+
+# Outbox payloads that speak about members carry {"requires_consent": {"matching": [member ids]}}, so a
+# withdrawal stops them when it happens and the delivery loop checks them again just before sending.
+REQUIRES_CONSENT = "requires_consent"
+
+
+def consent_requirement(kind: str, member_ids: Iterable[int]) -> dict[str, list[int]]:
+    """The payload entry saying a write may go out only while these members consent to `kind`."""
+    return {kind: sorted({int(member_id) for member_id in member_ids})}
+
+
+def _required(payload: Mapping[str, Any]) -> dict[str, list[int]]:
+    required = payload.get(REQUIRES_CONSENT) or {}
+    return {kind: [int(m) for m in ids] for kind, ids in required.items() if kind in ("matching", "circles")}
+
+
+def missing_consent(session: Session, payload: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The (kind, member id) pairs a payload needs but that are not (or no longer) consented."""
+    missing: list[tuple[str, int]] = []
+    for kind, member_ids in _required(payload).items():
+        column = getattr(MemberPreferences, f"{kind}_consent")
+        granted = set(
+            session.scalars(
+                select(MemberPreferences.member_id).where(MemberPreferences.member_id.in_(member_ids), column.is_(True))
+            )
+        )
+        missing.extend((kind, member_id) for member_id in member_ids if member_id not in granted)
+    return missing
+
+
+def withheld_reason(session: Session, payload: Mapping[str, Any]) -> str | None:
+    """Why a queued write must not go out any more (a member withdrew consent), or None when it may."""
+    missing = missing_consent(session, payload)
+    if not missing:
+        return None
+    who = ", ".join(f"member {member_id} ({kind})" for kind, member_id in missing)
+    return f"withheld: no consent any more from {who}"
+
+
+def stop_queued_for(session: Session, member_id: int, kind: str = "matching") -> int:
+    """Cancel every queued write that needs this member's consent; returns how many were stopped."""
+    stopped = 0
+    # Only "pending": an item in "sending" is in flight and meets the same check at delivery time.
+    for item in session.scalars(select(OutboxItem).where(OutboxItem.status == "pending")):
+        if member_id in _required(item.payload or {}).get(kind, ()):
+            item.status = "cancelled"
+            item.last_error = f"withheld: member {member_id} withdrew {kind} consent"
+            stopped += 1
+    return stopped
 
 
 def set_cadence(session: Session, member_id: int, cadence: str, paused_until: date | None = None) -> None:
@@ -67,3 +122,4 @@ def set_cadence(session: Session, member_id: int, cadence: str, paused_until: da
     preferences = preferences_of(session, member_id)
     preferences.cadence = cadence
     preferences.paused_until = paused_until if cadence == "paused" else None
+    preferences.paused_reason = None  # a choice of the member's own replaces an automatic pause

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from companion.jobs.locks import default_holder, holder_is_dead
 from companion.ops.progress import ProgressCallback, no_progress
+from companion.outbox.guards import pre_send_block
 from companion.outbox.states import OPEN, OutboxStatus
 from companion.store.db import Store
 from companion.store.models import OutboxItem
@@ -110,6 +111,7 @@ class DeliveryReport:
     remaining: int = 0
     stopped_early: bool = False
     rate_limited: int = 0
+    withheld: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -228,6 +230,13 @@ def _deliver_one(store, forum, handlers, item_id: int, uncertain: bool, now, hol
     with store.transaction() as session:
         item = require(session, OutboxItem, item_id)
         kind, payload, key, attempts = item.kind, dict(item.payload), item.idempotency_key, item.attempts
+        # Checked again at delivery time: consent may have been withdrawn after the item was queued.
+        withheld = pre_send_block(session, payload)
+        if withheld:
+            item.status = "cancelled"
+            item.last_error = withheld
+            log.info("outbox item %s not sent: %s", item_id, withheld)
+            return "withheld"
     handler = handlers.get(kind)
     if handler is None:
         _finish(store, item_id, holder, status=OutboxStatus.FAILED, error=f"no handler for outbox kind {kind!r}")

@@ -169,6 +169,10 @@ class MemberPreferences(Base):
     circles_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     cadence: Mapped[str] = mapped_column(String(10), default="weekly")
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Why suggestions pause: None when the member chose it, "ignored" when the companion paused them.
+    paused_reason: Mapped[str | None] = mapped_column(String(20))
+    # The day suggestions resumed after an automatic pause: only runs after it count towards the next one.
+    resumed_on: Mapped[date | None] = mapped_column(Date)
     locale: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -514,6 +518,8 @@ class Season(Base):
     time_blocks: Mapped[list[Any]] = mapped_column(JSON, default=list)
     skip_school_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
     school_holidays: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Network-wide closure days as ISO dates; None means the defaults (24.12., 31.12. and the days between).
+    closed_days: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     seed: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

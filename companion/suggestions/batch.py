@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from companion.audit.entries import record
 from companion.context import Context
+from companion.members.consent import REQUIRES_CONSENT, consent_requirement
 from companion.messages.templates import render_message
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.outbox.delivery import enqueue
@@ -74,7 +75,15 @@ def queue_suggestions(
                 session,
                 key=suggestion_key(member_id, today),
                 kind="pm",
-                payload={"recipients": [member.username], "title": title, "raw": raw},
+                payload={
+                    "recipients": [member.username],
+                    "title": title,
+                    "raw": raw,
+                    # Stopped if the recipient or a suggested colleague withdraws before it is sent.
+                    REQUIRES_CONSENT: consent_requirement(
+                        "matching", [member_id, *(r.suggested_member_id for r in rows)]
+                    ),
+                },
                 member_id=member_id,
                 run_id=run_id,
             )

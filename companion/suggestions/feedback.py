@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from companion.errors import CompanionError
+from companion.members.consent import REQUIRES_CONSENT, consent_requirement
 from companion.messages.markdown import MarkdownSafe
 from companion.messages.templates import example_values, render_message
 from companion.outbox.delivery import enqueue
-from companion.store.models import Member, OutboxItem, Post, PrivateContact, Suggestion
+from companion.store.models import Member, MemberPreferences, OutboxItem, Post, PrivateContact, Suggestion
+from companion.store.states import InvalidTransition
 from companion.store.types import utcnow
 from companion.suggestions.states import OPEN, SUGGESTION, SuggestionStatus
 from companion.suggestions.wording import explanation_text
@@ -22,6 +24,22 @@ from companion.suggestions.wording import explanation_text
 
 class SuggestionNotYours(CompanionError, PermissionError):
     """A member tried to act on someone else's suggestion."""
+
+
+class SuggestionWithdrawn(CompanionError):
+    """The suggested colleague no longer takes part in matching, so no introduction is possible."""
+
+
+def _consenting(session: Session, member_ids: set[int]) -> set[int]:
+    if not member_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(MemberPreferences.member_id).where(
+                MemberPreferences.member_id.in_(member_ids), MemberPreferences.matching_consent.is_(True)
+            )
+        )
+    )
 
 
 def member_locale(member: Member, default: str = "de") -> str:
@@ -52,13 +70,18 @@ class SuggestionView:
 
 
 def suggestions_for(session: Session, member_id: int, forum_url: str, locale: str = "de") -> list[SuggestionView]:
-    """The member's suggestions, newest run first; only what the forum shows anyway about the others."""
-    rows = session.scalars(
+    """The member's suggestions, newest run first; only what the forum shows anyway about the others.
+
+    Colleagues who withdrew their matching consent are left out at once, in current and past suggestions.
+    """
+    every = session.scalars(
         select(Suggestion)
         .where(Suggestion.member_id == member_id)
         .options(selectinload(Suggestion.suggested).selectinload(Member.organisation))
         .order_by(Suggestion.run_date.desc(), Suggestion.rank)
-    )
+    ).all()
+    still_in = _consenting(session, {s.suggested_member_id for s in every})
+    rows = [s for s in every if s.suggested_member_id in still_in]
     return [
         SuggestionView(
             id=s.id,
@@ -98,6 +121,8 @@ def contact(session: Session, suggestion_id: int, member_id: int, base_url: str 
     """Queue one forum PM introducing both members (never twice per pair) and mark the suggestion."""
     suggestion = _own(session, suggestion_id, member_id)
     member, other = suggestion.member, suggestion.suggested
+    if _consenting(session, {member.id, other.id}) != {member.id, other.id}:
+        raise SuggestionWithdrawn("an introduction needs both members' consent to matching")
     locale = member_locale(member)
     shared = explanation_text(list(suggestion.shared_terms or []), locale)
     title, raw = render_message(
@@ -116,7 +141,12 @@ def contact(session: Session, suggestion_id: int, member_id: int, base_url: str 
         session,
         key=introduction_key(member.id, other.id),
         kind="pm",
-        payload={"recipients": [member.username, other.username], "title": title, "raw": raw},
+        payload={
+            "recipients": [member.username, other.username],
+            "title": title,
+            "raw": raw,
+            REQUIRES_CONSENT: consent_requirement("matching", (member.id, other.id)),
+        },
         member_id=member.id,
     )
     # Asking again after an introduction (or after a conversation) keeps what came of it.
@@ -130,6 +160,16 @@ def reject(session: Session, suggestion_id: int, member_id: int) -> None:
     """Record "Passt nicht": the matching never suggests this pair again."""
     suggestion = _own(session, suggestion_id, member_id)
     SUGGESTION.move(suggestion, SuggestionStatus.REJECTED)
+    suggestion.feedback_at = utcnow()
+
+
+def undo_reject(session: Session, suggestion_id: int, member_id: int) -> None:
+    """Take back "Passt nicht": the suggestion is current again and the pair may be suggested again."""
+    suggestion = _own(session, suggestion_id, member_id)
+    if suggestion.status != SuggestionStatus.REJECTED:
+        # Staying put is allowed by the table, but "taking back" anything else would be a silent no-op.
+        raise InvalidTransition("suggestion", suggestion.status, SuggestionStatus.NEW)
+    SUGGESTION.move(suggestion, SuggestionStatus.NEW)
     suggestion.feedback_at = utcnow()
 
 

@@ -70,6 +70,55 @@ BADGE_TYPE_LABELS = {
 }
 
 
+# Labels of the rule parameters and interaction kinds the admin form shows instead of JSON.
+PARAM_LABELS = {
+    "min_orgs": lazy_gettext("Other organisations needed"),
+    "min_meetings": lazy_gettext("Circle meetings needed"),
+    "min_accepted": lazy_gettext("Accepted suggestions needed"),
+    "min_guests": lazy_gettext("Guests from other organisations needed"),
+    "kinds": lazy_gettext("What counts"),
+}
+KIND_LABELS = {
+    "reply": lazy_gettext("Replies"),
+    "like": lazy_gettext("Likes"),
+    "pm": lazy_gettext("Private messages"),
+    "meeting_attended": lazy_gettext("Taking part in a circle meeting"),
+    "meeting_hosted": lazy_gettext("Hosting a circle meeting"),
+    "suggestion_accepted": lazy_gettext("Accepted suggestions"),
+}
+
+
+def _rule_params() -> dict[str, Any]:
+    from matching.badges.rules import RULES
+
+    return RULES
+
+
+def params_from_fields(form, rule: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The rule parameters from the form's fields (one per parameter), with an error per field."""
+    params: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, param in _rule_params().get(rule, {}).items():
+        field = f"param-{name}"
+        if param.kinds is not None:
+            chosen = [kind for kind in form.getlist(field) if kind in param.kinds]
+            if not chosen:
+                errors[f"params.{name}"] = _("Please choose at least one.")
+            params[name] = chosen
+            continue
+        raw = form.get(field, "").strip()
+        try:
+            value = int(raw)
+        except ValueError:
+            errors[f"params.{name}"] = _("Please enter a whole number.")
+            continue
+        if param.minimum is not None and value < param.minimum:
+            errors[f"params.{name}"] = _("Please enter at least %(minimum)s.", minimum=param.minimum)
+            continue
+        params[name] = value
+    return params, errors
+
+
 def localized(badge: Badge, field: str) -> str:
     """A badge's name or description in the page language (German when the English one is empty)."""
     if str(get_locale() or "de").startswith("en"):
@@ -129,6 +178,9 @@ def _render_admin(
         values=values or {},
         field_labels=FIELD_LABELS,
         rule_labels=RULE_LABELS,
+        rule_params=_rule_params(),
+        param_labels=PARAM_LABELS,
+        kind_labels=KIND_LABELS,
     )
     return page, status
 
@@ -142,7 +194,7 @@ def admin():
         return _render_admin(session)
 
 
-def _form_changes(form) -> tuple[dict[str, Any], dict[str, str]]:
+def _form_changes(form, rule: str) -> tuple[dict[str, Any], dict[str, str]]:
     changes: dict[str, Any] = {
         "name_de": form.get("name_de", ""),
         "name_en": form.get("name_en", ""),
@@ -153,11 +205,15 @@ def _form_changes(form) -> tuple[dict[str, Any], dict[str, str]]:
         "multiple_grant": form.get("multiple_grant") == "on",
     }
     errors: dict[str, str] = {}
-    raw_params = form.get("params", "").strip() or "{}"
-    try:
-        changes["params"] = json.loads(raw_params)
-    except json.JSONDecodeError as error:
-        errors["params"] = _("The parameters are not valid JSON: %(error)s", error=error.msg)
+    raw_params = form.get("params", "").strip()
+    if raw_params and raw_params != form.get("params_exported", "").strip():
+        # The JSON box was edited: an import, which replaces the fields.
+        try:
+            changes["params"] = json.loads(raw_params)
+        except json.JSONDecodeError as error:
+            errors["params"] = _("The parameters are not valid JSON: %(error)s", error=error.msg)
+        return changes, errors
+    changes["params"], errors = params_from_fields(form, rule)
     return changes, errors
 
 
@@ -165,24 +221,21 @@ def _form_changes(form) -> tuple[dict[str, Any], dict[str, str]]:
 @admin_required
 def edit(badge_key: str):
     """Save an admin's changes to one badge after validating them with the rule's checks."""
-    changes, errors = _form_changes(request.form)
     with get_context().store.transaction() as session:
         try:
-            catalogue.get_badge(session, badge_key)
+            badge = catalogue.get_badge(session, badge_key)
         except BadgeNotFound:
             abort(404)
+        changes, errors = _form_changes(request.form, badge.rule)
+        values = {badge_key: {**dict(request.form), "__chosen__": request.form.to_dict(flat=False)}}
         if errors:
             session.rollback()
-            return _render_admin(
-                session, errors={badge_key: errors}, values={badge_key: dict(request.form)}, status=422
-            )
+            return _render_admin(session, errors={badge_key: errors}, values=values, status=422)
         try:
             changed = catalogue.update_badge(session, badge_key, changes)
         except BadgeInvalid as error:
             session.rollback()
-            return _render_admin(
-                session, errors={badge_key: error.errors}, values={badge_key: dict(request.form)}, status=422
-            )
+            return _render_admin(session, errors={badge_key: error.errors}, values=values, status=422)
         if changed:
             audit(
                 session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,7 +90,11 @@ def heatmap(title: str, labels: Sequence[str], matrix: Sequence[Sequence[float |
     """
     n = len(labels)
     left, top = 150, 130
-    width, height = left + n * cell + 10, top + n * cell + 10
+    # Column labels are rotated by 50 degrees and reach right of their column; leave room for the longest,
+    # or the last organisation's name is cut off at the edge (about 6.5 px per character at font size 11).
+    longest = max((min(len(label), 22) for label in labels), default=0)
+    overhang = math.ceil(longest * 6.5 * math.cos(math.radians(50)))
+    width, height = left + n * cell + max(10, overhang + 4), top + n * cell + 10
     peak = max((v for row in matrix for v in row if v is not None), default=0) or 1
     parts = [
         # A natural width: a heatmap of few organisations stays small instead of filling the page.

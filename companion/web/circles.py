@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, lazy_gettext
@@ -11,21 +12,42 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from companion.circles import calendar as feeds
+from companion.circles import holidays as holiday_input
+from companion.circles import rosters
 from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, block_weekdays, local, time_blocks, zone
+from companion.circles.common import audit as audit_entry
 from companion.circles.errors import CirclesError
 from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
-from companion.circles.publishing import publish_season
+from companion.circles.publishing import publish_recipients, publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
-from companion.circles.seasons import SeasonSpec, create_season, list_seasons, open_seasons, set_status, update_season
-from companion.circles.signups import SignUpForm, form_of, has_circles_consent, sign_up, signup_of, withdraw
+from companion.circles.seasons import (
+    SeasonSpec,
+    create_season,
+    effective_closed_days,
+    list_seasons,
+    open_seasons,
+    season_end,
+    set_status,
+    update_season,
+)
+from companion.circles.signups import (
+    SignUpForm,
+    form_of,
+    has_circles_consent,
+    sign_up,
+    signup_of,
+    split_topics,
+    withdraw,
+)
 from companion.circles.states import SEASON, SEASON_MANUAL, CircleStatus, SeasonStatus
 from companion.meetups import registration as meetup_service
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
-from companion.web import NavLink, get_context
+from companion.web import NavLink, get_context, timeblocks
 from companion.web.auth import admin_required, current_member, login_required, signed_in_member
 from companion.web.security import safe_next
+from matching.circles.meetings import year_end_closure_days
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
 # Calendar feeds live at /calendar/<token>.ics, outside the /circles prefix, on a blueprint registered with bp.
@@ -194,7 +216,8 @@ def _form_from_request() -> SignUpForm:
         if weekday.isdigit():
             availability.add((int(weekday), block))
     return SignUpForm(
-        interests=request.form.get("interests", ""),
+        # A list, as the form dataclass says: the page re-fills the field from it after a validation error.
+        interests=split_topics(request.form.get("interests", "")),
         availability=availability,
         willing_to_host=request.form.get("willing_to_host") == "on",
         mode=request.form.get("mode", "either"),
@@ -316,7 +339,14 @@ def calendar_feed(token: str):
         if found is None:
             abort(404)
         name, meetings = found
-        body = feeds.build_ics(session, name, meetings, get_context().settings, generated_at=_now())
+        body = feeds.build_ics(
+            session,
+            name,
+            meetings,
+            get_context().settings,
+            generated_at=_now(),
+            meetups=feeds.feed_meetups(session, token),
+        )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="zirkel.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"
@@ -372,11 +402,11 @@ def admin_index():
         )
 
 
-def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
+def _spec_from_request() -> tuple[SeasonSpec | None, list[str], dict[str, str]]:
     form = request.form
     problems = []
     try:
-        values = dict(
+        values: dict[str, Any] = dict(
             name=form.get("name", ""),
             signup_opens_on=date.fromisoformat(form.get("signup_opens_on", "")),
             signup_closes_on=date.fromisoformat(form.get("signup_closes_on", "")),
@@ -387,16 +417,42 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str]]:
             cadence_weeks=int(form.get("cadence_weeks", 5)),
             meetings_count=int(form.get("meetings_count", 6)),
             meeting_minutes=int(form.get("meeting_minutes", 90)),
-            time_blocks=json.loads(form.get("time_blocks") or "[]"),
-            school_holidays=json.loads(form.get("school_holidays") or "[]"),
             skip_school_holidays=form.get("skip_school_holidays") == "on",
         )
     except (ValueError, TypeError):
         problems.append(_("Please fill in every date as YYYY-MM-DD, numbers as whole numbers and the lists as JSON."))
-        return None, problems
-    if not isinstance(values["time_blocks"], list) or not isinstance(values["school_holidays"], list):
-        return None, [_("Time blocks and school holidays must be JSON lists.")]
-    return SeasonSpec(**values), problems
+        return None, problems, {}
+    blocks, field_errors = timeblocks.blocks_from_form(form, int(values["meeting_minutes"]))
+    if blocks is None:
+        return None, [_("Please correct the weekly time blocks.")], field_errors
+    values["time_blocks"] = blocks
+    try:
+        ranges = holiday_input.parse_ranges(form.get("school_holidays", ""))
+        upload = request.files.get("school_holidays_ics")
+        if upload is not None and upload.filename:
+            ranges = sorted({tuple(r): r for r in ranges + holiday_input.ranges_from_ics(upload.read())}.values())
+        extra_closed = holiday_input.parse_days(form.get("closed_days", ""))
+    except CirclesError as error:
+        return None, list(getattr(error, "problems", [str(error)])), {}
+    spec = SeasonSpec(**values, school_holidays=ranges)
+    defaults = [d.isoformat() for d in effective_closed_days(spec)]
+    if form.get("year_end_closed") == "on":
+        # Only the defaults: keep None, so they follow the season's dates when those change.
+        spec.closed_days = sorted(set(defaults) | set(extra_closed)) if extra_closed else None
+    else:
+        spec.closed_days = extra_closed
+    return spec, problems, {}
+
+
+def _closed_day_fields(spec: SeasonSpec | None) -> tuple[bool, str]:
+    """Whether the default year-end closure days apply, and the further closure days as the form shows them."""
+    if spec is None or spec.closed_days is None:
+        return True, ""
+    defaults = {d.isoformat() for d in year_end_closure_days(spec.first_meeting_on, season_end(spec))}
+    chosen = set(spec.closed_days)
+    year_end = defaults <= chosen
+    extra = sorted(chosen - defaults) if year_end else sorted(chosen)
+    return year_end, holiday_input.format_days([date.fromisoformat(d) for d in extra])
 
 
 @bp.route("/admin/seasons/new", methods=["GET", "POST"])
@@ -411,8 +467,9 @@ def admin_season_form(season_id: int | None = None):
             abort(404)
         spec = SeasonSpec.from_season(season) if season else None
         problems: list[str] = []
+        field_errors: dict[str, str] = {}
         if request.method == "POST":
-            spec, problems = _spec_from_request()
+            spec, problems, field_errors = _spec_from_request()
             if spec is not None:
                 try:
                     if season is None:
@@ -426,9 +483,15 @@ def admin_season_form(season_id: int | None = None):
         if spec is None:
             from companion.circles.seasons import DEFAULT_TIME_BLOCKS
 
-            blocks, holidays = json.dumps(list(DEFAULT_TIME_BLOCKS), ensure_ascii=False), "[]"
+            stored_blocks = [dict(b) for b in DEFAULT_TIME_BLOCKS]
+            holidays = ""
         else:
-            blocks, holidays = json.dumps(spec.time_blocks, ensure_ascii=False), json.dumps(spec.school_holidays)
+            stored_blocks = spec.time_blocks
+            holidays = holiday_input.format_ranges(spec.school_holidays)
+        blocks = json.dumps(stored_blocks, ensure_ascii=False)
+        posted = request.method == "POST" and "block_count" in request.form
+        block_rows = timeblocks.posted_rows(request.form) if posted else timeblocks.rows_of(stored_blocks)
+        year_end_closed, closed_days = _closed_day_fields(spec)
         return render_template(
             "circles/admin_season_form.html",
             season=season,
@@ -436,6 +499,11 @@ def admin_season_form(season_id: int | None = None):
             problems=problems,
             blocks=blocks,
             holidays=holidays,
+            year_end_closed=year_end_closed,
+            closed_days=closed_days,
+            block_rows=block_rows,
+            field_errors=field_errors,
+            weekday_names=WEEKDAY_NAMES_DE if _locale() == "de" else WEEKDAY_NAMES_EN,
         ), (400 if problems else 200)
 
 
@@ -491,6 +559,16 @@ def admin_season_action(season_id: int, action: str):
                 wanted = set_status(session, season, request.form.get("status", ""), actor=me.username)
                 flash(_("The season is now %(status)s.", status=SEASON_STATUS_LABELS[wanted]), "success")
             elif action == "publish":
+                if season.status == "formed" and request.form.get("confirmed") != "yes":
+                    # Publishing writes to every member at once and cannot be undone: name the consequence first.
+                    placed, waiting = publish_recipients(session, season)
+                    return render_template(
+                        "circles/admin_publish_confirm.html",
+                        season=season,
+                        placed=placed,
+                        waiting=waiting,
+                        circles=len([c for c in season.circles if c.status != "closed"]),
+                    )
                 report = publish_season(session, season, settings, actor=me.username)
                 flash(
                     _(
@@ -537,3 +615,50 @@ def admin_meetup_form():
                 except CirclesError as error:
                     problems = [str(error)]
     return render_template("circles/admin_meetup_form.html", problems=problems), (400 if problems else 200)
+
+
+def _roster_page(title: str, columns, rows, csv_name: str, subject: str, action: str):
+    """The admin list as a table, or as a CSV download (each download is audited: it leaves the companion)."""
+    if request.args.get("format") == "csv":
+        with _store().transaction() as session:
+            audit_entry(session, signed_in_member().username, action, subject, {"rows": len(rows)})
+        response = Response(rosters.to_csv(columns, rows), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="{csv_name}"'
+        return response
+    return render_template("circles/admin_roster.html", title=title, columns=columns, rows=rows)
+
+
+@bp.get("/admin/seasons/<int:season_id>/signups")
+@admin_required
+def admin_signups(season_id: int):
+    """Who signed up for the season, with a CSV download."""
+    with _store().transaction() as session:
+        season = session.get(Season, season_id) or abort(404)
+        rows = rosters.signup_rows(session, season)
+        title = _("Sign-ups for %(name)s", name=season.name)
+    return _roster_page(
+        title,
+        rosters.SIGNUP_COLUMNS,
+        rows,
+        f"anmeldungen-{season_id}.csv",
+        f"season:{season_id}",
+        "circles.signups.export",
+    )
+
+
+@bp.get("/admin/meetups/<int:meetup_id>/attendees")
+@admin_required
+def admin_attendees(meetup_id: int):
+    """Who booked the meetup (and who waits), with a CSV download."""
+    with _store().transaction() as session:
+        found = session.get(Meetup, meetup_id) or abort(404)
+        rows = rosters.attendee_rows(session, found)
+        title = _("Attendees of %(title)s", title=found.title)
+    return _roster_page(
+        title,
+        rosters.ATTENDEE_COLUMNS,
+        rows,
+        f"teilnehmende-{meetup_id}.csv",
+        f"meetup:{meetup_id}",
+        "meetups.attendees.export",
+    )

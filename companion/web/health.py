@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, send_from_directory
 
 from companion.ops.status import collect_status
 from companion.store import migrate
@@ -26,3 +26,9 @@ def health():
     if not status.healthy:
         return jsonify(status="unavailable", error=f"the worker is {status.worker.status}", **body), 503
     return jsonify(status="ok", **body), 200
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon for browsers that ask /favicon.ico before reading the page's link (an SVG, which they all read)."""
+    return send_from_directory(current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml")

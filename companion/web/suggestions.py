@@ -9,6 +9,9 @@ from flask_babel import lazy_gettext
 from companion.store.models import MemberPreferences
 from companion.store.states import InvalidTransition
 from companion.suggestions import feedback as service
+from companion.suggestions.pausing import PAUSED_FOR_IGNORING
+from companion.suggestions.pausing import resume as resume_suggestions
+from companion.suggestions.planning import network_today
 from companion.suggestions.states import SuggestionStatus
 from companion.web import NavLink, get_context, get_store
 from companion.web.auth import login_required, signed_in_member
@@ -43,6 +46,7 @@ def index():
         past=past,
         status_labels=STATUS_LABELS,
         consented=bool(preferences and preferences.matching_consent),
+        paused_for_ignoring=bool(preferences and preferences.paused_reason == PAUSED_FOR_IGNORING),
     )
 
 
@@ -56,6 +60,9 @@ def contact(suggestion_id: int):
             service.contact(db, suggestion_id, member.id, get_context().settings.base_url)
     except service.SuggestionNotYours:
         abort(404)
+    except service.SuggestionWithdrawn:
+        flash(_("This colleague no longer takes part in the suggestions, so no introduction is sent."), "error")
+        return redirect(url_for("suggestions.index"))
     flash(_("The companion will introduce you both in a forum message shortly."), "success")
     return redirect(url_for("suggestions.index"))
 
@@ -75,4 +82,32 @@ def reject(suggestion_id: int):
         flash(_("You have already talked with this colleague; the suggestion stays as it is."), "error")
         return redirect(url_for("suggestions.index"))
     flash(_("Thank you. This colleague will not be suggested to you again."), "success")
+    return redirect(url_for("suggestions.index"))
+
+
+@bp.post("/suggestions/<int:suggestion_id>/undo")
+@login_required
+def undo(suggestion_id: int):
+    """Take back "not a fit" from the history: the colleague is a current suggestion again."""
+    member = signed_in_member()
+    try:
+        with get_store().transaction() as db:
+            service.undo_reject(db, suggestion_id, member.id)
+    except service.SuggestionNotYours:
+        abort(404)
+    except InvalidTransition:
+        flash(_("Only a suggestion marked “not a fit” can be taken back."), "error")
+        return redirect(url_for("suggestions.index"))
+    flash(_("Taken back: this colleague is one of your current suggestions again."), "success")
+    return redirect(url_for("suggestions.index"))
+
+
+@bp.post("/suggestions/resume")
+@login_required
+def resume():
+    """One click after an automatic pause: weekly suggestions again."""
+    member = signed_in_member()
+    with get_store().transaction() as db:
+        resume_suggestions(db, member.id, network_today(get_context().settings))
+    flash(_("Welcome back: you will get new suggestions again every week."), "success")
     return redirect(url_for("suggestions.index"))

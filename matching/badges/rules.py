@@ -287,10 +287,12 @@ DEFAULT_BADGES: tuple[BadgeDefinition, ...] = (
         "Erster Kontakt zwischen zwei Verwaltungen, die vorher keinen Kontakt hatten.",
         "First contact between two organisations that had no contact before.",
         "bridge",
-        "gold",
+        # Bronze, and only for contacts the members made themselves: one click on "Kontakt aufnehmen" (an
+        # introduction the companion writes) must not earn the catalogue's highest level.
+        "bronze",
         True,
         "first_contact_between_orgs",
-        {},
+        {"kinds": ("reply", "like", "pm")},
     ),
 )
 

@@ -12,6 +12,8 @@ Rules, in the order they are applied to each planned date of the series:
   (``closed_days``, e.g. 24 and 31 December), or by a closure day of an
   organisation whose members attend (``attendee_orgs``): a member of a closed
   administration is off duty, so the whole circle avoids that day.
+- No meeting falls before ``first_date``: a shift that would land earlier is
+  not tried (the season's "first meeting on or after" is a promise to members).
 - Closure days of the host organisation only move the hosting to the next
   host-willing organisation in the rotation; if every host is closed the date is
   blocked like any other.
@@ -138,6 +140,16 @@ def meeting_start_in_block(block: TimeBlock, duration_minutes: int, offset_minut
     return start.time()
 
 
+def year_end_closure_days(first: date, last: date) -> list[date]:
+    """The days administrations are usually closed between ``first`` and ``last``: 24.12., 31.12. and the
+    working days (Monday to Friday) between Christmas and New Year (27.-30.12.; 25./26.12. are public holidays)."""
+    days: list[date] = []
+    for year in range(first.year, last.year + 1):
+        candidates = [date(year, 12, 24), *(date(year, 12, d) for d in range(27, 31)), date(year, 12, 31)]
+        days.extend(d for d in candidates if first <= d <= last and (d.weekday() < 5 or d.day in (24, 31)))
+    return days
+
+
 def public_holidays(state: str, years: Iterable[int]) -> dict[date, str]:
     """German public holidays of one state (e.g. "NW") with their German names."""
     if state not in holidays.Germany.subdivisions:
@@ -202,7 +214,11 @@ def plan_meetings(
         for shift in (0, *shift_days):
             day = planned + timedelta(days=shift)
             reason: _Block | None
-            if previous_day is not None and day <= previous_day:
+            if day < first_date:
+                reason = _Block(
+                    "before_first", "vor dem ersten Termin der Runde", "before the season's first meeting date"
+                )
+            elif previous_day is not None and day <= previous_day:
                 reason = _Block("order", "nicht nach dem vorigen Treffen", "not after the previous meeting")
             else:
                 reason = blocked(day)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -173,7 +173,7 @@ def run_matching(
     allocation = allocate(candidates, rules.suggestions_per_member, rules.hub_cap, rules.exploration, seed)
     clock.lap("allocation")
     explanations = shared_terms_many(built, allocation.receivers, allocation.suggested, rules.explanation_terms)
-    suggestions = tuple(
+    chosen = [
         Suggestion(
             member_id=int(built.member_ids[receiver]),
             suggested_id=int(built.member_ids[other]),
@@ -185,7 +185,8 @@ def run_matching(
         for receiver, other, similarity, rank, terms in zip(
             allocation.receivers, allocation.suggested, allocation.similarities, allocation.ranks, explanations
         )
-    )
+    ]
+    suggestions = rank_by_score(chosen)
     clock.lap("explanations")
     return EngineResult(
         suggestions=suggestions,
@@ -264,3 +265,18 @@ def _organisation(built: Profiles, row: int) -> int | None:
 
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def rank_by_score(suggestions: list[Suggestion]) -> tuple[Suggestion, ...]:
+    """Each member's suggestions ranked by the score shown to them, best first (ties keep the allocation's order).
+
+    The allocation decides who is suggested (with organisation bonuses, exposure caps and exploration); the
+    order a member sees must follow the similarity they are shown, or rank 2 could score higher than rank 1.
+    """
+    ordered = sorted(suggestions, key=lambda s: (s.member_id, -s.score, s.rank))
+    ranked: list[Suggestion] = []
+    for suggestion in ordered:
+        previous = ranked[-1] if ranked else None
+        rank = previous.rank + 1 if previous is not None and previous.member_id == suggestion.member_id else 1
+        ranked.append(replace(suggestion, rank=rank))
+    return tuple(ranked)

@@ -68,7 +68,10 @@ def test_season_from_sign_up_to_forum_groups_messages_rsvps_reminders_and_ics(st
             in_forum = sorted(server.state.users[i].username for i in server.state.group_member_ids(group))
             assert set(usernames) <= set(in_forum)
         titles = [t.title for t in server.state.topics.values()]
-        assert sum(t.startswith("Willkommen im Zirkel") for t in titles) == len(groups)
+        # One welcome per member, each in their own PM with every date (no meeting threads yet).
+        welcomes = sum(t.startswith(("Willkommen im Zirkel", "Welcome to Zirkel")) for t in titles)
+        assert welcomes == sum(len(u) for u in groups.values())
+        assert not any(": Treffen " in t for t in titles)
         posts_after_publish = len(server.state.posts)
         with store.transaction() as session:
             publish_season(session, session.get(Season, season_id), config, actor="admin")
@@ -87,6 +90,8 @@ def test_season_from_sign_up_to_forum_groups_messages_rsvps_reminders_and_ics(st
             send_due_reminders(context, moment)
         delivered = deliver_pending(store, context.forum, HANDLERS)
         assert delivered.failed == 0
+        # The meeting's thread reached the circle's group before the meeting, with the reminders.
+        assert any(t.title.startswith(f"{circle.name}: Treffen 1 ") for t in server.state.topics.values())
         with store.transaction() as session:
             size = len([cm for cm in session.get(Season, season_id).circles[0].members if cm.left_at is None])
             keys = [

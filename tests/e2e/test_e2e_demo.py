@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.support.env import free_port
+from tests.support.env import checkout_env, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -33,7 +33,7 @@ def test_demo_once_prints_a_consistent_summary(tmp_path):
             str(free_port()),
         ],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env=checkout_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=600,
@@ -49,7 +49,7 @@ def test_demo_once_prints_a_consistent_summary(tmp_path):
     assert circles > 0 and placed >= 4 * circles
     assert granted > 0 and granted == shown
     assert (tmp_path / "instance" / "demo.sqlite3").exists()
-    assert "/sandbox/inbox/" in out and "Anmelden" in out
+    assert "/sandbox/inbox/" in out and "Mit dem Forum anmelden" in out
     # Every format has its example, and the theme component is installed in the sandbox forum.
     assert re.search(r"Vorhaben of a circle:\s+[1-9]\d* entered", out)
     assert re.search(r"Lean Coffee board:\s+http://127\.0\.0\.1:\d+/meetups/\d+/lean-coffee", out)

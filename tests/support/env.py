@@ -120,3 +120,10 @@ def redis_test_url() -> str:
     except redis.RedisError as error:
         skip_or_fail(f"Redis at {url} does not answer: {error}")
     return url
+
+
+def checkout_env(home) -> dict[str, str]:
+    """A bare environment for `python -m companion` that runs this checkout's code (not whichever is installed)."""
+    from pathlib import Path
+
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}

@@ -68,6 +68,9 @@ def build_network(store) -> dict[str, int]:
         db.add_all([anna, bert, carla, dora, boss])
         db.flush()
         db.add(MemberPreferences(member_id=anna.id, matching_consent=True, circles_consent=True, cadence="weekly"))
+        # The colleagues suggested to Anna agreed to matching too: without it they appear on nobody's page.
+        for colleague in (bert, carla):
+            db.add(MemberPreferences(member_id=colleague.id, matching_consent=True, cadence="weekly"))
         tag = Tag(name="e-akte")
         db.add(tag)
         db.flush()

@@ -99,8 +99,12 @@ def test_withdrawn_consent_puts_a_sign_up_on_the_waiting_list(store, settings, s
         assert people[0].id not in placed
 
 
-def test_publish_queues_groups_welcome_and_meeting_messages_once(store, settings, season_id):
+def test_publish_queues_groups_and_one_welcome_per_member_once(store, settings, season_id):
     _formed(store, settings, season_id)
+    with store.transaction() as session:
+        english = sorted(session.get(Season, season_id).circles, key=lambda c: c.number)[0].members[0].member
+        english.locale = "en"
+        english_name = english.username
     with store.transaction() as session:
         report = publish_season(session, session.get(Season, season_id), settings, actor="admin")
     with store.transaction() as session:
@@ -117,12 +121,18 @@ def test_publish_queues_groups_welcome_and_meeting_messages_once(store, settings
         assert group["name"] == circles[0].forum_group_name and len(group["name"]) <= 20
         assert sorted(group["usernames"]) == sorted(cm.member.username for cm in circles[0].members)
         assert group["visibility_level"] == 2 and group["messageable_level"] == 3
-        meetings = sum(len(c.meetings) for c in circles)
+        placed = sum(len(c.members) for c in circles)
         waiting = len(session.scalars(select(WaitingEntry)).all())
-        assert len(by_kind["pm"]) == len(circles) + meetings + waiting
-        welcome = next(i for i in by_kind["pm"] if i.idempotency_key.endswith(":welcome"))
-        assert welcome.payload["recipients"] == [circles[0].forum_group_name]
-        assert "Termine" in welcome.payload["raw"] and "Dates" in welcome.payload["raw"]
+        # One message per member (the welcome with every date), not one per meeting: the meeting threads
+        # follow before each meeting.
+        assert len(by_kind["pm"]) == placed + waiting
+        recipients = [r for i in by_kind["pm"] for r in i.payload["recipients"]]
+        assert len(recipients) == len(set(recipients))
+        welcomes = {i.payload["recipients"][0]: i.payload for i in by_kind["pm"] if ":welcome:" in i.idempotency_key}
+        german = next(p for name, p in welcomes.items() if name != english_name)
+        assert "Termine" in german["raw"] and "Dates" not in german["raw"]
+        assert german["raw"].count("\n1. ") == 1 and f"{len(circles[0].meetings)}. " in welcomes[english_name]["raw"]
+        assert "Dates" in welcomes[english_name]["raw"] and "Termine" not in welcomes[english_name]["raw"]
         # The group must exist before messages to it go out: the outbox sends in id order.
         assert items[0].kind == "group_create"
         count = len(items)

@@ -6,7 +6,6 @@ import sys
 from click.testing import CliRunner
 
 from companion.cli import main
-from companion.store import migrate
 
 
 def run(args, env):
@@ -68,7 +67,10 @@ def test_db_upgrade_creates_the_sqlite_file_in_the_instance_folder(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "inst" / "companion.sqlite3").exists()
     assert "is at revision" in result.output
-    assert f"database: {migrate.head_revision()}" in run(["db", "current"], env).output
+    # The head revision changes as migrations are added; what matters is that the database is at the code's head.
+    current = run(["db", "current"], env).output.strip()
+    database, code = (part.split(": ")[1] for part in current.split("; "))
+    assert database == code and database.startswith("000")
 
 
 def test_newer_schema_is_one_line_and_non_zero(tmp_path):

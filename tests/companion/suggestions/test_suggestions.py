@@ -147,6 +147,8 @@ def test_unanswered_suggestions_become_ignored_after_four_weeks(store):
 def test_contact_queues_one_introduction_per_pair_and_reject_is_owner_only(store):
     with store.transaction() as session:
         a, b, c = add_members(session, "a", "b", "c")
+        for m in (a, b, c):
+            set_consent(session, m.id, "matching", True)
         s1 = Suggestion(
             run_date=TODAY, member_id=a.id, suggested_member_id=b.id, rank=1, score=0.5, shared_terms=["OZG"]
         )

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from companion.forum.connection import build_forum_client
+from companion.members.consent import set_consent
 from companion.outbox.delivery import deliver_pending
 from companion.outbox.handlers import HANDLERS
 from companion.store.models import Member, Suggestion
@@ -55,6 +56,8 @@ def test_member_journey_from_login_to_introduction(page, live_companion, sandbox
         colleague = Member(forum_user_id=other.id, username=other.username, name=other.name)
         db.add(colleague)
         db.flush()
+        # Only a colleague who agreed to matching can be suggested (and introduced).
+        set_consent(db, colleague.id, "matching", True)
         db.add(
             Suggestion(
                 run_date=date.today(),

@@ -135,6 +135,10 @@ def test_member_signs_up_admin_publishes_member_rsvps_and_subscribes(
         expect(admin_page.get_by_text("Zirkel 1").first).to_be_visible()
         admin_page.screenshot(path=str(artifacts / "circles-05-admin-preview.png"), full_page=True)
         admin_page.get_by_role("button", name="Im Forum veröffentlichen").click()
+        # Confirmation names the consequence before anything is sent.
+        expect(admin_page.get_by_text(f"{OTHERS + 1} Mitglieder erhalten je eine Nachricht.")).to_be_visible()
+        admin_page.screenshot(path=str(artifacts / "circles-05b-admin-publish-confirm.png"), full_page=True)
+        admin_page.get_by_role("button", name="Ja, jetzt veröffentlichen").click()
         admin_page.wait_for_url(f"{live.url}/circles/admin/seasons/{season_id}")
         admin_page.screenshot(path=str(artifacts / "circles-06-admin-published.png"), full_page=True)
     finally:

@@ -12,14 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
-from tests.support.env import free_port
+from tests.support.env import checkout_env, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SUGGESTION_PM_TITLE = "Finde deine Mitrebell*innen: neue Vorschläge"
 READY_LINE = "Serving until Ctrl-C."
+DELIVERY_WAIT = 150
 START_TIMEOUT = 600
 REPO = Path(__file__).resolve().parents[3]
 
@@ -78,8 +80,7 @@ def demo_process(tmp_path):
             str(forum_port),
         ],
         cwd=tmp_path,
-        # PYTHONPATH: the demo of this checkout, whichever checkout the virtual environment was installed from.
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO)},
+        env=checkout_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -158,6 +159,18 @@ def test_demo_serves_the_printed_pages_and_stops_on_ctrl_c(demo_process, page, a
     expect(page.locator("h1")).to_have_text("Bericht: was das Netzwerk bewirkt")
     assert page.locator("svg.chart").count() >= 4
     page.screenshot(path=str(artifacts / "demo-08-admin-report.png"), full_page=True)
+    # "Kontakt aufnehmen" says the introduction goes out shortly: the running demo's worker delivers it
+    # within its one-minute delivery interval, without anyone running `companion deliver`.
+    colleague = current.first.locator("h3 .hint").inner_text().lstrip("@")
+    current.first.get_by_role("button", name="Kontakt aufnehmen").click()
+    expect(page.get_by_text("Der Begleitdienst stellt euch beide")).to_be_visible()
+    deadline = time.monotonic() + DELIVERY_WAIT
+    delivered = False
+    while time.monotonic() < deadline and not delivered:
+        time.sleep(5)
+        inbox = requests.get(f"{forum_url.rstrip('/').rsplit('/sandbox', 1)[0]}/sandbox/inbox/{colleague}", timeout=10)
+        delivered = member in inbox.text and "Darf ich vorstellen" in inbox.text
+    assert delivered, f"the introduction to {colleague} did not arrive within {DELIVERY_WAIT} s"
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) is not None

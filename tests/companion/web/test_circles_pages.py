@@ -153,7 +153,7 @@ def test_admin_creates_forms_and_publishes(web_app, store, frozen_now):
         "cadence_weeks": "5",
         "meetings_count": "4",
         "meeting_minutes": "90",
-        "school_holidays": "[]",
+        "school_holidays": "",
         "skip_school_holidays": "on",
         "time_blocks": '[{"key": "vormittag", "start": "09:00", "end": "11:30"}]',
     }
@@ -167,7 +167,13 @@ def test_admin_creates_forms_and_publishes(web_app, store, frozen_now):
     client.post(f"/circles/admin/seasons/{season.id}/form", data={"csrf_token": token})
     preview = client.get(f"/circles/admin/seasons/{season.id}").get_data(as_text=True)
     assert "Qualitätskennzahlen" in preview and "Zirkel 1" in preview
-    client.post(f"/circles/admin/seasons/{season.id}/publish", data={"csrf_token": token})
+    # The first click only names the consequence; nothing is queued until the admin confirms.
+    confirm = client.post(f"/circles/admin/seasons/{season.id}/publish", data={"csrf_token": token})
+    assert "9 Mitglieder erhalten je eine Nachricht." in confirm.get_data(as_text=True)
+    with store.transaction() as session:
+        assert session.get(Season, season.id).status == "formed"
+        assert session.scalars(select(OutboxItem)).all() == []
+    client.post(f"/circles/admin/seasons/{season.id}/publish", data={"csrf_token": token, "confirmed": "yes"})
     with store.transaction() as session:
         assert session.get(Season, season.id).status == "published"
         assert session.scalars(select(OutboxItem)).all()

@@ -1,0 +1,69 @@
+"""Admins see who signed up for a season and who booked a meetup, and download both as CSV (audited)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from companion.meetups.registration import MeetupSpec, create_meetup, register
+from companion.store.models import AuditEntry, Season
+from tests.support.circles import add_members, sign_up_all
+
+
+def _admin(client, member_id):
+    with client.session_transaction() as cookie:
+        cookie["member_id"] = member_id
+        cookie["admin"] = True
+
+
+def test_signups_list_and_csv_download_is_audited(web_app, store, season_id):
+    with store.transaction() as session:
+        season = session.get(Season, season_id)
+        people = add_members(session, 3)
+        sign_up_all(session, season, people, interests=("bürgerservice",))
+        (admin,) = add_members(session, 1, start=90)
+        admin_id = admin.id
+    client = web_app.test_client()
+    _admin(client, admin_id)
+    page = client.get(f"/circles/admin/seasons/{season_id}/signups").get_data(as_text=True)
+    assert "Anmeldungen für" in page and "rebel1" in page and "3 Einträge." in page
+    download = client.get(f"/circles/admin/seasons/{season_id}/signups?format=csv")
+    assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    text = download.get_data(as_text=True).lstrip("\ufeff")
+    lines = text.splitlines()
+    assert lines[0].startswith("Benutzername;Name;Verwaltung") and len(lines) == 4
+    assert "bürgerservice" in text
+    with store.session() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "circles.signups.export"))
+        assert entry is not None and entry.details == {"rows": 3}
+    member = web_app.test_client()
+    with member.session_transaction() as cookie:
+        cookie["member_id"] = admin_id
+        cookie["admin"] = False  # the same person without the admin role
+    assert member.get(f"/circles/admin/seasons/{season_id}/signups?format=csv").status_code == 403
+
+
+def test_meetup_attendees_list_booked_first(web_app, store):
+    now = datetime(2025, 1, 20, 9, 0, tzinfo=UTC)
+    with store.transaction() as session:
+        first, second, admin = add_members(session, 3)
+        meetup = create_meetup(
+            session,
+            MeetupSpec(
+                title="Barcamp",
+                starts_at=datetime(2025, 3, 1, 9, 0, tzinfo=UTC),
+                ends_at=datetime(2025, 3, 1, 15, 0, tzinfo=UTC),
+                capacity=1,
+            ),
+            actor="admin",
+        )
+        register(session, meetup, first, now=now)
+        register(session, meetup, second, now=now)
+        meetup_id, admin_id = meetup.id, admin.id
+    client = web_app.test_client()
+    _admin(client, admin_id)
+    text = client.get(f"/circles/admin/meetups/{meetup_id}/attendees?format=csv").get_data(as_text=True)
+    rows = text.lstrip("\ufeff").splitlines()[1:]
+    assert rows[0].startswith("rebel1;") and ";confirmed;" in rows[0]
+    assert rows[1].startswith("rebel2;") and ";waiting;" in rows[1]
