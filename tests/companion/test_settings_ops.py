@@ -61,6 +61,6 @@ def test_operations_defaults_fit_the_embedded_setup():
 
 def test_an_empty_variable_does_not_hide_the_file(tmp_path):
     path = tmp_path / "key"
-    path.write_text("from-the-secret-file", encoding="utf-8")
+    path.write_text("from-the-secret-file-of-docker", encoding="utf-8")
     settings = load_settings({"COMPANION_SECRET_KEY": "", "COMPANION_SECRET_KEY_FILE": str(path)})
-    assert settings.secret_key == "from-the-secret-file"
+    assert settings.secret_key == "from-the-secret-file-of-docker"

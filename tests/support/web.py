@@ -25,8 +25,7 @@ def log_in(client, member_id: int, *, admin: bool = False, locale: str | None = 
     store = client.application.extensions["companion"].store
     with store.transaction() as db:
         member = db.get(Member, member_id)
-        if admin:
-            member.admin = True  # the login stores what the forum said about the member
+        member.admin = admin  # the login stores what the forum said about the member
         forum_user_id, generation = member.forum_user_id, member.session_generation or 0
     with client.session_transaction() as session:
         session["member_id"] = member_id

@@ -16,6 +16,7 @@ from companion.circles.seasons import create_season, effective_closed_days
 from companion.circles.signups import SignUpForm, sign_up
 from companion.store.models import Meeting, Season
 from tests.support.circles import add_members, spec
+from tests.support.web import log_in
 
 # Two all-day events as a ministry's holiday calendar publishes them: DTEND is the day after the last day.
 HOLIDAYS_ICS = b"""BEGIN:VCALENDAR\r
@@ -107,9 +108,7 @@ def test_the_admin_form_takes_ranges_and_an_ics_upload(web_app, store):
         session.flush()
         admin_id = admin.id
     client = web_app.test_client()
-    with client.session_transaction() as cookie:
-        cookie["member_id"] = admin_id
-        cookie["admin"] = True
+    log_in(client, admin_id, admin=True)
     html = client.get("/circles/admin/seasons/new").get_data(as_text=True)
     assert re.search(r"id=\"year_end_closed\" name=\"year_end_closed\" checked", html)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from companion.members.consent import set_consent
 from companion.store.models import Member, Suggestion
 from companion.store.states import InvalidTransition
 from companion.suggestions.feedback import contact, detect_conversations, reject
@@ -36,6 +37,9 @@ def _pair(session, status: str = "new") -> Suggestion:
     a, b = Member(forum_user_id=1, username="a"), Member(forum_user_id=2, username="b")
     session.add_all([a, b])
     session.flush()
+    for member in (a, b):
+        # An introduction needs both members' consent to matching (withdrawn consent is honoured at once).
+        set_consent(session, member.id, "matching", True)
     row = Suggestion(run_date=TODAY, member_id=a.id, suggested_member_id=b.id, rank=1, score=0.5, status=status)
     session.add(row)
     session.flush()

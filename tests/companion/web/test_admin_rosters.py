@@ -9,12 +9,11 @@ from sqlalchemy import select
 from companion.meetups.registration import MeetupSpec, create_meetup, register
 from companion.store.models import AuditEntry, Season
 from tests.support.circles import add_members, sign_up_all
+from tests.support.web import log_in
 
 
 def _admin(client, member_id):
-    with client.session_transaction() as cookie:
-        cookie["member_id"] = member_id
-        cookie["admin"] = True
+    log_in(client, member_id, admin=True)
 
 
 def test_signups_list_and_csv_download_is_audited(web_app, store, season_id):
@@ -38,9 +37,7 @@ def test_signups_list_and_csv_download_is_audited(web_app, store, season_id):
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "circles.signups.export"))
         assert entry is not None and entry.details == {"rows": 3}
     member = web_app.test_client()
-    with member.session_transaction() as cookie:
-        cookie["member_id"] = admin_id
-        cookie["admin"] = False  # the same person without the admin role
+    log_in(member, admin_id, admin=False)
     assert member.get(f"/circles/admin/seasons/{season_id}/signups?format=csv").status_code == 403
 
 

@@ -6,15 +6,13 @@ import re
 
 from companion.badges import catalogue
 from tests.support.badges import member, organisation
+from tests.support.web import log_in
 
 
 def _admin(client, store):
     with store.transaction() as session:
         admin_id = member(session, "ada", organisation(session, "essen"))
-    with client.session_transaction() as cookie:
-        cookie["member_id"] = admin_id
-        cookie["admin"] = True
-        cookie["locale"] = "de"
+    log_in(client, admin_id, admin=True, locale="de")
 
 
 def _form(client, **params):

@@ -146,6 +146,18 @@ def test_demo_serves_the_printed_pages_and_stops_on_ctrl_c(demo_process, page, a
     assert page.get_by_role("button", name="Kontakt aufnehmen").count() == current.count()
     page.screenshot(path=str(artifacts / "demo-07-my-suggestions.png"), full_page=True)
 
+    # "Kontakt aufnehmen" says the introduction goes out shortly: the running demo's worker delivers it
+    # within its one-minute delivery interval, without anyone running `companion deliver`.
+    colleague = current.first.locator("h3 .hint").inner_text().lstrip("@")
+    current.first.get_by_role("button", name="Kontakt aufnehmen").click()
+    expect(page.get_by_text("Der Begleitdienst stellt euch beide")).to_be_visible()
+    deadline = time.monotonic() + DELIVERY_WAIT
+    delivered = False
+    while time.monotonic() < deadline and not delivered:
+        time.sleep(5)
+        inbox = requests.get(f"{forum_url.rstrip('/').rsplit('/sandbox', 1)[0]}/sandbox/inbox/{colleague}", timeout=10)
+        delivered = member in inbox.text and "Darf ich vorstellen" in inbox.text
+    assert delivered, f"the introduction to {colleague} did not arrive within {DELIVERY_WAIT} s"
     # The demo ran the report once and prints where admins find it.
     report_url = printed_url(output, "report (admins)")
     assert re.search(r"report \(this year\):\s+(\d+%|hidden \(too few people\)) of \S+ active members", output)
@@ -159,18 +171,6 @@ def test_demo_serves_the_printed_pages_and_stops_on_ctrl_c(demo_process, page, a
     expect(page.locator("h1")).to_have_text("Bericht: was das Netzwerk bewirkt")
     assert page.locator("svg.chart").count() >= 4
     page.screenshot(path=str(artifacts / "demo-08-admin-report.png"), full_page=True)
-    # "Kontakt aufnehmen" says the introduction goes out shortly: the running demo's worker delivers it
-    # within its one-minute delivery interval, without anyone running `companion deliver`.
-    colleague = current.first.locator("h3 .hint").inner_text().lstrip("@")
-    current.first.get_by_role("button", name="Kontakt aufnehmen").click()
-    expect(page.get_by_text("Der Begleitdienst stellt euch beide")).to_be_visible()
-    deadline = time.monotonic() + DELIVERY_WAIT
-    delivered = False
-    while time.monotonic() < deadline and not delivered:
-        time.sleep(5)
-        inbox = requests.get(f"{forum_url.rstrip('/').rsplit('/sandbox', 1)[0]}/sandbox/inbox/{colleague}", timeout=10)
-        delivered = member in inbox.text and "Darf ich vorstellen" in inbox.text
-    assert delivered, f"the introduction to {colleague} did not arrive within {DELIVERY_WAIT} s"
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) is not None

@@ -6,6 +6,7 @@ import math
 import re
 
 from companion.web.charts import heatmap
+from tests.support.web import log_in
 
 
 def test_the_last_column_label_fits_inside_the_drawing():
@@ -25,8 +26,6 @@ def test_an_empty_attendance_chart_says_why(client, store):
         session.add(admin)
         session.flush()
         admin_id = admin.id
-    with client.session_transaction() as cookie:
-        cookie["member_id"] = admin_id
-        cookie["admin"] = True
+    log_in(client, admin_id, admin=True)
     html = client.get("/admin/dashboard/").get_data(as_text=True)
     assert 'id="attendance-empty"' in html and "noch kein Zirkeltreffen stattgefunden" in html

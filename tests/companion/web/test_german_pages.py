@@ -22,6 +22,7 @@ from sqlalchemy import select
 from companion.circles.seasons import DEFAULT_TIME_BLOCKS
 from companion.settings import load_settings
 from companion.web import create_app
+from tests.support.web import log_in
 
 pytestmark = pytest.mark.slow
 
@@ -302,10 +303,7 @@ def seeded(tmp_path_factory):
 
 def _client(app, member_id: int, admin: bool = False):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["member_id"] = member_id
-        session["admin"] = admin
-        session["locale"] = "de"
+    log_in(client, member_id, admin=admin, locale="de")
     return client
 
 

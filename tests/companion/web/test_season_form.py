@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select
 
 from companion.store.models import Member, Season
+from tests.support.web import log_in
 
 
 def _admin_client(web_app, store):
@@ -17,9 +18,7 @@ def _admin_client(web_app, store):
         session.flush()
         admin_id = admin.id
     client = web_app.test_client()
-    with client.session_transaction() as cookie:
-        cookie["member_id"] = admin_id
-        cookie["admin"] = True
+    log_in(client, admin_id, admin=True)
     return client
 
 
