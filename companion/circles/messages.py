@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN
+from companion.messages.markdown import escape_markdown
 
 SEPARATOR = "\n\n---\n\n"
 
@@ -102,8 +103,15 @@ def meeting_thread(circle_name: str, line: MeetingLine, page_url: str) -> tuple[
     return title, de + SEPARATOR + en
 
 
-def reminder(circle_name: str, line: MeetingLine, days: int, links: dict[str, str]) -> tuple[str, str]:
-    """Title and body of a personal reminder with signed RSVP links (yes, maybe, no)."""
+def reminder(
+    circle_name: str,
+    line: MeetingLine,
+    days: int,
+    links: dict[str, str],
+    next_step: str = "",
+    check_in_url: str = "",
+) -> tuple[str, str]:
+    """Title and body of a personal reminder with signed RSVP links, the member's own next step and the check-in."""
     when_text = "morgen" if days == 1 else f"in {days} Tagen"
     title = f"Erinnerung: {circle_name}, Treffen {line.number} {when_text} / reminder"
     de = (
@@ -111,12 +119,16 @@ def reminder(circle_name: str, line: MeetingLine, days: int, links: dict[str, st
         + (f" Gastgeber: {line.host}." if line.host else "")
         + f"\n\nKommst du?\n- [Ja, ich komme]({links['yes']})\n- [Vielleicht]({links['maybe']})"
         + f"\n- [Nein, ich kann nicht]({links['no']})"
+        + (f"\n\nDein nächster Schritt: {escape_markdown(next_step)}" if next_step else "")
+        + (f"\n\nKurzer Check-in vor dem Treffen: {check_in_url}" if check_in_url else "")
     )
     en_when = "tomorrow" if days == 1 else f"in {days} days"
     en = (
         f"Your {circle_name} meets {en_when}: {when_en(line.starts_at, line.ends_at)}, {line.location}."
         + (f" Host: {line.host}." if line.host else "")
         + f"\n\nWill you come?\n- [Yes]({links['yes']})\n- [Maybe]({links['maybe']})\n- [No]({links['no']})"
+        + (f"\n\nYour next step: {escape_markdown(next_step)}" if next_step else "")
+        + (f"\n\nA short check-in before the meeting: {check_in_url}" if check_in_url else "")
     )
     return title, de + SEPARATOR + en
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles import messages
 from companion.circles.links import circle_url, rsvp_links
+from companion.circles.method import next_step_for
 from companion.circles.outbox import pm
 from companion.circles.publishing import active_members, meeting_line
 from companion.circles.rsvp import answers_of
@@ -73,7 +74,14 @@ def queue_due_reminders(session: Session, settings, *, now: datetime) -> dict[st
         for member in active_members(session, circle):
             if kind.days == 1 and answers.get(member.id) == "no":
                 continue
-            title, raw = messages.reminder(circle.name, line, kind.days, rsvp_links(settings, meeting.id, member.id))
+            title, raw = messages.reminder(
+                circle.name,
+                line,
+                kind.days,
+                rsvp_links(settings, meeting.id, member.id),
+                next_step=next_step_for(session, meeting, member),
+                check_in_url=f"{settings.base_url.rstrip('/')}/circles/meetings/{meeting.id}/check-in",
+            )
             # The key names the meeting, the kind and the member: each reminder goes out once, even across moves.
             key = f"circles:meeting:{meeting.id}:{kind.key}:{member.id}"
             new = pm(session, key, [member.username], title, raw, member.id)

@@ -20,10 +20,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from companion.badges.catalogue import record_revocation
+from companion.circles.replies import check_in_from_reply
 from companion.forum.ingest import Ingestor
 from companion.members.privacy import delete_forum_user
 from companion.store.db import Store
 from companion.store.models import ConfigEntry, ForumGroup, GroupMembership, Member, Post, Topic, WebhookEvent
+from companion.store.types import utcnow
 from sync.records import (
     ForumLike,
     ForumPost,
@@ -131,6 +133,8 @@ def _apply(session, event: Event) -> Outcome:
             ingest.delete_post(payload.id)
         elif payload.is_private:
             ingest.private_contact([payload.username, payload.reply_to_username or ""])
+            if name == "post_created":
+                _check_in_by_reply(session, payload)
         else:
             # post_created, post_edited and post_recovered all (re)store the post.
             ingest.post(payload)
@@ -175,3 +179,10 @@ def _apply(session, event: Event) -> Outcome:
             return Outcome.APPLIED
         return Outcome.IGNORED
     return Outcome.IGNORED
+
+
+def _check_in_by_reply(session, post: ForumPost) -> None:
+    """A reply in a meeting's circle thread with labelled lines is that member's check-in (see circles.replies)."""
+    member = session.scalar(select(Member).where(Member.username == post.username))
+    if member is not None and post.raw:
+        check_in_from_reply(session, post.topic_id, member, post.raw, now=utcnow())

@@ -147,3 +147,29 @@ def test_summaries_are_queued_once_for_members_who_opted_in(store, settings, cir
         assert len(topics) == 1
         assert topics[0].payload["category_id"] == 7
         assert "\\[link\\]" in topics[0].payload["raw"] and "Privat" not in topics[0].payload["raw"]
+
+
+def test_the_reminder_names_the_members_own_next_step_and_the_check_in(store, settings, circle_with_people):
+    from datetime import UTC, datetime
+
+    from companion.circles.reminders import queue_due_reminders
+    from companion.store.models import Circle
+
+    circle_id, ids = circle_with_people
+    now = datetime.now(UTC)
+    with store.transaction() as session:
+        circle, people = _load(session, circle_id, ids)
+        for meeting in circle.meetings:
+            meeting.starts_at = now + timedelta(days=7 * meeting.number - 1)
+            meeting.ends_at = meeting.starts_at + timedelta(hours=2)
+        save_project(session, circle, people[0], ProjectInput("Open Data", first_step="Datensätze sichten"))
+        session.get(Circle, circle_id).forum_group_name = "zirkel-1"
+    with store.transaction() as session:
+        queue_due_reminders(session, settings, now=now)
+        reminders = [
+            item for item in session.scalars(select(OutboxItem)) if item.payload.get("recipients") == [people[0].username]
+        ]
+    assert reminders, "the member gets a reminder a week before"
+    body = reminders[0].payload["raw"]
+    assert "Dein nächster Schritt: Datensätze sichten" in body
+    assert "/check-in" in body

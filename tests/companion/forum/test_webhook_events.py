@@ -290,3 +290,39 @@ def test_a_flood_of_deliveries_from_one_address_is_limited(client, settings, sto
     statuses = [deliver(client, settings, "ping", {"ping": "OK"}, event_id=str(i)).status_code for i in range(5)]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3:] == [429, 429]
+
+
+def test_a_labelled_reply_in_a_meeting_thread_becomes_the_members_check_in(client, settings, store):
+    from datetime import UTC, datetime, timedelta
+
+    from companion.circles.seasons import create_season
+    from companion.store.models import CheckIn, OutboxItem, Season
+    from tests.support.circles import spec
+    from tests.support.formats import make_circle
+
+    deliver(client, settings, "user_created", USER, event_id="1")
+    with store.transaction() as session:
+        erika = session.scalar(select(Member).where(Member.username == "erika.beispiel"))
+        season = create_season(session, spec(), actor="admin")
+        circle = make_circle(session, session.get(Season, season.id), [erika])
+        meeting = min(circle.meetings, key=lambda m: m.number)
+        meeting.starts_at = datetime.now(UTC) + timedelta(days=3)
+        meeting.ends_at = meeting.starts_at + timedelta(hours=2)
+        key = f"circles:meeting:{meeting.id}:thread"
+        session.add(OutboxItem(idempotency_key=key, kind="pm", payload={}, status="sent", forum_topic_id=4242))
+    reply = {
+        "post": {
+            "id": 901,
+            "topic_id": 4242,
+            "post_number": 2,
+            "username": "erika.beispiel",
+            "user_id": 42,
+            "raw": "Erledigt: Termin mit der IT\nNächster Schritt: Pilot starten\nZuversicht: 4",
+            "created_at": "2026-11-01T10:00:00Z",
+            "archetype": "private_message",
+        }
+    }
+    assert deliver(client, settings, "post_created", reply, event_id="2").get_json()["status"] == "applied"
+    with store.transaction() as session:
+        check_in = session.scalar(select(CheckIn))
+        assert check_in is not None and check_in.next_step == "Pilot starten" and check_in.confidence == 4
