@@ -166,9 +166,8 @@ def test_the_reminder_names_the_members_own_next_step_and_the_check_in(store, se
         session.get(Circle, circle_id).forum_group_name = "zirkel-1"
     with store.transaction() as session:
         queue_due_reminders(session, settings, now=now)
-        reminders = [
-            item for item in session.scalars(select(OutboxItem)) if item.payload.get("recipients") == [people[0].username]
-        ]
+        mine = [people[0].username]
+        reminders = [item for item in session.scalars(select(OutboxItem)) if item.payload.get("recipients") == mine]
     assert reminders, "the member gets a reminder a week before"
     body = reminders[0].payload["raw"]
     assert "Dein nächster Schritt: Datensätze sichten" in body
