@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from companion.camp.states import CAMP, CampStatus
 from companion.circles.common import audit
 from companion.circles.errors import CirclesError
 from companion.messages.markdown import escape_markdown
@@ -112,7 +113,7 @@ def propose_session(
     guest_name: str = "",
 ) -> CampSession:
     """Add a session proposal by a member or by a guest who gives a name."""
-    if camp.status != "open":
+    if camp.status != CampStatus.OPEN:
         raise CampRefused("proposals are closed", "Vorschläge sind nicht mehr möglich.")
     clean = " ".join((title or "").split())[:200]
     if not clean:
@@ -135,7 +136,7 @@ def propose_session(
 def toggle_vote(session: Session, camp_session: CampSession, member: Member) -> bool:
     """Add the member's interest in a session, or take it back; returns whether the member is now interested."""
     camp = session.get(Camp, camp_session.camp_id)
-    if camp is None or camp.status != "open":
+    if camp is None or camp.status != CampStatus.OPEN:
         raise CampRefused("voting is closed", "Die Abstimmung ist beendet.")
     existing = session.get(CampVote, (camp_session.id, member.id))
     if existing is not None:
@@ -160,7 +161,7 @@ def vote_counts(session: Session, camp: Camp) -> dict[int, int]:
 
 def plan_grid(session: Session, camp: Camp, *, actor: str) -> tuple[int, list[CampSession]]:
     """Build the grid from the votes and store each session's slot and room; returns conflicts and left-out sessions."""
-    if camp.status == "published":
+    if camp.status == CampStatus.PUBLISHED:
         raise CampRefused("the grid was already posted", "Der Plan wurde schon veröffentlicht.")
     voters: dict[int, set[str]] = {s.id: set() for s in camp.sessions}
     for vote in session.scalars(
@@ -176,7 +177,7 @@ def plan_grid(session: Session, camp: Camp, *, actor: str) -> tuple[int, list[Ca
     for row in camp.sessions:
         placement = placed.get(row.id)
         row.slot, row.room = (placement.slot, placement.room) if placement else (None, None)
-    camp.status = "planned"
+    CAMP.move(camp, CampStatus.PLANNED)
     session.flush()
     audit(
         session, actor, "camp.plan", f"camp:{camp.id}", {"conflicts": grid.conflicts, "left_out": list(grid.left_out)}
@@ -217,7 +218,7 @@ def grid_markdown(camp: Camp) -> str:
 
 def post_grid(session: Session, camp: Camp, settings: Settings, *, actor: str) -> bool:
     """Queue the grid topic once and mark the camp published; False when it was queued before."""
-    if camp.status == "open":
+    if camp.status == CampStatus.OPEN:
         raise CampRefused("build the grid first", "Bitte zuerst den Plan erstellen.")
     if not settings.sharing_category_id:
         raise CampRefused(
@@ -235,7 +236,8 @@ def post_grid(session: Session, camp: Camp, settings: Settings, *, actor: str) -
             "tags": ["camp"],
         },
     )
-    camp.status = "published"
+    if camp.status != CampStatus.PUBLISHED:
+        CAMP.move(camp, CampStatus.PUBLISHED)
     session.flush()
     if created:
         audit(session, actor, "camp.post", f"camp:{camp.id}", {})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from companion.circles.errors import MeetupRefused
 from companion.meetups.registration import seats_left
+from companion.meetups.states import GUEST, GuestStatus
 from companion.store.models import Meetup, MeetupGuest
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -48,13 +49,15 @@ def register_guest(
         select(MeetupGuest).where(MeetupGuest.meetup_id == meetup.id, MeetupGuest.email == address)
     )
     if existing is not None:
-        if existing.status in ("confirmed", "waiting"):
+        if existing.status in (GuestStatus.CONFIRMED, GuestStatus.WAITING):
             raise MeetupRefused(
                 "this address is already registered; the e-mail has a cancellation link",
                 "Diese Adresse ist schon angemeldet; die E-Mail enthält einen Link zum Abmelden.",
             )
         # A new link for an unconfirmed or cancelled registration: the old link stops working.
-        existing.name, existing.status, existing.token_hash = clean_name, "unconfirmed", token_hash(token)
+        if existing.status != GuestStatus.UNCONFIRMED:
+            GUEST.move(existing, GuestStatus.UNCONFIRMED)
+        existing.name, existing.token_hash = clean_name, token_hash(token)
         existing.created_at, existing.confirmed_at = now, None
         session.flush()
         return existing, token
@@ -68,16 +71,16 @@ def register_guest(
 
 def confirm_guest(session: Session, guest: MeetupGuest, *, now: datetime) -> MeetupGuest:
     """The double opt-in's second step: a seat when one is free, else the waiting list."""
-    if guest.status in ("confirmed", "waiting"):
+    if guest.status in (GuestStatus.CONFIRMED, GuestStatus.WAITING):
         return guest
-    if guest.status == "cancelled":
+    if guest.status == GuestStatus.CANCELLED:
         raise MeetupRefused("this registration was cancelled", "Diese Anmeldung wurde storniert.")
     meetup = session.get(Meetup, guest.meetup_id)
     if meetup is None or meetup.ends_at <= now:
         raise MeetupRefused("this meetup is over", "Dieses Meetup ist vorbei.")
     # Lock order: count, then decide, inside the caller's transaction (PostgreSQL serialises on the meetup row).
     session.execute(select(Meetup.id).where(Meetup.id == meetup.id).with_for_update())
-    guest.status = "confirmed" if seats_left(session, meetup) > 0 else "waiting"
+    GUEST.move(guest, GuestStatus.CONFIRMED if seats_left(session, meetup) > 0 else GuestStatus.WAITING)
     guest.confirmed_at = now
     session.flush()
     return guest
@@ -85,8 +88,8 @@ def confirm_guest(session: Session, guest: MeetupGuest, *, now: datetime) -> Mee
 
 def cancel_guest(session: Session, guest: MeetupGuest, *, now: datetime) -> MeetupGuest | None:
     """Cancel the registration; a freed seat goes to the longest-waiting guest, who is returned to be told."""
-    held = guest.status == "confirmed"
-    guest.status = "cancelled"
+    held = guest.status == GuestStatus.CONFIRMED
+    GUEST.move(guest, GuestStatus.CANCELLED)
     session.flush()
     if not held:
         return None
@@ -95,12 +98,12 @@ def cancel_guest(session: Session, guest: MeetupGuest, *, now: datetime) -> Meet
         return None
     following = session.scalar(
         select(MeetupGuest)
-        .where(MeetupGuest.meetup_id == guest.meetup_id, MeetupGuest.status == "waiting")
+        .where(MeetupGuest.meetup_id == guest.meetup_id, MeetupGuest.status == GuestStatus.WAITING)
         .order_by(MeetupGuest.confirmed_at, MeetupGuest.id)
         .limit(1)
     )
     if following is not None:
-        following.status = "confirmed"
+        GUEST.move(following, GuestStatus.CONFIRMED)
         session.flush()
     return following
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from companion.circles.errors import MeetupRefused
+from companion.meetups.states import TOPIC, RegistrationStatus, TopicStatus
 from companion.messages.markdown import escape_markdown, escape_markdown_text
 from companion.outbox.delivery import enqueue_once
 from companion.settings import Settings
@@ -61,7 +62,7 @@ def is_participant(session: Session, meetup: Meetup, member: Member) -> bool:
             .where(
                 MeetupRegistration.meetup_id == meetup.id,
                 MeetupRegistration.member_id == member.id,
-                MeetupRegistration.status == "confirmed",
+                MeetupRegistration.status == RegistrationStatus.CONFIRMED,
             )
         )
         or 0
@@ -119,7 +120,7 @@ def vote(session: Session, topic: LeanCoffeeTopic, member: Member) -> None:
     if meetup is None:
         raise MeetupRefused("no such meetup", "Dieses Meetup gibt es nicht.")
     row = _require(session, meetup, member)
-    if topic.status != "proposed":
+    if topic.status != TopicStatus.PROPOSED:
         raise MeetupRefused("this topic is no longer open for votes", "Über dieses Thema wird nicht mehr abgestimmt.")
     if dots_used(session, meetup, member) >= row.dots:
         raise MeetupRefused(f"all your {row.dots} dots are used", f"Du hast alle {row.dots} Punkte vergeben.")
@@ -129,7 +130,7 @@ def vote(session: Session, topic: LeanCoffeeTopic, member: Member) -> None:
 
 def unvote(session: Session, topic: LeanCoffeeTopic, member: Member) -> None:
     """Take one of the member's dots back from a topic."""
-    if topic.status != "proposed":
+    if topic.status != TopicStatus.PROPOSED:
         raise MeetupRefused("this topic is no longer open for votes", "Über dieses Thema wird nicht mehr abgestimmt.")
     dot = session.scalar(
         select(LeanCoffeeVote)
@@ -181,10 +182,12 @@ def start_next(session: Session, meetup: Meetup, now: datetime, notes: str = "")
     if row is None:
         raise MeetupRefused("this meetup is not a Lean Coffee", "Dieses Meetup ist kein Lean Coffee.")
     finish_current(session, meetup, now, notes)
-    following = next((item.topic for item in agenda(session, meetup) if item.topic.status == "proposed"), None)
+    following = next(
+        (item.topic for item in agenda(session, meetup) if item.topic.status == TopicStatus.PROPOSED), None
+    )
     if following is None:
         return None
-    following.status = "discussing"
+    TOPIC.move(following, TopicStatus.DISCUSSING)
     row.current_topic_id = following.id
     row.timebox_ends_at = now + timedelta(minutes=row.timebox_minutes)
     following.minutes_used = row.timebox_minutes
@@ -198,7 +201,7 @@ def finish_current(session: Session, meetup: Meetup, now: datetime, notes: str =
     topic = current_topic(session, meetup)
     if row is None or topic is None:
         return
-    topic.status = "discussed"
+    TOPIC.move(topic, TopicStatus.DISCUSSED)
     topic.notes = (notes or topic.notes).strip()[:4000]
     row.current_topic_id = None
     row.timebox_ends_at = None
