@@ -947,29 +947,29 @@ def topic_list(
     return body
 
 
-def user_action_like(state: ForumState, liker: User, post: Post) -> dict[str, Any]:
-    """One LIKE entry (action_type 1) of /user_actions.json for the user who gave the like."""
-    topic = state.topics[post.topic_id]
-    author = state.user_by_id(post.user_id)
+def _user_action(
+    topic: Any, post: Post, action_type: int, created_at: Any, target: User, author: User, actor: User
+) -> dict[str, Any]:
+    """One entry of /user_actions.json as Discourse's UserActionSerializer writes it."""
     return {
         "excerpt": excerpt(post.raw),
-        "action_type": LIKE_ACTION_TYPE,
-        "created_at": iso(post.likes[liker.id]),
+        "action_type": action_type,
+        "created_at": iso(created_at),
         "avatar_template": avatar_template(author),
-        "acting_avatar_template": avatar_template(liker),
+        "acting_avatar_template": avatar_template(actor),
         "slug": topic.slug,
         "topic_id": topic.id,
-        "target_user_id": liker.id,
-        "target_name": liker.name or None,
-        "target_username": liker.username,
+        "target_user_id": target.id,
+        "target_name": target.name or None,
+        "target_username": target.username,
         "post_number": post.post_number,
         "post_id": post.id,
         "username": author.username,
         "name": author.name or None,
         "user_id": author.id,
-        "acting_username": liker.username,
-        "acting_name": liker.name or None,
-        "acting_user_id": liker.id,
+        "acting_username": actor.username,
+        "acting_name": actor.name or None,
+        "acting_user_id": actor.id,
         "title": topic.title,
         "deleted": False,
         "hidden": False,
@@ -979,6 +979,13 @@ def user_action_like(state: ForumState, liker: User, post: Post) -> dict[str, An
         "closed": topic.closed,
         "archived": topic.archived,
     }
+
+
+def user_action_like(state: ForumState, liker: User, post: Post) -> dict[str, Any]:
+    """One LIKE entry (action_type 1) of /user_actions.json for the user who gave the like."""
+    topic = state.topics[post.topic_id]
+    author = state.user_by_id(post.user_id)
+    return _user_action(topic, post, LIKE_ACTION_TYPE, post.likes[liker.id], liker, author, liker)
 
 
 def webhook_post(state: ForumState, post: Post) -> dict[str, Any]:
@@ -1214,31 +1221,4 @@ def webhook_user_badge(state: ForumState, user_badge: UserBadge) -> dict[str, An
 def user_action_own_post(state: ForumState, user: User, post: Post, action_type: int) -> dict[str, Any]:
     """A NEW_TOPIC (4) or REPLY (5) entry of /user_actions.json for the post's author."""
     topic = state.topics[post.topic_id]
-    return {
-        "excerpt": excerpt(post.raw),
-        "action_type": action_type,
-        "created_at": iso(post.created_at),
-        "avatar_template": avatar_template(user),
-        "acting_avatar_template": avatar_template(user),
-        "slug": topic.slug,
-        "topic_id": topic.id,
-        "target_user_id": user.id,
-        "target_name": user.name or None,
-        "target_username": user.username,
-        "post_number": post.post_number,
-        "post_id": post.id,
-        "username": user.username,
-        "name": user.name or None,
-        "user_id": user.id,
-        "acting_username": user.username,
-        "acting_name": user.name or None,
-        "acting_user_id": user.id,
-        "title": topic.title,
-        "deleted": False,
-        "hidden": False,
-        "post_type": 1,
-        "action_code": None,
-        "category_id": topic.category_id,
-        "closed": topic.closed,
-        "archived": topic.archived,
-    }
+    return _user_action(topic, post, action_type, post.created_at, user, user, user)
