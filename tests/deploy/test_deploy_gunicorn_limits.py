@@ -58,7 +58,8 @@ def gunicorn_server(tmp_path):
             try:
                 requests.get(f"{url}/health", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Workers still booting (numba, the app) may accept the connection but not answer yet.
                 time.sleep(0.2)
         yield url
     finally:
