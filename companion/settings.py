@@ -264,6 +264,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", "", "SMTP password (secret).", _parse_optional_str, secret=True),
     Setting("SMTP_FROM", "", "Sender address of guests' e-mails, e.g. rebellen@example.org.", _parse_optional_str),
     Setting(
+        "MEETING_CHECK_DAYS",
+        "14",
+        "Days after an introduction when both members are asked whether they met; 0 asks never.",
+        _int_between(0, 180),
+    ),
+    Setting(
         "GUEST_RETENTION_DAYS",
         "30",
         "Days after a meetup when its guests' names and e-mail addresses are deleted.",

@@ -20,6 +20,7 @@ from companion.outbox.delivery import count_open, deliver_pending
 from companion.outbox.handlers import HANDLERS
 from companion.suggestions.batch import queue_suggestions
 from companion.suggestions.feedback import detect_conversations
+from companion.suggestions.meeting_checks import ask_whether_met
 from companion.suggestions.pausing import pause_unresponsive
 from companion.suggestions.planning import mark_ignored, network_today
 from sync.errors import ForumError
@@ -85,6 +86,9 @@ def run_nightly(
                 counts["ignored"] = mark_ignored(session, today)
                 counts["paused"] = len(
                     pause_unresponsive(session, context.settings.base_url, context.settings.default_locale)
+                )
+                counts["met_questions"] = ask_whether_met(
+                    session, today, context.settings.meeting_check_days, context.settings.base_url
                 )
             report.due, report.suggestions, report.messages_queued = queue_suggestions(
                 context, today, recorder.run_id, progress=progress

@@ -150,6 +150,30 @@ DEFAULTS: dict[str, DefaultTemplate] = {
                 ),
             },
         ),
+        DefaultTemplate(
+            key="meeting_check",
+            variables=("member_name", "other_name", "other_organisation", "introduced_on", "met_url", "not_met_url"),
+            title={
+                "de": "Habt ihr euch getroffen, {{ member_name }} und {{ other_name }}?",
+                "en": "Did you meet, {{ member_name }} and {{ other_name }}?",
+            },
+            body={
+                "de": (
+                    "Hallo {{ member_name }},\n\n"
+                    "am {{ introduced_on }} haben wir dich und {{ other_name }} ({{ other_organisation }}) "
+                    "einander vorgestellt. Hattet ihr inzwischen Kontakt – getroffen, telefoniert oder geschrieben?\n\n"
+                    "[Ja, wir hatten Kontakt]({{ met_url }}) · [Noch nicht]({{ not_met_url }})\n\n"
+                    "Ein Klick auf der Seite genügt. Wir zählen nur, wie viele Kontakte entstehen, nie wer mit wem."
+                ),
+                "en": (
+                    "Hello {{ member_name }},\n\n"
+                    "on {{ introduced_on }} we introduced you and {{ other_name }} ({{ other_organisation }}) "
+                    "to each other. Have you been in touch since – met, called or written?\n\n"
+                    "[Yes, we were in touch]({{ met_url }}) · [Not yet]({{ not_met_url }})\n\n"
+                    "One click on the page is enough. We only count how many contacts come about, never who met whom."
+                ),
+            },
+        ),
     )
 }
 
@@ -234,6 +258,11 @@ def example_values(key: str) -> dict[str, Any]:
         "first_organisation": "Kreis Beispiel",
         "second_organisation": "Stadt Beispiel",
         "shared": "Ihr teilt: OZG",
+        "other_name": "Erika Beispiel",
+        "other_organisation": "Stadt Beispiel",
+        "introduced_on": "3. Dezember 2026",
+        "met_url": MarkdownSafe("https://companion.example/met/beispiel?answer=met"),
+        "not_met_url": MarkdownSafe("https://companion.example/met/beispiel?answer=not_met"),
     }
     return {name: samples[name] for name in DEFAULTS[key].variables}
 

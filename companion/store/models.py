@@ -491,6 +491,29 @@ class OutboxItem(Base):
     claimed_until: Mapped[datetime | None]
 
 
+class MeetingCheck(Base):
+    """The "did you meet?" question to one member of an introduced pair, and the member's answer."""
+
+    __tablename__ = "meeting_checks"
+    __table_args__ = (
+        UniqueConstraint("member_id", "other_member_id", name="uq_meeting_checks_pair"),
+        CheckConstraint("status in ('asked', 'met', 'not_met')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)
+    other_member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)
+    # The answer link's secret: it lets its holder answer this one question, nothing else.
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
+    introduced_at: Mapped[datetime]
+    asked_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="asked")
+    answered_at: Mapped[datetime | None]
+
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+    other: Mapped[Member] = relationship(foreign_keys=[other_member_id])
+
+
 # --- Circles ---------------------------------------------------------------------
 
 

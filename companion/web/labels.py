@@ -74,6 +74,7 @@ AUDIT_ACTIONS: dict[str, Any] = {
 TEMPLATE_LABELS: dict[str, Any] = {
     "suggestions": lazy_gettext("New suggestions"),
     "introduction": lazy_gettext("Introduction of two members"),
+    "meeting_check": lazy_gettext("“Did you meet?” question after an introduction"),
 }
 
 LANGUAGE_LABELS: dict[str, Any] = {
@@ -115,9 +116,11 @@ DETAIL_LABELS: dict[str, Any] = {
     "invalid_badges": lazy_gettext("invalid badges"),
     "kind": lazy_gettext("kind"),
     "meetings": lazy_gettext("meetings"),
+    "met_questions": lazy_gettext("“did you meet?” questions"),
     "member": lazy_gettext("member"),
     "members": lazy_gettext("members"),
     "name": lazy_gettext("name"),
+    "paused": lazy_gettext("paused for ignoring"),
     "placed": lazy_gettext("placed"),
     "queued": lazy_gettext("queued"),
     "rate_limited": lazy_gettext("rate limited"),

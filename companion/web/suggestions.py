@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from companion.store.models import MemberPreferences
 from companion.store.states import InvalidTransition
 from companion.suggestions import feedback as service
+from companion.suggestions import meeting_checks
+from companion.suggestions.meeting_checks import MeetingAnswer, UnknownMeetingCheck
 from companion.suggestions.pausing import PAUSED_FOR_IGNORING
 from companion.suggestions.pausing import resume as resume_suggestions
 from companion.suggestions.planning import network_today
@@ -38,6 +40,7 @@ def index():
     with get_store().session() as db:
         views = service.suggestions_for(db, member.id, get_context().settings.forum_url or "", page_locale())
         preferences = db.get(MemberPreferences, member.id)
+        questions = [_question(check) for check in meeting_checks.open_checks_for(db, member.id)]
     current = [view for view in views if view.status == SuggestionStatus.NEW]
     past = [view for view in views if view.status != SuggestionStatus.NEW]
     return render_template(
@@ -47,6 +50,77 @@ def index():
         status_labels=STATUS_LABELS,
         consented=bool(preferences and preferences.matching_consent),
         paused_for_ignoring=bool(preferences and preferences.paused_reason == PAUSED_FOR_IGNORING),
+        questions=questions,
+    )
+
+
+def _question(check) -> dict:
+    other = check.other
+    return {
+        "id": check.id,
+        "token": check.token,
+        "name": service.display_name(other),
+        "organisation": other.organisation.name if other.organisation else None,
+        "introduced_at": check.introduced_at,
+        "status": MeetingAnswer(check.status),
+    }
+
+
+def _answer_from_form() -> MeetingAnswer:
+    try:
+        given = MeetingAnswer(request.form.get("answer", ""))
+    except ValueError:
+        abort(400)
+    if given == MeetingAnswer.ASKED:
+        abort(400)
+    return given
+
+
+def _thanks(given: MeetingAnswer) -> str:
+    if given == MeetingAnswer.MET:
+        return _("Thank you! Good to hear you were in touch.")
+    return _("Thank you. Maybe there is still time – the introduction stays in your forum messages.")
+
+
+@bp.post("/suggestions/met/<int:check_id>")
+@login_required
+def answer_met(check_id: int):
+    """One click on the suggestions page: "yes, we were in touch" or "not yet"."""
+    member = signed_in_member()
+    given = _answer_from_form()
+    try:
+        with get_store().transaction() as db:
+            meeting_checks.answer(db, meeting_checks.check_of_member(db, check_id, member.id), given)
+    except UnknownMeetingCheck:
+        abort(404)
+    flash(_thanks(given), "success")
+    return redirect(url_for("suggestions.index"))
+
+
+@bp.route("/met/<token>", methods=["GET", "POST"])
+def met(token: str):
+    """The page the question PM links to: opening it records nothing (the forum fetches links), one click answers.
+
+    Discourse fetches every link in a post to show its title (app/jobs/regular/crawl_topic_link.rb), so a link
+    that answered on GET would answer for the member before they read the message.
+    """
+    try:
+        with get_store().transaction() as db:
+            check = meeting_checks.check_by_token(db, token)
+            given = None
+            if request.method == "POST":
+                given = _answer_from_form()
+                meeting_checks.answer(db, check, given)
+            question = _question(check)
+    except UnknownMeetingCheck:
+        abort(404)
+    suggested = request.args.get("answer", "")
+    return render_template(
+        "suggestions/met.html",
+        question=question,
+        given=given,
+        thanks=_thanks(given) if given else None,
+        suggested=suggested if suggested in (MeetingAnswer.MET, MeetingAnswer.NOT_MET) else "",
     )
 
 

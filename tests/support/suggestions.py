@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from companion.members.consent import set_consent
-from companion.store.models import Member, Organisation, Post, Tag, Topic, TopicTag
+from companion.store.models import Member, Organisation, OutboxItem, Post, Tag, Topic, TopicTag
+from companion.suggestions.feedback import introduction_key
 
 
 def build_network(session):
@@ -75,3 +76,34 @@ def build_wide_network(session, seen_on: date, size: int = 24, organisations: in
         members.append(m)
     session.flush()
     return members
+
+
+MEETING_CHECK_TODAY = date(2026, 12, 15)
+
+
+def introduced_pair(session, *, sent_days_ago: int, status: str = "sent", locales=("de", "en")):
+    """Mia (Stadt Essen) and Ole (Kreis Wesel), both consenting, introduced by a PM days before the check day."""
+    essen = Organisation(key="essen", name="Stadt Essen")
+    wesel = Organisation(key="wesel", name="Kreis Wesel")
+    session.add_all([essen, wesel])
+    session.flush()
+    mia = Member(forum_user_id=801, username="mia", name="Mia", organisation_id=essen.id, locale=locales[0])
+    ole = Member(forum_user_id=802, username="ole", name="Ole", organisation_id=wesel.id, locale=locales[1])
+    session.add_all([mia, ole])
+    session.flush()
+    for member in (mia, ole):
+        set_consent(session, member.id, "matching", True)
+    sent_at = datetime.combine(
+        MEETING_CHECK_TODAY - timedelta(days=sent_days_ago), datetime.min.time(), UTC
+    ) + timedelta(hours=9)
+    session.add(
+        OutboxItem(
+            idempotency_key=introduction_key(mia.id, ole.id),
+            kind="pm",
+            payload={"recipients": ["mia", "ole"], "title": "t", "raw": "r"},
+            status=status,
+            sent_at=sent_at if status == "sent" else None,
+        )
+    )
+    session.flush()
+    return mia, ole

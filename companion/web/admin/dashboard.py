@@ -24,6 +24,7 @@ from companion.store.models import (
     Suggestion,
 )
 from companion.store.types import utcnow
+from companion.suggestions.meeting_checks import meeting_check_counts
 from companion.suggestions.states import ACCEPTED
 from companion.web import get_store
 from companion.web.auth import admin_required
@@ -142,6 +143,7 @@ def index():
         months, seats, present = circle_attendance(db, today)
         members = db.scalar(select(func.count()).select_from(Member).where(Member.active.is_(True)))
         circles = db.scalar(select(func.count()).select_from(Circle).where(Circle.status == CircleStatus.PUBLISHED))
+        meeting = meeting_check_counts(db)
     week_labels = [format_date(w, "d.M.") for w in weeks]
     charts = {
         "suggestions": bar_chart(
@@ -161,6 +163,7 @@ def index():
         months=list(zip(months, seats, present)),
         members=members,
         circles=circles,
+        meeting=meeting,
         total_sent=sum(sent),
         total_accepted=sum(accepted),
     )

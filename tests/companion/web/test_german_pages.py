@@ -226,7 +226,7 @@ def seeded(tmp_path_factory):
     from companion.circles.seasons import SeasonSpec, create_season
     from companion.demo.cycle import run_cycle, start_servers
     from companion.meetups import registration as meetups
-    from companion.store.models import Circle, CircleMember, Meeting, Member, Suggestion
+    from companion.store.models import Circle, CircleMember, Meeting, MeetingCheck, Member, Suggestion
     from companion.suggestions import rules as rule_service
 
     instance = tmp_path_factory.mktemp("german-pages")
@@ -286,6 +286,14 @@ def seeded(tmp_path_factory):
             rule_service.save_rules(db, "admin", {"org_mode": "require_other"}, "Nur andere Verwaltungen")
             rule_service.rollback(db, "admin", first.id)
             suggestion = db.scalars(select(Suggestion).order_by(Suggestion.id)).first()
+            question = MeetingCheck(
+                member_id=suggestion.member_id,
+                other_member_id=suggestion.suggested_member_id,
+                introduced_at=now - timedelta(days=14),
+                asked_on=date.today(),
+            )
+            db.add(question)
+            db.flush()
             ids = {
                 "member": suggestion.member_id,
                 "circle_member": circle_member.id,
@@ -293,6 +301,7 @@ def seeded(tmp_path_factory):
                 "admin": members[0].id,
                 "meetups": [one_left.id, full.id],
                 "waiting_member": members[2].id,
+                "question_token": question.token,
             }
         app = create_app(context)
         app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
@@ -331,6 +340,7 @@ def _pages(app, ids):
     with app.extensions["companion"].store.transaction() as db:
         seasons = [season.id for season in db.scalars(select(Season))]
     pages = [(member, path) for path in ("/", "/profile", "/suggestions", "/circles/", "/badges/")]
+    pages += [(member, f"/met/{ids['question_token']}?answer=met")]
     pages += [(in_circle, "/"), (in_circle, f"/circles/circle/{ids['circle']}"), (in_circle, "/circles/")]
     pages += [(waiting, f"/circles/meetups/{meetup}") for meetup in ids["meetups"]]
     pages += [(member, f"/circles/meetups/{meetup}") for meetup in ids["meetups"]]
@@ -344,6 +354,7 @@ def _pages(app, ids):
         "/admin/templates/",
         "/admin/templates/suggestions/de",
         "/admin/templates/introduction/de",
+        "/admin/templates/meeting_check/de",
         "/badges/admin",
         "/circles/admin/",
         "/circles/admin/meetups/new",

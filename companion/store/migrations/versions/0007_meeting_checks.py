@@ -1,0 +1,50 @@
+"""meeting_checks: the "did you meet?" question to both members of an introduction and their answers
+
+Revision ID: 0007_meeting_checks
+Revises: 0006_member
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from companion.store.types import UTCDateTime
+
+revision = "0007_meeting_checks"
+down_revision = "0006_member"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "meeting_checks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("other_member_id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("introduced_at", UTCDateTime(), nullable=False),
+        sa.Column("asked_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("answered_at", UTCDateTime(), nullable=True),
+        sa.CheckConstraint("status in ('asked', 'met', 'not_met')", name=op.f("ck_meeting_checks_status")),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_meeting_checks_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["other_member_id"],
+            ["members.id"],
+            name=op.f("fk_meeting_checks_other_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_checks")),
+        sa.UniqueConstraint("member_id", "other_member_id", name="uq_meeting_checks_pair"),
+        sa.UniqueConstraint("token", name=op.f("uq_meeting_checks_token")),
+    )
+    with op.batch_alter_table("meeting_checks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_checks_asked_on"), ["asked_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_checks_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_checks_other_member_id"), ["other_member_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table("meeting_checks")

@@ -1,0 +1,120 @@
+""" "Did you meet?": both members of a sent introduction are asked once, after the configured days, and answer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from companion.members.consent import set_consent
+from companion.outbox.guards import pre_send_block
+from companion.store.models import MeetingCheck, OutboxItem
+from companion.store.states import InvalidTransition
+from companion.suggestions.meeting_checks import (
+    MeetingAnswer,
+    UnknownMeetingCheck,
+    answer,
+    ask_whether_met,
+    check_by_token,
+    meeting_check_counts,
+    open_checks_for,
+)
+from tests.support.suggestions import MEETING_CHECK_TODAY, introduced_pair
+
+TODAY = MEETING_CHECK_TODAY
+BASE = "https://companion.test"
+
+
+def _questions(session):
+    return session.scalars(select(OutboxItem).where(OutboxItem.idempotency_key.startswith("met:"))).all()
+
+
+def test_both_members_are_asked_once_after_the_configured_days_in_their_language(store):
+    with store.transaction() as session:
+        mia, ole = introduced_pair(session, sent_days_ago=14)
+        assert ask_whether_met(session, TODAY, 14, BASE) == 2
+        assert ask_whether_met(session, TODAY + timedelta(days=1), 14, BASE) == 0
+        by_recipient = {item.payload["recipients"][0]: item for item in _questions(session)}
+        assert set(by_recipient) == {"mia", "ole"}
+        german, english = by_recipient["mia"], by_recipient["ole"]
+        assert german.payload["title"] == "Habt ihr euch getroffen, Mia und Ole?"
+        assert "am 1. Dezember 2026 haben wir dich und Ole (Kreis Wesel)" in german.payload["raw"]
+        assert "on December 1, 2026 we introduced you and Mia (Stadt Essen)" in english.payload["raw"]
+        checks = {c.member_id: c for c in session.scalars(select(MeetingCheck))}
+        assert f"{BASE}/met/{checks[mia.id].token}?answer=met" in german.payload["raw"]
+        assert f"{BASE}/met/{checks[ole.id].token}?answer=not_met" in english.payload["raw"]
+        assert checks[mia.id].token != checks[ole.id].token
+
+
+def test_not_asked_before_the_days_are_up_nor_for_an_unsent_introduction_nor_when_off(store):
+    with store.transaction() as session:
+        introduced_pair(session, sent_days_ago=13)
+        assert ask_whether_met(session, TODAY, 14, BASE) == 0
+        assert ask_whether_met(session, TODAY, 0, BASE) == 0
+        assert ask_whether_met(session, TODAY, 13, BASE) == 2
+    with store.transaction() as session:
+        for row in session.scalars(select(MeetingCheck)):
+            session.delete(row)
+        for row in session.scalars(select(OutboxItem)):
+            row.status, row.sent_at = "pending", None
+        session.flush()
+        assert ask_whether_met(session, TODAY + timedelta(days=30), 14, BASE) == 0
+
+
+def test_a_member_without_consent_is_not_asked_and_a_withdrawal_stops_the_queued_question(store):
+    with store.transaction() as session:
+        mia, ole = introduced_pair(session, sent_days_ago=20)
+        set_consent(session, ole.id, "matching", False)
+        assert ask_whether_met(session, TODAY, 14, BASE) == 0
+        set_consent(session, ole.id, "matching", True)
+        assert ask_whether_met(session, TODAY, 14, BASE) == 2
+        set_consent(session, mia.id, "matching", False)
+        session.flush()
+        # Checked again at delivery time: the question to Ole concerns Mia, so it no longer goes out either.
+        for item in _questions(session):
+            assert pre_send_block(session, item.payload) is not None
+        assert open_checks_for(session, ole.id) == []
+        token = session.scalar(select(MeetingCheck.token).where(MeetingCheck.member_id == ole.id))
+        with pytest.raises(UnknownMeetingCheck):
+            check_by_token(session, token)
+
+
+def test_answers_change_state_through_the_table_and_count_once_per_pair(store):
+    with store.transaction() as session:
+        mia, ole = introduced_pair(session, sent_days_ago=14)
+        ask_whether_met(session, TODAY, 14, BASE)
+        assert meeting_check_counts(session).questions == 2
+        checks = {c.member_id: c for c in session.scalars(select(MeetingCheck))}
+        answer(session, check_by_token(session, checks[mia.id].token), MeetingAnswer.NOT_MET)
+        counts = meeting_check_counts(session)
+        assert (counts.answers, counts.pairs_met) == (1, 0)
+        answer(session, checks[mia.id], MeetingAnswer.MET)
+        answer(session, checks[ole.id], MeetingAnswer.MET)
+        counts = meeting_check_counts(session)
+        assert (counts.questions, counts.answers, counts.pairs_met) == (2, 2, 1)
+        assert checks[mia.id].answered_at is not None
+        assert open_checks_for(session, mia.id) == []
+        with pytest.raises(ValueError):
+            answer(session, checks[ole.id], MeetingAnswer.ASKED)
+
+
+def test_the_lifecycle_refuses_going_back_to_asked(store):
+    with store.transaction() as session:
+        mia, _ole = introduced_pair(session, sent_days_ago=14)
+        ask_whether_met(session, TODAY, 14, BASE)
+        check = session.scalar(select(MeetingCheck).where(MeetingCheck.member_id == mia.id))
+        answer(session, check, MeetingAnswer.MET)
+        from companion.suggestions.meeting_checks import MEETING_CHECK
+
+        with pytest.raises(InvalidTransition):
+            MEETING_CHECK.move(check, MeetingAnswer.ASKED)
+
+
+def test_deleting_a_member_deletes_both_questions_of_the_pair(store):
+    with store.transaction() as session:
+        mia, _ole = introduced_pair(session, sent_days_ago=14)
+        ask_whether_met(session, TODAY, 14, BASE)
+        session.delete(mia)
+    with store.session() as session:
+        assert session.scalars(select(MeetingCheck)).all() == []
