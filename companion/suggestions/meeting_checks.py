@@ -1,4 +1,4 @@
-""" "Did you meet?": some days after an introduction, both members are asked once whether they met, and answer."""
+"""The "did you meet?" question: some days after an introduction both members are asked once, and answer."""
 
 from __future__ import annotations
 
@@ -110,10 +110,10 @@ def ask_whether_met(session: Session, today: date, after_days: int, base_url: st
     for introduction in due:
         if not {introduction.low, introduction.high} <= eligible:
             continue
-        members = session.get(Member, introduction.low), session.get(Member, introduction.high)
-        if members[0] is None or members[1] is None:
+        low, high = session.get(Member, introduction.low), session.get(Member, introduction.high)
+        if low is None or high is None:
             continue
-        for member, other in (members, members[::-1]):
+        for member, other in ((low, high), (high, low)):
             check = MeetingCheck(
                 member_id=member.id,
                 other_member_id=other.id,

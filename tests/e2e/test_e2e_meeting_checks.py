@@ -1,4 +1,4 @@
-""""Did you meet?" end to end over real HTTP: an introduction is delivered, and the run two weeks later asks both."""
+"""The "did you meet?" question end to end over real HTTP: asked of both, once, in the run after the days are up."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-""" "Did you meet?": both members of a sent introduction are asked once, after the configured days, and answer."""
+"""The "did you meet?" question: asked of both members once, after the configured days, and answered."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-""" "Did you meet?" on the web: the answer page the PM links to, one click on the suggestions page, the dashboard."""
+"""The "did you meet?" pages: the answer page the PM links to, the suggestions page and the dashboard."""
 
 from __future__ import annotations
 
