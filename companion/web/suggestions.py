@@ -56,11 +56,11 @@ def index():
 
 def _question(check) -> dict:
     other = check.other
+    name = service.display_name(other)
     return {
         "id": check.id,
         "token": check.token,
-        "name": service.display_name(other),
-        "organisation": other.organisation.name if other.organisation else None,
+        "who": f"{name} ({other.organisation.name})" if other.organisation else name,
         "introduced_at": check.introduced_at,
         "status": MeetingAnswer(check.status),
     }

@@ -217,3 +217,54 @@ def test_a_paused_member_reads_why_and_resumes_in_one_click(page, live_companion
     expect(page.get_by_role("button", name="Wieder Vorschläge bekommen")).to_have_count(0)
     with live_companion.store.session() as db:
         assert db.get(MemberPreferences, my_id).cadence == "weekly"
+
+
+def test_did_you_meet_answers_in_one_click_from_the_link_and_on_the_suggestions_page(
+    browser, live_companion, sandbox_forum, artifacts
+):
+    from datetime import UTC, datetime
+
+    from companion.store.models import MeetingCheck
+
+    ordinary, _admin = sandbox_people(sandbox_forum)
+    him, her = ordinary[0], ordinary[1]
+    his = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
+    hers = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
+    log_in(his, live_companion, him.username)
+    give_consent(his, live_companion)
+    log_in(hers, live_companion, her.username)
+    give_consent(hers, live_companion)
+    with live_companion.store.transaction() as db:
+        me = db.scalar(select(Member).where(Member.username == him.username))
+        other = db.scalar(select(Member).where(Member.username == her.username))
+        asked = {}
+        for member, colleague in ((me, other), (other, me)):
+            check = MeetingCheck(
+                member_id=member.id,
+                other_member_id=colleague.id,
+                introduced_at=datetime(2026, 11, 17, 9, tzinfo=UTC),
+                asked_on=date(2026, 12, 1),
+            )
+            db.add(check)
+            db.flush()
+            asked[member.username] = (check.id, check.token)
+
+    # Her answer link, opened in a browser that is not signed in: the page asks, one click answers.
+    stranger = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
+    stranger.goto(f"{live_companion.url}/met/{asked[her.username][1]}?answer=met")
+    expect(stranger.get_by_role("heading", name="Habt ihr euch getroffen?")).to_be_visible()
+    expect(stranger.get_by_text("Am 17. November 2026 hat dir der Begleitdienst")).to_be_visible()
+    stranger.screenshot(path=str(artifacts / "member-did-you-meet-link-375.png"), full_page=True)
+    stranger.get_by_role("button", name="Ja, wir hatten Kontakt").click()
+    expect(stranger.get_by_text("Danke! Schön, dass ihr Kontakt hattet.")).to_be_visible()
+
+    his.goto(live_companion.url + "/suggestions")
+    card = his.locator(f"#met-{asked[him.username][0]}")
+    expect(card.get_by_text("Hattet ihr seitdem Kontakt?")).to_be_visible()
+    his.screenshot(path=str(artifacts / "member-did-you-meet-page-375.png"), full_page=True)
+    card.get_by_role("button", name="Noch nicht").click()
+    expect(his.get_by_text("Danke. Vielleicht klappt es ja noch")).to_be_visible()
+    expect(his.locator(f"#met-{asked[him.username][0]}")).to_have_count(0)
+    with live_companion.store.session() as db:
+        answers = {c.member.username: c.status for c in db.scalars(select(MeetingCheck))}
+    assert answers == {her.username: "met", him.username: "not_met"}

@@ -32,7 +32,7 @@ def test_opening_the_answer_link_records_nothing_and_one_click_answers(client, s
     path = f"/met/{checks['mia'].token}"
     page = unescape(client.get(f"{path}?answer=met").get_data(as_text=True))
     assert "Habt ihr euch getroffen?" in page
-    assert "Am 1. Dezember 2026 hat dich der Begleitdienst Ole (Kreis Wesel) vorgestellt." in page
+    assert "Am 1. Dezember 2026 hat dir der Begleitdienst Ole (Kreis Wesel) vorgestellt." in page
     assert "Ja, wir hatten Kontakt" in page and "Noch nicht" in page
     # The forum fetches every link in a post; opening it must not answer for the member.
     assert _status(store, checks["mia"].id) == "asked"
