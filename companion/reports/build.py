@@ -68,6 +68,8 @@ class Report:
     meetups: list[tuple[str, date, int, Shown, Shown, Shown]] = field(default_factory=list)
     meetups_total: tuple[Shown, Shown, Shown] = (NOT_SHOWN, NOT_SHOWN, NOT_SHOWN)
     badges: list[tuple[dict[str, str], list[Shown], Shown]] = field(default_factory=list)
+    projects: list[tuple[str, Shown, Shown, Shown, Shown]] = field(default_factory=list)
+    projects_total: tuple[Shown, Shown, Shown, Shown] = (NOT_SHOWN, NOT_SHOWN, NOT_SHOWN, NOT_SHOWN)
     hidden_count: int = 0
     timezone: str = "UTC"
 
@@ -180,8 +182,32 @@ def publish(raw: RawFigures, k: int, now: datetime) -> Report:
     for badge, cells in raw.badges.items():
         report.badges.append((raw.badge_names[badge], protect(cells, k), protect_total(total(cells), k)))
 
+    _publish_projects(raw, report, k)
     report.hidden_count = _count_hidden(report)
     return report
+
+
+def _publish_projects(raw: RawFigures, report: Report, k: int) -> None:
+    """Vorhaben started, members who checked in, check-ins and mean confidence, per quarter and for the period."""
+    started = protect(raw.projects_started, k)
+    checked_in = protect(raw.projects_checked_in, k)
+    counts = protect(raw.check_ins, k)
+    for i, label in enumerate(report.quarters):
+        # A quarter's mean confidence is about the members who checked in: hidden whenever their count is.
+        # With no check-in there is no mean either; both show as a dash.
+        known = not checked_in[i].hidden and raw.check_ins[i].value > 0
+        mean = Shown(raw.confidence[i].value) if known else NOT_SHOWN
+        report.projects.append((label, started[i], checked_in[i], counts[i], mean))
+    everyone = total(raw.projects_checked_in)
+    weighted = sum(cell.value * count.value for cell, count in zip(raw.confidence, raw.check_ins))
+    all_check_ins = sum(cell.value for cell in raw.check_ins)
+    period_mean = Cell(weighted / all_check_ins if all_check_ins else 0.0, everyone.people)
+    report.projects_total = (
+        protect_total(total(raw.projects_started), k),
+        protect_total(everyone, k),
+        protect_total(Cell(all_check_ins, everyone.people), k),
+        protect_total(period_mean, k) if all_check_ins else NOT_SHOWN,
+    )
 
 
 def _count_hidden(report: Report) -> int:
@@ -194,6 +220,8 @@ def _count_hidden(report: Report) -> int:
     values += [v for row in report.circles for v in row[3:]]
     values += [v for row in report.meetups for v in row[3:]]
     values += [v for _n, cells, _t in report.badges for v in cells]
+    # The mean confidence is hidden exactly when the count of members beside it is: counted once, there.
+    values += [v for row in report.projects for v in row[1:4]] + list(report.projects_total[:3])
     # Totals and single figures count too.
     values += [report.members_latest, report.headline, report.active, report.reached]
     values += list(report.contacts_total.values()) + [t for _n, _c, t in report.badges]

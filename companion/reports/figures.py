@@ -30,16 +30,19 @@ from sqlalchemy.orm import Session
 from companion.store.models import (
     Badge,
     BadgeGrant,
+    CheckIn,
     Circle,
     CircleMember,
     Like,
     Meeting,
+    MeetingCheck,
     Meetup,
     MeetupRegistration,
     Member,
     Organisation,
     Post,
     PrivateContact,
+    Project,
     Rsvp,
     SignUp,
     Suggestion,
@@ -55,6 +58,7 @@ class ContactKind(StrEnum):
     INTRODUCTION = "introduction"
     CONVERSATION = "conversation"
     CIRCLE = "circle"
+    MET = "met"  # at least one of an introduced pair answered "did you meet?" with yes
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,10 @@ class RawFigures:
     meetups: list[MeetupFigures] = field(default_factory=list)
     badges: dict[str, list[Cell]] = field(default_factory=dict)
     badge_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    projects_started: list[Cell] = field(default_factory=list)
+    projects_checked_in: list[Cell] = field(default_factory=list)
+    check_ins: list[Cell] = field(default_factory=list)
+    confidence: list[Cell] = field(default_factory=list)
 
 
 def compute(db: Session, start: date, end: date, *, now: datetime | None = None) -> RawFigures:
@@ -210,6 +218,7 @@ def compute(db: Session, start: date, end: date, *, now: datetime | None = None)
     _circles(raw, db, now)
     _meetups(raw, db)
     _badges(raw, db)
+    _projects(raw, db)
     return raw
 
 
@@ -266,6 +275,12 @@ def load_contacts(db: Session, member_org: dict[int, int | None], *, until: date
     for members in circles.values():
         for (a, at_a), (b, at_b) in combinations(members, 2):
             note(ContactKind.CIRCLE, a, b, max(at_a, at_b))
+    for a, b, answered_at in db.execute(
+        select(MeetingCheck.member_id, MeetingCheck.other_member_id, MeetingCheck.answered_at).where(
+            MeetingCheck.status == "met"
+        )
+    ):
+        note(ContactKind.MET, a, b, answered_at)
     return [Contact(kind, a, b, day) for (kind, a, b), day in sorted(first.items(), key=lambda item: item[0])]
 
 
@@ -416,3 +431,26 @@ def _badges(raw: RawFigures, db: Session) -> None:
             )
             for q in raw.quarters
         ]
+
+
+def _projects(raw: RawFigures, db: Session) -> None:
+    """Change projects ("Vorhaben") started, members who checked in on theirs, and their mean confidence."""
+    low, high = _bounds(raw.start, raw.end)
+    started = db.execute(
+        select(Project.member_id, Project.created_at).where(Project.created_at >= low, Project.created_at < high)
+    ).all()
+    check_ins = db.execute(
+        select(CheckIn.member_id, CheckIn.confidence, CheckIn.created_at).where(
+            CheckIn.created_at >= low, CheckIn.created_at < high
+        )
+    ).all()
+    for quarter in raw.quarters:
+        members = frozenset(m for m, at in started if quarter.contains(at))
+        raw.projects_started.append(Cell(len(members), members))
+        rows = [(m, confidence) for m, confidence, at in check_ins if quarter.contains(at)]
+        people = frozenset(m for m, _ in rows)
+        raw.projects_checked_in.append(Cell(len(people), people))
+        raw.check_ins.append(Cell(len(rows), people))
+        # The mean is about everyone who checked in, so it is shown or hidden with them.
+        mean = sum(confidence for _, confidence in rows) / len(rows) if rows else 0.0
+        raw.confidence.append(Cell(mean, people))

@@ -62,6 +62,10 @@ class Formatter:
         value = shown.value if isinstance(shown, Shown) else shown
         return HIDDEN if value is None else format_decimal(value, locale=self.locale)
 
+    def mean(self, shown: Shown) -> str:
+        """A mean on the 1–5 scale with one decimal in the report's language."""
+        return HIDDEN if shown.value is None else format_decimal(shown.value, "0.0", locale=self.locale)
+
     def pct(self, shown: Shown) -> str:
         if shown.value is None:
             return HIDDEN
@@ -81,6 +85,7 @@ class Formatter:
             ContactKind.INTRODUCTION: self.gettext("accepted introductions"),
             ContactKind.CONVERSATION: self.gettext("conversations detected"),
             ContactKind.CIRCLE: self.gettext("circle co-memberships"),
+            ContactKind.MET: self.gettext("met, by their own answer"),
         }
         return labels[kind]
 
@@ -246,6 +251,16 @@ def render_csv(report: Report, locale: str) -> str:
         row(_("meetups"), when, title, _("confirmed"), confirmed)
         row(_("meetups"), when, title, _("waiting list"), waiting)
         row(_("meetups"), when, title, _("guests"), guests)
+    for label, started, checked_in, check_ins, mean in report.projects:
+        row(_("change projects"), label, "", _("change projects started"), started)
+        row(_("change projects"), label, "", _("members who checked in"), checked_in)
+        row(_("change projects"), label, "", _("check-ins"), check_ins)
+        row(_("change projects"), label, "", _("mean confidence (1–5)"), mean)
+    started, checked_in, check_ins, mean = report.projects_total
+    row(_("change projects"), period, "", _("change projects started"), started)
+    row(_("change projects"), period, "", _("members who checked in"), checked_in)
+    row(_("change projects"), period, "", _("check-ins"), check_ins)
+    row(_("change projects"), period, "", _("mean confidence (1–5)"), mean)
     for names, cells, total_granted in report.badges:
         name = names.get(locale, names["de"])
         for label, value in zip(report.quarters, cells):

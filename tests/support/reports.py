@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
+
 from companion.store.models import (
     Badge,
     BadgeGrant,
+    CheckIn,
     Circle,
     CircleMember,
     Like,
     Meeting,
+    MeetingCheck,
     Meetup,
     MeetupRegistration,
     Member,
     Organisation,
     Post,
     PrivateContact,
+    Project,
     Rsvp,
     Season,
     Suggestion,
@@ -173,3 +178,51 @@ def seed_report_network(store) -> dict[str, int]:
         for name in ["a1", "b1", "c1", "s2", "a6", "b6"]:
             db.add(BadgeGrant(badge_id=circle_badge.id, member_id=ids[name], granted_at=at("2026-04-21")))
     return ids
+
+
+def seed_answers_and_projects(store, ids: dict[str, int]) -> None:
+    """Add "did you meet?" answers and change projects with check-ins to the seeded network.
+
+    Met across organisations: a5-b4 (both said yes, February), a3-c1 (a3 said yes in May, c1 did not answer).
+    Not counted: s1 answered a4 "not yet", and a1-a2 share an organisation. Change projects: a1, b1, c1, a6 and b6
+    started theirs in April, s2 only in July (after the period). Check-ins before meeting 1 (May): a1 4, b1 3, c1 5,
+    a6 2, b6 4; before meeting 2 (June): a1 5. So Q2 has 5 members checking in, 6 check-ins, mean 23/6.
+    """
+    with store.transaction() as db:
+
+        def check(member: str, other: str, status: str, answered: str | None) -> None:
+            db.add(
+                MeetingCheck(
+                    member_id=ids[member],
+                    other_member_id=ids[other],
+                    introduced_at=at("2026-01-20"),
+                    asked_on=date(2026, 2, 3),
+                    status=status,
+                    answered_at=at(answered) if answered else None,
+                )
+            )
+
+        check("a5", "b4", "met", "2026-02-10")
+        check("b4", "a5", "met", "2026-02-12")
+        check("a3", "c1", "met", "2026-05-10")
+        check("c1", "a3", "asked", None)
+        check("s1", "a4", "not_met", "2026-05-12")
+        check("a1", "a2", "met", "2026-03-01")
+        circle = db.scalar(select(Circle))
+        meetings = db.scalars(select(Meeting).where(Meeting.circle_id == circle.id).order_by(Meeting.number)).all()
+        for name, day in [
+            ("a1", "2026-04-25"),
+            ("b1", "2026-04-25"),
+            ("c1", "2026-04-26"),
+            ("a6", "2026-04-27"),
+            ("b6", "2026-04-28"),
+            ("s2", "2026-07-02"),
+        ]:
+            db.add(Project(circle_id=circle.id, member_id=ids[name], what="Vorhaben", created_at=at(day)))
+        for name, confidence in [("a1", 4), ("b1", 3), ("c1", 5), ("a6", 2), ("b6", 4)]:
+            db.add(
+                CheckIn(
+                    meeting_id=meetings[0].id, member_id=ids[name], confidence=confidence, created_at=at("2026-05-04")
+                )
+            )
+        db.add(CheckIn(meeting_id=meetings[1].id, member_id=ids["a1"], confidence=5, created_at=at("2026-06-08")))
