@@ -178,6 +178,9 @@ def meetup_attendees(db: Session, meetup_id: int, _: Gettext) -> Export:
         )
         .order_by(MeetupRegistration.registered_at, MeetupRegistration.id)
     ).all()
+    # Booked seats first, then offered ones, then the waiting list in its order: how the organiser reads it.
+    booked_first = {"confirmed": 0, "offered": 1, "waiting": 2}
+    rows = sorted(rows, key=lambda row: booked_first[row[0].status])
     return Export(
         "meetup_attendees",
         f"meetup-{meetup_id}-attendees.csv",

@@ -7,15 +7,13 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from companion.circles import calendar as feeds
 from companion.circles import holidays as holiday_input
-from companion.circles import rosters
 from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, block_weekdays, local, time_blocks, zone
-from companion.circles.common import audit as audit_entry
 from companion.circles.errors import CirclesError
 from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
@@ -42,6 +40,7 @@ from companion.circles.signups import (
 )
 from companion.circles.states import SEASON, SEASON_MANUAL, CircleStatus, SeasonStatus
 from companion.meetups import registration as meetup_service
+from companion.reports import exports
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
 from companion.web import NavLink, get_context, timeblocks
@@ -617,32 +616,44 @@ def admin_meetup_form():
     return render_template("circles/admin_meetup_form.html", problems=problems), (400 if problems else 200)
 
 
-def _roster_page(title: str, columns, rows, csv_name: str, subject: str, action: str):
-    """The admin list as a table, or as a CSV download (each download is audited: it leaves the companion)."""
+def _shown(value) -> str:
+    """A CSV export's value as the admin page shows it, in the page's language."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return str(format_datetime(value, "short"))
+    if isinstance(value, date):
+        return str(format_date(value, "medium"))
+    return str(value)
+
+
+def _roster_page(build, title: str, csv_url: str):
+    """An admin list as a table; its CSV is the report's export of the same rows (one CSV, audited there)."""
     if request.args.get("format") == "csv":
-        with _store().transaction() as session:
-            audit_entry(session, signed_in_member().username, action, subject, {"rows": len(rows)})
-        response = Response(rosters.to_csv(columns, rows), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="{csv_name}"'
-        return response
-    return render_template("circles/admin_roster.html", title=title, columns=columns, rows=rows)
+        # Older links asked this page for its CSV; the one export with formula protection and audit answers now.
+        return redirect(csv_url)
+    with _store().session() as session:
+        try:
+            export = build(session)
+        except exports.ExportNotFound:
+            abort(404)
+    rows = [[_shown(value) for value in row] for row in export.rows]
+    return render_template("circles/admin_roster.html", title=title, columns=export.header, rows=rows, csv_url=csv_url)
 
 
 @bp.get("/admin/seasons/<int:season_id>/signups")
 @admin_required
 def admin_signups(season_id: int):
     """Who signed up for the season, with a CSV download."""
-    with _store().transaction() as session:
+    with _store().session() as session:
         season = session.get(Season, season_id) or abort(404)
-        rows = rosters.signup_rows(session, season)
         title = _("Sign-ups for %(name)s", name=season.name)
     return _roster_page(
+        lambda session: exports.signups(session, season_id, _),
         title,
-        rosters.SIGNUP_COLUMNS,
-        rows,
-        f"anmeldungen-{season_id}.csv",
-        f"season:{season_id}",
-        "circles.signups.export",
+        url_for("admin_reports.export_signups", season_id=season_id),
     )
 
 
@@ -650,15 +661,11 @@ def admin_signups(season_id: int):
 @admin_required
 def admin_attendees(meetup_id: int):
     """Who booked the meetup (and who waits), with a CSV download."""
-    with _store().transaction() as session:
+    with _store().session() as session:
         found = session.get(Meetup, meetup_id) or abort(404)
-        rows = rosters.attendee_rows(session, found)
         title = _("Attendees of %(title)s", title=found.title)
     return _roster_page(
+        lambda session: exports.meetup_attendees(session, meetup_id, _),
         title,
-        rosters.ATTENDEE_COLUMNS,
-        rows,
-        f"teilnehmende-{meetup_id}.csv",
-        f"meetup:{meetup_id}",
-        "meetups.attendees.export",
+        url_for("admin_reports.export_meetup", meetup_id=meetup_id),
     )

@@ -27,18 +27,23 @@ def test_signups_list_and_csv_download_is_audited(web_app, store, season_id):
     _admin(client, admin_id)
     page = client.get(f"/circles/admin/seasons/{season_id}/signups").get_data(as_text=True)
     assert "Anmeldungen für" in page and "rebel1" in page and "3 Einträge." in page
-    download = client.get(f"/circles/admin/seasons/{season_id}/signups?format=csv")
+    assert '<th scope="col">Runde</th>' in page and "bürgerservice" in page
+    # The page's CSV is the report's export: one implementation, audited and with formula protection.
+    legacy = client.get(f"/circles/admin/seasons/{season_id}/signups?format=csv")
+    assert legacy.status_code == 302
+    assert legacy.headers["Location"].endswith(f"/admin/report/exports/signups/{season_id}.csv")
+    download = client.get(legacy.headers["Location"])
     assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
-    text = download.get_data(as_text=True).lstrip("\ufeff")
-    lines = text.splitlines()
-    assert lines[0].startswith("Benutzername;Name;Verwaltung") and len(lines) == 4
-    assert "bürgerservice" in text
+    lines = download.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Runde;Benutzername;Name;Organisation") and len(lines) == 4
+    assert "bürgerservice" in "\n".join(lines)
     with store.session() as session:
-        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "circles.signups.export"))
-        assert entry is not None and entry.details == {"rows": 3}
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "reports.export.signups"))
+        assert entry is not None
     member = web_app.test_client()
     log_in(member, admin_id, admin=False)
-    assert member.get(f"/circles/admin/seasons/{season_id}/signups?format=csv").status_code == 403
+    assert member.get(f"/circles/admin/seasons/{season_id}/signups").status_code == 403
+    assert member.get(f"/admin/report/exports/signups/{season_id}.csv").status_code == 403
 
 
 def test_meetup_attendees_list_booked_first(web_app, store):
@@ -60,7 +65,10 @@ def test_meetup_attendees_list_booked_first(web_app, store):
         meetup_id, admin_id = meetup.id, admin.id
     client = web_app.test_client()
     _admin(client, admin_id)
-    text = client.get(f"/circles/admin/meetups/{meetup_id}/attendees?format=csv").get_data(as_text=True)
+    page = client.get(f"/circles/admin/meetups/{meetup_id}/attendees").get_data(as_text=True)
+    assert page.index("rebel1") < page.index("rebel2")
+    assert "bestätigt" in page and "Warteliste" in page and "confirmed" not in page
+    text = client.get(f"/admin/report/exports/meetups/{meetup_id}.csv").get_data(as_text=True)
     rows = text.lstrip("\ufeff").splitlines()[1:]
-    assert rows[0].startswith("rebel1;") and ";confirmed;" in rows[0]
-    assert rows[1].startswith("rebel2;") and ";waiting;" in rows[1]
+    assert rows[0].startswith("Barcamp;rebel1;") and ";bestätigt;" in rows[0]
+    assert rows[1].startswith("Barcamp;rebel2;") and ";Warteliste;" in rows[1]

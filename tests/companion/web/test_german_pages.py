@@ -337,12 +337,23 @@ def _pages(app, ids):
     in_circle = _client(app, ids["circle_member"])
     waiting = _client(app, ids["waiting_member"])
     admin = _client(app, ids["admin"], admin=True)
+    from companion.store.models import Camp, LeanCoffee, Meeting, Meetup
+
     with app.extensions["companion"].store.transaction() as db:
         seasons = [season.id for season in db.scalars(select(Season))]
+        camps = [camp.id for camp in db.scalars(select(Camp))]
+        meetups = [meetup.id for meetup in db.scalars(select(Meetup))]
+        lean_coffees = list(db.scalars(select(LeanCoffee.meetup_id)))
+        meeting = db.scalars(select(Meeting).where(Meeting.circle_id == ids["circle"]).order_by(Meeting.number)).first()
     pages = [(member, path) for path in ("/", "/profile", "/suggestions", "/circles/", "/badges/")]
     pages += [(member, f"/met/{ids['question_token']}?answer=met")]
     pages += [(in_circle, "/"), (in_circle, f"/circles/circle/{ids['circle']}"), (in_circle, "/circles/")]
     pages += [(waiting, f"/circles/meetups/{meetup}") for meetup in ids["meetups"]]
+    pages += [(in_circle, f"/circles/circle/{ids['circle']}/vorhaben")]
+    pages += [(in_circle, f"/circles/meetings/{meeting.id}/{page}") for page in ("check-in", "plan")]
+    pages += [(member, "/camp/")] + [(member, f"/camp/{camp}") for camp in camps]
+    pages += [(member, f"/meetups/{meetup}/guest") for meetup in meetups]
+    pages += [(member, f"/meetups/{meetup}/lean-coffee") for meetup in lean_coffees]
     pages += [(member, f"/circles/meetups/{meetup}") for meetup in ids["meetups"]]
     admin_paths = [
         "/admin/",
@@ -359,7 +370,13 @@ def _pages(app, ids):
         "/circles/admin/",
         "/circles/admin/meetups/new",
         "/circles/admin/seasons/new",
+        "/admin/report/",
+        "/camp/admin/new",
+        "/meetups/admin/places",
     ]
+    admin_paths += [f"/meetups/{meetup}/lean-coffee/facilitate" for meetup in lean_coffees]
+    admin_paths += [f"/circles/admin/meetups/{meetup}/attendees" for meetup in meetups]
+    admin_paths += [f"/circles/admin/seasons/{season}/signups" for season in seasons]
     admin_paths += [f"/circles/admin/seasons/{season}" for season in seasons]
     admin_paths += [f"/circles/admin/seasons/{season}/edit" for season in seasons]
     admin_paths += [f"/circles/seasons/{season}/signup" for season in seasons]
@@ -443,3 +460,42 @@ def test_the_admin_forms_answer_errors_in_german(seeded):
     assert "ganze Zahl von 1 bis 100" in texts["rule out of range"]
     found = {name: problems_of(html, own) for name, html in texts.items()}
     assert all(not problems for problems in found.values()), found
+
+
+@pytest.mark.browser
+def test_every_german_page_fits_a_phone_without_sideways_scrolling(seeded, browser, artifacts):
+    """The same pages in Chromium at 375 px: nothing wider than the screen; a screenshot of each to look at."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app, ids, _context = seeded
+    pages, _admin = _pages(app, ids)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    contexts = {}
+    too_wide = {}
+    try:
+        for client, path in pages:
+            if id(client) not in contexts:
+                # The test client's signed session cookie is the member's login; the browser carries it on.
+                name = app.config["SESSION_COOKIE_NAME"]
+                cookie = client.get_cookie(name)
+                context = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE")
+                context.add_cookies([{"name": name, "value": cookie.value, "url": base}])
+                contexts[id(client)] = context.new_page()
+            page = contexts[id(client)]
+            page.goto(base + path)
+            name = re.sub(r"[^a-z0-9]+", "-", path.split("?")[0].lower()).strip("-") or "start"
+            name = "met" if name.startswith("met-") else name
+            page.screenshot(path=str(artifacts / f"de-375-{name}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 375:
+                too_wide[path] = width
+    finally:
+        for page in contexts.values():
+            page.context.close()
+        server.shutdown()
+    assert too_wide == {}
