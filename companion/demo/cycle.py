@@ -51,6 +51,7 @@ class DemoSummary:
     example_member: str = ""
     example_admin: str = ""
     report_headline: str = ""
+    met_question_to: str = ""
     lines: list[str] = field(default_factory=list)
 
 
@@ -238,6 +239,7 @@ def run_cycle(
     progress("Running the nightly job: matching, suggestion PMs, badges, delivery …")
     report = run_nightly(context, sync=False, max_wait_seconds=30)
     deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
+    summary.met_question_to = _example_meeting_check(context)
     # Badge grants need the badges created first; a second pass records their forum ids and grants.
     award_badges(context)
     deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
@@ -283,9 +285,42 @@ def run_cycle(
         for granted in state.badges_of(user.username)
         if granted.badge.id in ours
     )
+    if summary.met_question_to and not any(
+        message.title.startswith(("Habt ihr euch getroffen", "Did you meet"))
+        for message in state.inbox(summary.met_question_to)
+    ):
+        summary.met_question_to = ""  # say only what really arrived
     progress(f"  nightly run {report.run_id}: {report.messages_queued} suggestion PMs queued")
     summary.report_headline = _report_once(context)
     return summary
+
+
+def _example_meeting_check(context: Context) -> str:
+    """Introduce the first suggested pair and ask them "did you meet?" as the run after the waiting days would."""
+    from companion.outbox.delivery import deliver_pending
+    from companion.outbox.handlers import HANDLERS
+    from companion.store.models import Suggestion
+    from companion.suggestions.feedback import SuggestionWithdrawn, contact
+    from companion.suggestions.meeting_checks import ask_whether_met
+    from companion.suggestions.planning import network_today
+
+    with context.store.transaction() as session:
+        first = session.scalar(select(Suggestion).order_by(Suggestion.id).limit(1))
+        if first is None:
+            return ""
+        try:
+            contact(session, first.id, first.member_id, context.settings.base_url)
+        except SuggestionWithdrawn:
+            return ""
+        username = first.member.username
+    deliver_pending(context.store, context.forum, HANDLERS, max_wait_seconds=30)
+    days = max(context.settings.meeting_check_days, 1)
+    with context.store.transaction() as session:
+        # The demo cannot wait two weeks: it asks as the run that many days later will.
+        ask_whether_met(
+            session, network_today(context.settings) + timedelta(days=days), days, context.settings.base_url
+        )
+    return username
 
 
 def _report_once(context: Context) -> str:
@@ -322,10 +357,18 @@ def summary_text(summary: DemoSummary) -> str:
         f"  an inbox:              {forum}/sandbox/inbox/{summary.example_member}",
         f"  badges of a member:    {forum}/sandbox/u/{summary.example_member}",
         *_formats_lines(summary),
+        *_meeting_check_lines(summary),
         'Log in to the companion with "Mit dem Forum anmelden": the sandbox forum asks whom to log in as;',
         f"  pick a member (e.g. {summary.example_member}) or an admin (e.g. {summary.example_admin}).",
     ]
     return "\n".join(lines)
+
+
+def _meeting_check_lines(summary: DemoSummary) -> list[str]:
+    asked = summary.met_question_to
+    if not asked:
+        return []
+    return [f'  "did you meet?":      asked of {asked}, see {summary.forum_url}/sandbox/inbox/{asked}']
 
 
 def _formats_lines(summary: DemoSummary) -> list[str]:

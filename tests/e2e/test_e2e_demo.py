@@ -55,3 +55,4 @@ def test_demo_once_prints_a_consistent_summary(tmp_path):
     assert re.search(r"Lean Coffee board:\s+http://127\.0\.0\.1:\d+/meetups/\d+/lean-coffee", out)
     assert re.search(r"camp and its grid:\s+http://127\.0\.0\.1:\d+/camp/\d+", out)
     assert "theme component:       installed in the sandbox forum" in out
+    assert re.search(r'"did you meet\?":\s+asked of \S+, see http://127\.0\.0\.1:\d+/sandbox/inbox/\S+', out)
