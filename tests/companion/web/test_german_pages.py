@@ -424,11 +424,16 @@ def test_the_admin_forms_answer_errors_in_german(seeded):
             },
         ),
         "rule out of range": admin.post("/admin/rules/", data={"action": "preview", "hub_cap": "0"}),
+        "template syntax": admin.post(
+            "/admin/templates/suggestions/de",
+            data={"action": "preview", "title": "T", "body": "Hallo\n{% for s in suggestions %}", "username": ""},
+        ),
     }
     texts = {name: response.get_data(as_text=True) for name, response in answers.items()}
     assert "überschneidet sich" in texts["overlapping season"]
     assert "„min_orgs“ muss mindestens 1 sein (angegeben: 0)" in texts["badge parameter"]
     assert "Name (Deutsch): darf nicht leer sein" in texts["empty badge name"]
     assert "ganze Zahl von 1 bis 100" in texts["rule out of range"]
+    assert "Zeile 2: Ein Block ist nicht geschlossen: Es fehlt ein „endfor“ oder „endif“." in texts["template syntax"]
     found = {name: problems_of(html, own) for name, html in texts.items()}
     assert all(not problems for problems in found.values()), found
