@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
 
 from companion.audit.entries import record
-from companion.errors import CompanionError
 from companion.messages.markdown import MarkdownSafe, escape_markdown, plain_line
+from companion.messages.template_errors import TemplateInvalid, TemplateTooCostly, explain, too_long
 from companion.store.models import MessageTemplate
 
 LOCALES = ("de", "en")
@@ -28,12 +28,8 @@ MAX_OUTPUT_CHARS = 50_000
 MAX_RENDER_SECONDS = 1.0
 
 
-class TemplateTooCostly(TemplateError):
-    """A template that would take too long or produce too much text."""
-
-
 def _too_large(size: int) -> TemplateTooCostly:
-    return TemplateTooCostly(f"the text would be longer than {MAX_OUTPUT_CHARS} characters")
+    return TemplateTooCostly(_("the text would be longer than %(n)s characters", n=MAX_OUTPUT_CHARS))
 
 
 def _sized(value: Any) -> Any:
@@ -71,7 +67,7 @@ class _BoundedEnvironment(SandboxedEnvironment):
                 if repeated and len(sequence) * count > MAX_OUTPUT_CHARS:
                     raise _too_large(len(sequence) * count)
         if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
-            raise TemplateTooCostly("the power is too large")
+            raise TemplateTooCostly(_("a power is too large"))
         return super().call_binop(context, operator, left, right)
 
 
@@ -178,10 +174,6 @@ DEFAULTS: dict[str, DefaultTemplate] = {
 }
 
 
-class TemplateInvalid(CompanionError, ValueError):
-    """An edited template does not render."""
-
-
 def get_template(session: Session, key: str, locale: str) -> tuple[str, str]:
     """The (title, body) source in force: the admins' edit, or the shipped default."""
     locale = locale if locale in LOCALES else "de"
@@ -193,20 +185,22 @@ def get_template(session: Session, key: str, locale: str) -> tuple[str, str]:
 
 
 def render(title: str, body: str, values: Mapping[str, Any]) -> tuple[str, str]:
-    """Render a template's title and body with the given values, within bounds of time and size."""
+    """Render title and body within bounds of time and size; a TemplateInvalid names the field at fault."""
     if len(title) + len(body) > MAX_SOURCE_CHARS:
-        raise TemplateInvalid(str(_l("The template is longer than %(n)s characters.", n=MAX_SOURCE_CHARS)))
+        raise too_long(MAX_SOURCE_CHARS)
+    deadline = time.monotonic() + MAX_RENDER_SECONDS
+    rendered_title = _render_field("title", _TITLE_ENV, title, values, deadline)
+    return " ".join(rendered_title.split()), _render_field("body", _BODY_ENV, body, values, deadline).strip()
+
+
+def _render_field(
+    field: str, env: SandboxedEnvironment, source: str, values: Mapping[str, Any], deadline: float
+) -> str:
     try:
-        deadline = time.monotonic() + MAX_RENDER_SECONDS
-        rendered_title = _bounded_render(_TITLE_ENV, title, values, deadline)
-        return " ".join(rendered_title.split()), _bounded_render(_BODY_ENV, body, values, deadline).strip()
-    except TemplateTooCostly as error:
-        raise TemplateInvalid(str(_l("The template costs too much to render: %(reason)s.", reason=error))) from None
-    except TemplateError as error:
-        raise TemplateInvalid(str(error)) from None
-    except (ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as error:
+        return _bounded_render(env, source, values, deadline)
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as error:
         # {{ 1/0 }}, range() beyond the sandbox's limit, a wrong type: the admin's template, not a server error.
-        raise TemplateInvalid(f"{type(error).__name__}: {error}") from None
+        raise explain(error, field) from None
 
 
 def _bounded_render(env: SandboxedEnvironment, source: str, values: Mapping[str, Any], deadline: float) -> str:
@@ -216,7 +210,7 @@ def _bounded_render(env: SandboxedEnvironment, source: str, values: Mapping[str,
 
     def watch(frame: FrameType, event: str, arg: Any) -> Any:
         if time.monotonic() > deadline:
-            raise TemplateTooCostly(f"it takes longer than {MAX_RENDER_SECONDS:g} s")
+            raise TemplateTooCostly(_("it takes longer than %(seconds)s s", seconds=f"{MAX_RENDER_SECONDS:g}"))
         return watch
 
     parts: list[str] = []
@@ -270,7 +264,7 @@ def example_values(key: str) -> dict[str, Any]:
 def save_template(session: Session, actor: str, key: str, locale: str, title: str, body: str) -> None:
     """Store an admin's edit after checking it renders; audited."""
     if key not in DEFAULTS or locale not in LOCALES:
-        raise TemplateInvalid(f"unknown template {key}/{locale}")
+        raise TemplateInvalid(_("There is no template %(name)s.", name=f"{key}/{locale}"))
     render(title, body, example_values(key))
     edited = session.get(MessageTemplate, (key, locale))
     if edited is None:

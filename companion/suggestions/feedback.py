@@ -235,10 +235,10 @@ def message_values(
     }
 
 
-def render_template_for(
+def preview_values(
     session: Session, key: str, locale: str, member_id: int, forum_url: str = "", base_url: str = ""
-) -> tuple[str, str]:
-    """Render a template for a real member, as a preview for admins."""
+) -> dict[str, Any]:
+    """The values a template would be rendered with for a real member (their name, their latest suggestions)."""
     member = session.get(Member, member_id)
     if member is None:
         raise LookupError(f"no member {member_id}")
@@ -249,7 +249,14 @@ def render_template_for(
             .order_by(Suggestion.run_date.desc(), Suggestion.rank)
             .limit(3)
         ).all()
-        return render_message(session, key, locale, message_values(member, list(latest), locale, forum_url, base_url))
+        return message_values(member, list(latest), locale, forum_url, base_url)
     values = example_values(key)
     values.update({"member_name": display_name(member), "first_name": display_name(member)})
-    return render_message(session, key, locale, {k: values[k] for k in example_values(key)})
+    return {k: values[k] for k in example_values(key)}
+
+
+def render_template_for(
+    session: Session, key: str, locale: str, member_id: int, forum_url: str = "", base_url: str = ""
+) -> tuple[str, str]:
+    """Render the template in force for a real member, as a preview for admins."""
+    return render_message(session, key, locale, preview_values(session, key, locale, member_id, forum_url, base_url))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -200,25 +200,33 @@ ERROR_TEXTS = {
 }
 
 
+def _wants_json() -> bool:
+    """Whether the client (the pages' own scripts) asked for JSON rather than a page."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _error_answer(code: int, title: Any, text: Any):
+    if _wants_json():
+        return jsonify(error=f"{title}. {text}" if text else f"{title}."), code
+    return render_template("error.html", code=code, title=title, text=text), code
+
+
 def _install_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
         from flask_babel import gettext as _
 
         text = _("The form has expired or did not come from this site. Please reload the page and try again.")
-        return render_template("error.html", code=400, title=ERROR_TITLES[400], text=text), 400
+        return _error_answer(400, ERROR_TITLES[400], text)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if request.blueprint == "webhooks" or request.path.startswith("/static/"):
             return error
         code = error.code or 500
-        title = ERROR_TITLES.get(code, error.name)
-        text = ERROR_TEXTS.get(code, "")
-        response = app.make_response((render_template("error.html", code=code, title=title, text=text), code))
-        return response
+        return _error_answer(code, ERROR_TITLES.get(code, error.name), ERROR_TEXTS.get(code, ""))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s", request.path)
-        return render_template("error.html", code=500, title=ERROR_TITLES[500], text=ERROR_TEXTS[500]), 500
+        return _error_answer(500, ERROR_TITLES[500], ERROR_TEXTS[500])

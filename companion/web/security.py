@@ -104,6 +104,9 @@ RATE_LIMITS = {
     "webhooks": "1200 per minute",
     # Every form a member sends (POST), across all pages together.
     "forms": "120 per minute",
+    # The template editor's live preview posts after each pause in typing: its own budget, so a long edit
+    # cannot use up the forms budget that saving (and the other members behind the same address) need.
+    "previews": "300 per minute",
 }
 
 
@@ -130,8 +133,11 @@ def install_proxy_fix(app: Flask, trusted_proxies: int) -> None:
         )
 
 
-def _is_not_a_form() -> bool:
-    return request.method != "POST" or request.blueprint == "webhooks"
+def _own_budget_endpoints(app: Flask) -> frozenset[str]:
+    """Endpoints with a named limit of their own; their posts do not count against the forms budget."""
+    return frozenset(
+        endpoint for endpoint, view in app.view_functions.items() if getattr(view, "companion_rate_limit", None)
+    )
 
 
 def install_rate_limits(app: Flask, storage_url: str) -> Limiter:
@@ -146,6 +152,11 @@ def install_rate_limits(app: Flask, storage_url: str) -> Limiter:
     def configured(name: str) -> Callable[[], str]:
         return lambda: current_app.config["RATE_LIMITS"][name]
 
+    own_budget = _own_budget_endpoints(app)
+
+    def is_not_a_form() -> bool:
+        return request.method != "POST" or request.blueprint == "webhooks" or request.endpoint in own_budget
+
     limiter = Limiter(
         client_address,
         app=app,
@@ -153,7 +164,7 @@ def install_rate_limits(app: Flask, storage_url: str) -> Limiter:
         strategy="moving-window",
         key_prefix="companion",
         application_limits=[configured("forms")],
-        application_limits_exempt_when=_is_not_a_form,
+        application_limits_exempt_when=is_not_a_form,
     )
     for endpoint, view in list(app.view_functions.items()):
         name = getattr(view, "companion_rate_limit", None)

@@ -1,17 +1,17 @@
-"""Admin page for message templates (suggestion PM, introduction, circle messages) with a preview for a real member."""
+"""Admin page for message templates (suggestion PM, introduction, circle messages) with a live preview for a member."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from companion.messages import templates as service
-from companion.store.models import Member
-from companion.suggestions.feedback import render_template_for
-from companion.web import get_context, get_store
+from companion.web import get_store
+from companion.web.admin import template_preview
 from companion.web.admin.audit import actor
+from companion.web.admin.template_preview import FieldError, Preview
 from companion.web.auth import admin_required
+from companion.web.security import rate_limited
 
 bp = Blueprint("admin_templates", __name__, url_prefix="/admin/templates")
 
@@ -42,21 +42,20 @@ def _edit_page(
     title: str,
     body: str,
     *,
-    preview=None,
-    error: str | None = None,
+    preview: Preview | None = None,
+    errors: dict[str, FieldError] | None = None,
     username: str = "",
     status: int = 200,
 ):
-    variables = service.DEFAULTS[key].variables
     return render_template(
         "admin/template_edit.html",
         key=key,
         locale=locale,
         title=title,
         body=body,
-        variables=variables,
+        placeholders=template_preview.placeholders(key),
         preview=preview,
-        error=error,
+        errors=errors or {},
         username=username,
     ), status
 
@@ -74,7 +73,7 @@ def edit(key: str, locale: str):
 @bp.post("/<key>/<locale>")
 @admin_required
 def submit(key: str, locale: str):
-    """Preview the edit for a real member, save it, or go back to the shipped default."""
+    """Preview the edit for a real member, save it, or go back to the shipped default (the page without script)."""
     _check_key(key, locale)
     title = request.form.get("title", "")
     body = request.form.get("body", "")
@@ -90,42 +89,38 @@ def submit(key: str, locale: str):
             with get_store().transaction() as db:
                 service.save_template(db, actor(), key, locale, title, body)
         except service.TemplateInvalid as error:
-            return _edit_page(key, locale, title, body, error=str(error), username=username, status=400)
+            errors = {error.field: FieldError(str(error), error.detail)}
+            return _edit_page(key, locale, title, body, errors=errors, username=username, status=400)
         flash(_("The template was saved."), "success")
         return redirect(url_for("admin_templates.edit", key=key, locale=locale))
-    settings = get_context().settings
-    with get_store().session() as db:
-        member_id = db.scalar(select(Member.id).where(Member.username == (username or actor())))
-        if member_id is None:
-            return _edit_page(
-                key,
-                locale,
-                title,
-                body,
-                error=_("There is no member with this username."),
-                username=username,
-                status=400,
-            )
-        try:
-            # Preview the text as entered, not as saved: render the entered source with the member's values.
-            preview = _render_entered(db, key, locale, member_id, title, body, settings)
-        except service.TemplateInvalid as error:
-            return _edit_page(key, locale, title, body, error=str(error), username=username, status=400)
-    return _edit_page(key, locale, title, body, preview=preview, username=username or actor())
+    result = template_preview.preview(key, locale, title, body, username, actor())
+    if result.errors:
+        return _edit_page(key, locale, title, body, errors=result.errors, username=username, status=400)
+    return _edit_page(key, locale, title, body, preview=result, username=result.username)
 
 
-def _render_entered(db, key, locale, member_id, title, body, settings) -> tuple[str, str]:
-    """Render the entered source for a member by temporarily substituting it (rolled back afterwards)."""
-    from companion.store.models import MessageTemplate
-
-    nested = db.begin_nested()
-    try:
-        existing = db.get(MessageTemplate, (key, locale))
-        if existing is None:
-            db.add(MessageTemplate(key=key, locale=locale, title=title, body=body, updated_by="preview"))
-        else:
-            existing.title, existing.body = title, body
-        db.flush()
-        return render_template_for(db, key, locale, member_id, settings.forum_url or "", settings.base_url)
-    finally:
-        nested.rollback()
+@bp.post("/<key>/<locale>/preview")
+@rate_limited("previews")
+@admin_required
+def live_preview(key: str, locale: str):
+    """The entered title and body rendered for a member, as JSON for the editor's preview while the admin types."""
+    _check_key(key, locale)
+    result = template_preview.preview(
+        key,
+        locale,
+        request.form.get("title", ""),
+        request.form.get("body", ""),
+        request.form.get("username", "").strip(),
+        actor(),
+    )
+    if result.errors:
+        return jsonify(
+            errors={name: problem.message for name, problem in result.errors.items()},
+            details={name: problem.detail for name, problem in result.errors.items() if problem.detail},
+        ), 400
+    return jsonify(
+        username=result.username,
+        heading=_("Preview for %(username)s", username=result.username),
+        title=result.title,
+        body=result.body,
+    )

@@ -286,7 +286,10 @@ def seeded(tmp_path_factory):
             rule_service.save_rules(db, "admin", {"org_mode": "require_other"}, "Nur andere Verwaltungen")
             rule_service.rollback(db, "admin", first.id)
             suggestion = db.scalars(select(Suggestion).order_by(Suggestion.id)).first()
-            question = MeetingCheck(
+            # The demo cycle asks its first introduced pair "did you meet?"; the member's page shows that question.
+            question = db.scalars(
+                select(MeetingCheck).where(MeetingCheck.member_id == suggestion.member_id)
+            ).first() or MeetingCheck(
                 member_id=suggestion.member_id,
                 other_member_id=suggestion.suggested_member_id,
                 introduced_at=now - timedelta(days=14),
@@ -452,12 +455,17 @@ def test_the_admin_forms_answer_errors_in_german(seeded):
             },
         ),
         "rule out of range": admin.post("/admin/rules/", data={"action": "preview", "hub_cap": "0"}),
+        "template syntax": admin.post(
+            "/admin/templates/suggestions/de",
+            data={"action": "preview", "title": "T", "body": "Hallo\n{% for s in suggestions %}", "username": ""},
+        ),
     }
     texts = {name: response.get_data(as_text=True) for name, response in answers.items()}
     assert "überschneidet sich" in texts["overlapping season"]
     assert "„min_orgs“ muss mindestens 1 sein (angegeben: 0)" in texts["badge parameter"]
     assert "Name (Deutsch): darf nicht leer sein" in texts["empty badge name"]
     assert "ganze Zahl von 1 bis 100" in texts["rule out of range"]
+    assert "Zeile 2: Ein Block ist nicht geschlossen: Es fehlt ein „endfor“ oder „endif“." in texts["template syntax"]
     found = {name: problems_of(html, own) for name, html in texts.items()}
     assert all(not problems for problems in found.values()), found
 
