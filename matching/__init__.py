@@ -30,8 +30,8 @@ Suggestions ("find your fellow rebel"):
 - ``matching.suggestions.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
   with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``
   (score = cosine similarity after feedback discount, without the organisation bonus);
-  eligibility from ``MemberStatus`` (``exclusion_reason``, ``EXCLUSION_REASONS``), feedback and
-  cooldown from ``PairHistory``.
+  eligibility from ``MemberStatus`` (``exclusion_reason`` returns an ``ExclusionReason`` code, worded by
+  ``companion.suggestions.exclusions``), feedback and cooldown from ``PairHistory``.
 - ``matching.suggestions.metrics``: precision@k, hit rate, cross-organisation share, coverage, exposure Gini,
   maximum exposure, ``summarise(result)`` and ``diff_results(before, after)`` for dry runs.
 - ``matching.suggestions.synthetic``: ``generate_network(n_members, seed, ...)`` with latent interest groups.
