@@ -66,6 +66,7 @@ class TimeBlock:
     key: str
     start: time
     end: time
+    # The names admins give the block in the season form: data passed through, not text matching writes.
     label_de: str = ""
     label_en: str = ""
 
