@@ -13,9 +13,10 @@ Suggestions ("find your fellow rebel"):
   exclusions/discounts applied inside the kernel; ties rank the lower row first.
   ``top_k_reference`` gives the same result by brute force for tests and benchmarks. The compiled
   kernels live in ``matching.suggestions.kernels`` (each pair computed once, per-thread lists merged).
-- ``matching.suggestions.rules``: ``RULES`` catalogue (``RuleSpec``: type, range, default, German/English label
-  and help), ``RuleSet``, ``validate_rules(dict) -> RuleSet`` raising ``RuleError`` with one
-  ``RuleProblem`` per bad rule, ``diff_rules``, ``default_rules``, ``RULES_SCHEMA_VERSION``.
+- ``matching.suggestions.rules``: ``RULES`` catalogue (``RuleSpec``: type, range, default; the companion words
+  label and help in ``companion.suggestions.rule_texts``), ``RuleSet``, ``validate_rules(dict) -> RuleSet``
+  raising ``RuleError`` with one ``RuleProblem`` per bad rule, ``diff_rules``, ``default_rules``,
+  ``RULES_SCHEMA_VERSION``.
 - ``matching.suggestions.allocation``: ``allocate(TopK, k, hub_cap, exploration, seed, spread=True) -> Allocation``:
   a degree-constrained matching: greedy by (explored) score with at most k exposures per member, then
   augmenting reassignments fill members short of k, raising the limit towards the hub cap only where
@@ -30,8 +31,8 @@ Suggestions ("find your fellow rebel"):
 - ``matching.suggestions.engine``: ``run_matching(profiles, statuses, rules, history, today, seed) -> EngineResult``
   with ``Suggestion(member_id, suggested_id, score, rank, shared_terms, organisation_id)``
   (score = cosine similarity after feedback discount, without the organisation bonus);
-  eligibility from ``MemberStatus`` (``exclusion_reason``, ``EXCLUSION_REASONS``), feedback and
-  cooldown from ``PairHistory``.
+  eligibility from ``MemberStatus`` (``exclusion_reason`` returns an ``ExclusionReason`` code, worded by
+  ``companion.suggestions.exclusions``), feedback and cooldown from ``PairHistory``.
 - ``matching.suggestions.metrics``: precision@k, hit rate, cross-organisation share, coverage, exposure Gini,
   maximum exposure, ``summarise(result)`` and ``diff_results(before, after)`` for dry runs.
 - ``matching.suggestions.synthetic``: ``generate_network(n_members, seed, ...)`` with latent interest groups.
@@ -39,5 +40,8 @@ Suggestions ("find your fellow rebel"):
   ``sparse_english_network``) with interactions; ``matching.suggestions.evaluation``: ``evaluate(network, rules)``
   against scikit-learn TF-IDF, tags-only and random under the same rules and allocation.
 
-Circles, meeting dates and badges live in their own modules of this package.
+Circles, meeting dates and badges live in their own modules of this package. Nothing here words anything for
+people: reasons are codes with their figures (``ExclusionReason``, ``WAITING_REASONS``, ``BlockReason``,
+``AwardReason``, ``ParamProblem``, ``RuleProblem``), worded by the companion through its gettext catalogue.
+Names that admins type (badge names and descriptions, time block labels) are data and pass through as given.
 """

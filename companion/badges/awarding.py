@@ -27,6 +27,7 @@ from companion.badges.catalogue import (
     seed_defaults,
 )
 from companion.badges.graph import build_graph, organisation_labels
+from companion.badges.reasons import grant_reason_text
 from companion.forum.connection import canonical_forum_url
 from companion.jobs.locks import job_lock
 from companion.ops.progress import ProgressCallback, no_progress
@@ -43,13 +44,15 @@ LOCK_NAME = "badges"
 
 @dataclass(frozen=True)
 class PlannedGrant:
-    """One badge a member earned: who, what, why, and the outbox key that sends it."""
+    """One badge a member earned: who, what, why (as matching's code and in words), and the outbox key that sends it."""
 
     member_id: int
     username: str
     badge_key: str
     badge_name_de: str
     badge_name_en: str
+    reason_code: str
+    reason_params: dict[str, Any]
     reason_de: str
     reason_en: str
     evidence_url: str | None
@@ -177,8 +180,10 @@ def plan_awards(session: Session, *, forum_url: str | None, now: datetime, repor
                 badge_key=badge.key,
                 badge_name_de=badge.name_de,
                 badge_name_en=badge.name_en,
-                reason_de=award.reason_de,
-                reason_en=award.reason_en,
+                reason_code=award.reason_code,
+                reason_params=dict(award.reason_params),
+                reason_de=grant_reason_text(badge.name_de, award.reason_code, award.reason_params, "de"),
+                reason_en=grant_reason_text(badge.name_en, award.reason_code, award.reason_params, "en"),
                 evidence_url=award.evidence_url,
                 idempotency_key=grant_key(badge.key, member.id, number),
                 number=number,

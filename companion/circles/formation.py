@@ -253,7 +253,8 @@ def _store_meetings(
                 location=location,
                 status=MeetingStatus.SCHEDULED,
                 sequence=0,
-                note=planned.reason_de or "",
+                move_reason=planned.reason_code,
+                move_params=dict(planned.reason_params),
             )
         )
     return list(plan.unplaced)

@@ -289,9 +289,14 @@ def form_command(context, season: str, preview: bool, dry_run: bool) -> None:
 
 
 def _print_formation(session, season, outcome, figures) -> None:
+    from sqlalchemy import select
+
     from companion.circles.common import slot_label
     from companion.circles.formation import reason_text
+    from companion.circles.meeting_reasons import moved_text, unplaced_text
+    from companion.store.models import Organisation
 
+    organisations = {o.id: o.name for o in session.scalars(select(Organisation))}
     click.echo(
         f"{figures.circles} circles, {figures.placed} placed, "
         f"{len(outcome.formation.waiting) + len(outcome.excluded)} waiting; "
@@ -303,12 +308,13 @@ def _print_formation(session, season, outcome, figures) -> None:
         names = ", ".join(sorted(cm.member.username for cm in circle.members))
         click.echo(f"  {circle.name} – {slot_label(season, circle.slot_weekday, circle.slot_block, 'en')}: {names}")
         for meeting in circle.meetings:
+            note = moved_text(meeting.move_reason, meeting.move_params, "en", organisations)
             click.echo(
-                f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  "
-                f"{meeting.location}  {meeting.note}".rstrip()
+                f"    {meeting.number}. {meeting.starts_at:%Y-%m-%d %H:%M} UTC  {meeting.location}  {note}".rstrip()
             )
         for unplaced in outcome.unplaced.get(circle.number, []):
-            click.echo(f"    ! meeting {unplaced.index + 1}: {unplaced.reason_en}")
+            reason = unplaced_text(unplaced.reason_code, unplaced.reason_params, "en", organisations)
+            click.echo(f"    ! meeting {unplaced.index + 1}: {reason}")
     for waiting in outcome.formation.waiting:
         reason = reason_text(waiting.reason_code, "en", waiting.reason_params)
         click.echo(f"  waiting: member {waiting.member_id}: {reason}")

@@ -71,10 +71,10 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
     """
     from companion.suggestions.batch import queue_suggestions
     from companion.suggestions.calibration import describe
+    from companion.suggestions.exclusions import exclusion_text
     from companion.suggestions.planning import network_today, plan_for_day
     from companion.suggestions.rules import current_rules, figures
     from companion.suggestions.wording import explanation_text
-    from matching.suggestions.engine import EXCLUSION_REASONS
 
     today = run_date.date() if run_date else network_today(context.settings)
     if not dry_run:
@@ -91,7 +91,7 @@ def match_command(context, dry_run: bool, member_name: str | None, run_date) -> 
         if wanted is None:
             raise click.ClickException(f"no member named {member_name!r} in the store")
         if wanted in result.excluded:
-            click.echo(f"{member_name} takes no part: {EXCLUSION_REASONS[result.excluded[wanted]][1]}")
+            click.echo(f"{member_name} takes no part: {exclusion_text(result.excluded[wanted], 'en')}")
             return
     by_member = result.by_member()
     for member_id, picks in sorted(by_member.items(), key=lambda item: names[item[0]]):
@@ -122,16 +122,16 @@ def no_suggestion_reasons(result) -> list[str]:
     """Why the other members get no suggestion, most common reason first (e.g. "231 not seen in the forum recently")."""
     from collections import Counter
 
-    from matching.suggestions.engine import EXCLUSION_REASONS
+    from companion.suggestions.exclusions import excluded_count_text, without_candidate_count_text
 
     reasons = Counter(result.excluded.values())
     lines = [
-        f"{count} get none: {EXCLUSION_REASONS.get(code, (code, code))[1].lower()}"
+        excluded_count_text(code, count, "en")
         for code, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
     ]
     without = len(set(result.eligible_ids) - set(result.by_member()))
     if without:
-        lines.append(f"{without} get none: taking part, but no candidate under these rules today")
+        lines.append(without_candidate_count_text(without, "en"))
     return lines
 
 

@@ -35,3 +35,9 @@ def text_in(locale: str | None, msgid: str, **params: Any) -> str:
     """The message in that language (German or English), with %(name)s parameters filled in."""
     text = catalogue(language_of(locale)).gettext(msgid)
     return text % params if params else text
+
+
+def plural_in(locale: str | None, singular: str, plural: str, num: int, **params: Any) -> str:
+    """The singular or plural message for ``num`` in that language, with %(num)d and the other parameters filled in."""
+    text = catalogue(language_of(locale)).ngettext(singular, plural, num)
+    return text % {"num": num, **params}

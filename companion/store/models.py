@@ -676,7 +676,10 @@ class Meeting(Base):
     location: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    note: Mapped[str] = mapped_column(Text, default="")
+    # Why formation moved the meeting off its planned date: matching's BlockReason code and its data
+    # (holiday name, organisation id), worded in the reader's language when shown.
+    move_reason: Mapped[str | None] = mapped_column(String(30))
+    move_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan")
 

@@ -17,6 +17,7 @@ from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, block_w
 from companion.circles.errors import CirclesError
 from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
+from companion.circles.meeting_reasons import moved_text
 from companion.circles.publishing import publish_recipients, publish_season
 from companion.circles.rsvp import answers_of, record_rsvp, rsvp_from_token
 from companion.circles.seasons import (
@@ -522,6 +523,7 @@ def admin_season(season_id: int):
         changes = [
             s for s in STATUS_ACTIONS if s in SEASON_MANUAL and s != season.status and SEASON.can(season.status, s)
         ]
+        orgs = {o.id: o.name for o in session.scalars(select(Organisation))}
         return render_template(
             "circles/admin_season.html",
             season=season,
@@ -532,7 +534,8 @@ def admin_season(season_id: int):
             waiting=waiting,
             blocks=blocks,
             block_label=_block_label,
-            orgs={o.id: o.name for o in session.scalars(select(Organisation))},
+            orgs=orgs,
+            move_note=lambda meeting: moved_text(meeting.move_reason, meeting.move_params, _locale(), orgs),
         )
 
 

@@ -15,6 +15,8 @@ Conventions shared by every rule:
   instance (another circle, another meeting, another organisation pair, every
   further ``min_*`` step of a counting rule); ``already_granted`` may then give
   the number of grants so far. Revoked (member, badge) pairs are never re-awarded.
+- An award says why as an ``AwardReason`` code with its figures in ``reason_params``;
+  the companion words it (badge names and descriptions are the catalogue's data).
 """
 
 from __future__ import annotations
@@ -24,10 +26,21 @@ from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 INTERACTION_KINDS = ("reply", "like", "pm", "meeting_attended", "meeting_hosted", "suggestion_accepted")
 BADGE_TYPES = ("gold", "silver", "bronze")
+
+
+class AwardReason(StrEnum):
+    """Why a rule awarded a badge; the companion words each code with the award's ``reason_params``."""
+
+    OTHER_ORGS = "other_orgs"  # params: orgs (how many other organisations)
+    CIRCLE_MEETINGS = "circle_meetings"  # params: meetings, circle
+    SUGGESTIONS_ACCEPTED = "suggestions_accepted"  # params: members (suggested members talked to)
+    HOSTED_FOR_OTHER_ORGS = "hosted_for_other_orgs"  # params: meeting, guests
+    FIRST_CONTACT = "first_contact"  # params: own, other (the organisations as given in members)
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,8 @@ class Award:
     badge_key: str
     evidence_url: str | None
     evidence_post_id: int | None
-    reason_de: str
-    reason_en: str
+    reason_code: AwardReason
+    reason_params: Mapping[str, Any]
     at: datetime
     instance: str
 
@@ -305,7 +318,8 @@ class _Outcome:
     """What one rule found: completions in time order and each member's current count."""
 
     target: int
-    completions: list[tuple[int, str, Interaction, datetime, str, str]]  # member, instance, evidence, when, de, en
+    # member, instance, evidence, when, reason code, reason params
+    completions: list[tuple[int, str, Interaction, datetime, AwardReason, dict[str, Any]]]
     current: dict[int, int]
 
 
@@ -368,8 +382,8 @@ def _distinct_other_orgs(graph: _Graph, params: dict[str, Any]) -> _Outcome:
                     str(step),
                     item,
                     item.at,
-                    f"Interaktion mit Mitgliedern aus {len(orgs)} anderen Verwaltungen.",
-                    f"Interacted with members of {len(orgs)} other organisations.",
+                    AwardReason.OTHER_ORGS,
+                    {"orgs": len(orgs)},
                 )
             )
     return _Outcome(target, completions, {m: len(s) for m, s in seen.items()})
@@ -397,8 +411,8 @@ def _circle_meetings(graph: _Graph, params: dict[str, Any]) -> _Outcome:
                     str(item.circle_id),
                     item,
                     item.at,
-                    f"Teilnahme an {target} Treffen des Zirkels {item.circle_id}.",
-                    f"Attended {target} meetings of circle {item.circle_id}.",
+                    AwardReason.CIRCLE_MEETINGS,
+                    {"meetings": target, "circle": item.circle_id},
                 )
             )
     return _Outcome(target, completions, dict(best))
@@ -421,8 +435,8 @@ def _suggestions_accepted(graph: _Graph, params: dict[str, Any]) -> _Outcome:
                     str(len(met) // target),
                     item,
                     item.at,
-                    f"Gespräch mit {len(met)} vorgeschlagenen Mitgliedern begonnen.",
-                    f"Started a conversation with {len(met)} suggested members.",
+                    AwardReason.SUGGESTIONS_ACCEPTED,
+                    {"members": len(met)},
                 )
             )
     return _Outcome(target, completions, {m: len(s) for m, s in partners.items()})
@@ -461,8 +475,8 @@ def _hosted_for_other_orgs(graph: _Graph, params: dict[str, Any]) -> _Outcome:
                         str(meeting),
                         hosted,
                         item.at,
-                        f"Gastgeber*in des Treffens {meeting} für {count} Mitglieder anderer Verwaltungen.",
-                        f"Hosted meeting {meeting} for {count} members of other organisations.",
+                        AwardReason.HOSTED_FOR_OTHER_ORGS,
+                        {"meeting": meeting, "guests": count},
                     )
                 )
     return _Outcome(target, completions, dict(best))
@@ -493,8 +507,8 @@ def _first_contact_between_orgs(graph: _Graph, params: dict[str, Any]) -> _Outco
                     instance,
                     item,
                     item.at,
-                    f"Erster Kontakt zwischen {own} und {other}.",
-                    f"First contact between {own} and {other}.",
+                    AwardReason.FIRST_CONTACT,
+                    {"own": own, "other": other},
                 )
             )
     return _Outcome(1, completions, dict(count))
@@ -529,7 +543,7 @@ def evaluate(
     for definition in definitions:
         outcome = _EVALUATORS[definition.rule](graph, validate_params(definition.rule, definition.params))
         done: dict[int, int] = defaultdict(int)
-        for member, instance, evidence, at, reason_de, reason_en in outcome.completions:
+        for member, instance, evidence, at, reason_code, reason_params in outcome.completions:
             key = (member, definition.key)
             done[member] += 1
             if key in revoked_set:
@@ -545,8 +559,8 @@ def evaluate(
                     badge_key=definition.key,
                     evidence_url=evidence.url,
                     evidence_post_id=evidence.post_id,
-                    reason_de=f"{definition.name_de}: {reason_de}",
-                    reason_en=f"{definition.name_en}: {reason_en}",
+                    reason_code=reason_code,
+                    reason_params=reason_params,
                     at=at,
                     instance=instance,
                 )

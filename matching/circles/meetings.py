@@ -21,6 +21,8 @@ Rules, in the order they are applied to each planned date of the series:
   (default: the same weekday one week later, then one week earlier), so the
   circle keeps its weekly slot. A date that cannot be placed is reported in
   ``MeetingPlan.unplaced`` with its reason, never silently dropped.
+- Reasons are ``BlockReason`` codes with their data (the holiday's name, the
+  closed organisation) in ``reason_params``; the companion words them.
 - Hosts rotate round-robin over ``host_orgs`` in the given order.
 - Times are wall-clock times in ``tz`` (Europe/Berlin by default), returned as
   aware datetimes; the end is computed in elapsed time, so a meeting keeps its
@@ -30,8 +32,9 @@ Rules, in the order they are applied to each planned date of the series:
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +47,18 @@ DEFAULT_TZ = "Europe/Berlin"
 DEFAULT_SHIFT_DAYS: tuple[int, ...] = (7, -7)
 
 
+class BlockReason(StrEnum):
+    """Why a day cannot take a meeting; the companion words each code with its ``reason_params``."""
+
+    PUBLIC_HOLIDAY = "public_holiday"  # params: holiday (its German name, as the holidays package gives it)
+    SCHOOL_HOLIDAY = "school_holiday"
+    CLOSED_DAY = "closed_day"
+    CLOSURE_DAY = "closure_day"  # params: organisation (as given in attendee_orgs)
+    BEFORE_FIRST = "before_first"
+    ORDER = "order"
+    HOST_CLOSED = "host_closed"
+
+
 @dataclass(frozen=True)
 class TimeBlock:
     """A weekly time block that a season offers, e.g. "vormittag" from 09:00 to 11:00."""
@@ -51,6 +66,7 @@ class TimeBlock:
     key: str
     start: time
     end: time
+    # The names admins give the block in the season form: data passed through, not text matching writes.
     label_de: str = ""
     label_en: str = ""
 
@@ -81,7 +97,7 @@ class DateRange:
 
 @dataclass(frozen=True)
 class PlannedMeeting:
-    """One placed meeting of the series with its host and, if moved, why."""
+    """One placed meeting of the series with its host and, if moved, why its planned date was blocked."""
 
     index: int
     starts_at: datetime
@@ -89,9 +105,8 @@ class PlannedMeeting:
     host_organisation_id: Hashable | None
     planned_date: date
     shifted_by_days: int
-    reason_code: str | None
-    reason_de: str | None
-    reason_en: str | None
+    reason_code: BlockReason | None
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def shifted_from(self) -> date | None:
@@ -105,9 +120,8 @@ class UnplacedMeeting:
 
     index: int
     planned_date: date
-    reason_code: str
-    reason_de: str
-    reason_en: str
+    reason_code: BlockReason
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,11 +134,10 @@ class MeetingPlan:
 
 @dataclass(frozen=True)
 class _Block:
-    """Why a single day is not usable."""
+    """Why a single day is not usable: the code and the data its wording needs."""
 
-    code: str
-    de: str
-    en: str
+    code: BlockReason
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 def meeting_start_in_block(block: TimeBlock, duration_minutes: int, offset_minutes: int = 0) -> time:
@@ -190,17 +203,14 @@ def plan_meetings(
 
     def blocked(day: date) -> _Block | None:
         if day in holiday_names:
-            name = holiday_names[day]
-            return _Block("public_holiday", f"Feiertag ({name})", f"public holiday ({name})")
+            return _Block(BlockReason.PUBLIC_HOLIDAY, {"holiday": holiday_names[day]})
         if any(day in r for r in ranges):
-            return _Block("school_holiday", "Schulferien", "school holidays")
+            return _Block(BlockReason.SCHOOL_HOLIDAY)
         if day in network_closed:
-            return _Block("closed_day", "Schließtag im Netzwerk", "network-wide closure day")
+            return _Block(BlockReason.CLOSED_DAY)
         for org in attendees:
             if day in closures.get(org, ()):
-                return _Block(
-                    "closure_day", f"Schließtag einer Verwaltung ({org})", f"closure day of organisation {org}"
-                )
+                return _Block(BlockReason.CLOSURE_DAY, {"organisation": org})
         return None
 
     meetings: list[PlannedMeeting] = []
@@ -215,20 +225,16 @@ def plan_meetings(
             day = planned + timedelta(days=shift)
             reason: _Block | None
             if day < first_date:
-                reason = _Block(
-                    "before_first", "vor dem ersten Termin der Runde", "before the season's first meeting date"
-                )
+                reason = _Block(BlockReason.BEFORE_FIRST)
             elif previous_day is not None and day <= previous_day:
-                reason = _Block("order", "nicht nach dem vorigen Treffen", "not after the previous meeting")
+                reason = _Block(BlockReason.ORDER)
             else:
                 reason = blocked(day)
                 host_offset = None
                 if reason is None:
                     host_offset = _free_host_offset(host_orgs, next_host, day, closures)
                     if host_offset is None:
-                        reason = _Block(
-                            "host_closed", "alle Gastgeber geschlossen", "every host organisation is closed"
-                        )
+                        reason = _Block(BlockReason.HOST_CLOSED)
                 if reason is None and host_offset is not None:
                     host = host_orgs[(next_host + host_offset) % len(host_orgs)] if host_orgs else None
                     if host_orgs:
@@ -247,8 +253,7 @@ def plan_meetings(
                     index=index,
                     planned_date=planned,
                     reason_code=first_reason.code,
-                    reason_de=f"Kein Termin innerhalb einer Woche möglich: {first_reason.de}",
-                    reason_en=f"No date possible within one week: {first_reason.en}",
+                    reason_params=first_reason.params,
                 )
             )
     return MeetingPlan(meetings=meetings, unplaced=unplaced)
@@ -297,6 +302,7 @@ def _placed(
     # Adding to the UTC instant keeps the real length if a DST change fell inside the meeting.
     ends_at = (starts_at.astimezone(UTC) + timedelta(minutes=duration_minutes)).astimezone(zone)
     shifted = (day - planned).days
+    moved_because = reason if shifted and reason else None
     return PlannedMeeting(
         index=index,
         starts_at=starts_at,
@@ -304,7 +310,6 @@ def _placed(
         host_organisation_id=host,
         planned_date=planned,
         shifted_by_days=shifted,
-        reason_code=reason.code if shifted and reason else None,
-        reason_de=f"Verschoben: {reason.de}" if shifted and reason else None,
-        reason_en=f"Moved: {reason.en}" if shifted and reason else None,
+        reason_code=moved_because.code if moved_because else None,
+        reason_params=moved_because.params if moved_because else {},
     )

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -16,18 +17,19 @@ from matching.suggestions.profiles import NO_ORGANISATION, MemberProfileInput, P
 from matching.suggestions.rules import RuleSet
 from matching.suggestions.similarity import EXCLUDED, OrgMode, PairFactors, top_k
 
-# Why a member takes no part in a run: code -> (German, English) for the admin pages.
-EXCLUSION_REASONS: dict[str, tuple[str, str]] = {
-    "system_user": ("Systemkonto", "System account"),
-    "no_status": ("Kein Status bekannt", "No status known"),
-    "no_consent": ("Keine Einwilligung", "No consent"),
-    "inactive": ("Konto nicht aktiviert", "Account not activated"),
-    "suspended": ("Gesperrt", "Suspended"),
-    "silenced": ("Stummgeschaltet", "Silenced"),
-    "staged": ("Vorläufiges Konto", "Staged account"),
-    "excluded_group": ("In ausgeschlossener Gruppe", "In an excluded group"),
-    "not_seen_recently": ("Länger nicht im Forum", "Not seen in the forum recently"),
-}
+
+class ExclusionReason(StrEnum):
+    """Why a member takes no part in a run (the companion words each code for its pages and the CLI)."""
+
+    SYSTEM_USER = "system_user"
+    NO_STATUS = "no_status"
+    NO_CONSENT = "no_consent"
+    INACTIVE = "inactive"
+    SUSPENDED = "suspended"
+    SILENCED = "silenced"
+    STAGED = "staged"
+    EXCLUDED_GROUP = "excluded_group"
+    NOT_SEEN_RECENTLY = "not_seen_recently"
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class EngineResult:
 
     suggestions: tuple[Suggestion, ...]
     eligible_ids: tuple[int, ...]
-    excluded: dict[int, str]
+    excluded: dict[int, ExclusionReason]
     organisations: dict[int, int | None]
     rules: RuleSet
     seed: int
@@ -103,28 +105,30 @@ class EngineResult:
         return {(s.member_id, s.suggested_id) for s in self.suggestions}
 
 
-def exclusion_reason(member_id: int, status: MemberStatus | None, rules: RuleSet, today: date) -> str | None:
+def exclusion_reason(
+    member_id: int, status: MemberStatus | None, rules: RuleSet, today: date
+) -> ExclusionReason | None:
     """Why a member cannot take part in a run under the rules, or None when they can."""
     if member_id <= 0:
         # Discourse's own accounts (system, discobot) have ids <= 0.
-        return "system_user"
+        return ExclusionReason.SYSTEM_USER
     if status is None:
-        return "no_status"
+        return ExclusionReason.NO_STATUS
     if not status.consented:
-        return "no_consent"
+        return ExclusionReason.NO_CONSENT
     if not status.active:
-        return "inactive"
+        return ExclusionReason.INACTIVE
     if status.suspended:
-        return "suspended"
+        return ExclusionReason.SUSPENDED
     if status.silenced:
-        return "silenced"
+        return ExclusionReason.SILENCED
     if status.staged:
-        return "staged"
+        return ExclusionReason.STAGED
     if status.groups & set(rules.excluded_groups):
-        return "excluded_group"
+        return ExclusionReason.EXCLUDED_GROUP
     cutoff = today - timedelta(days=rules.active_within_days)
     if rules.active_within_days > 0 and (status.last_seen is None or _as_date(status.last_seen) < cutoff):
-        return "not_seen_recently"
+        return ExclusionReason.NOT_SEEN_RECENTLY
     return None
 
 
@@ -142,7 +146,7 @@ def run_matching(
     today = _as_date(today)
     clock = _Clock()
     members = sorted(profiles, key=lambda member: member.member_id)
-    excluded: dict[int, str] = {}
+    excluded: dict[int, ExclusionReason] = {}
     eligible: list[MemberProfileInput] = []
     for member in members:
         reason = exclusion_reason(member.member_id, statuses.get(member.member_id), rules, today)

@@ -117,7 +117,10 @@ def test_dry_run_names_who_would_get_what(context, store):
         network(session)
     report = award_badges(context, dry_run=True)
     assert [(g.username, g.badge_key) for g in report.grants] == [("ben", "brueckenbauer")]
-    assert report.grants[0].reason_en
+    grant = report.grants[0]
+    assert (grant.reason_code, grant.reason_params) == ("other_orgs", {"orgs": 2})
+    assert grant.reason_de == "Brückenbauer*in: Interaktion mit Mitgliedern aus 2 anderen Verwaltungen."
+    assert grant.reason_en == "Bridge builder: Interacted with members of 2 other organisations."
 
 
 def test_not_enough_organisations_grants_nothing(context, store):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from companion.circles.errors import FormationRefused, PublishRefused
 from companion.circles.formation import form_season, stored_figures
+from companion.circles.meeting_reasons import moved_text
 from companion.circles.publishing import publish_season
 from companion.store.models import (
     Circle,
@@ -171,4 +172,6 @@ def test_school_holidays_and_closure_days_move_meetings(store, settings):
         days = [m.starts_at.astimezone(ZoneInfo("Europe/Berlin")).date() for m in circle.meetings]
     assert days[0] == date(2025, 2, 11)
     assert days[1] == date(2025, 3, 18)
-    assert "Schulferien" in circle.meetings[0].note
+    # Stored as a code, worded when shown.
+    assert circle.meetings[0].move_reason == "school_holiday"
+    assert moved_text(circle.meetings[0].move_reason, circle.meetings[0].move_params) == "Verschoben: Schulferien"

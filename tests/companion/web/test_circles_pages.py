@@ -14,6 +14,8 @@ from companion.circles.links import rsvp_token
 from companion.circles.publishing import publish_season
 from companion.store.models import (
     AuditEntry,
+    Meeting,
+    Member,
     OutboxItem,
     Rsvp,
     Season,
@@ -91,6 +93,23 @@ def published(store, web_app, season_id):
         publish_season(session, season, web_app.extensions["companion"].settings, actor="admin")
         circle = season.circles[0]
         return circle.id, circle.meetings[0].id, [cm.member_id for cm in circle.members]
+
+
+def test_the_admin_season_page_words_moved_meetings_in_the_page_language(web_app, store, season_id, published):
+    _, meeting_id, members = published
+    with store.transaction() as session:
+        meeting = session.get(Meeting, meeting_id)
+        organisation = session.get(Member, members[0]).organisation
+        meeting.move_reason, meeting.move_params = "closure_day", {"organisation": organisation.id}
+        (admin,) = add_members(session, 1, start=99)
+    client = web_app.test_client()
+    log_in(client, admin.id, admin=True)
+    german = client.get(f"/circles/admin/seasons/{season_id}").get_data(as_text=True)
+    assert f"Verschoben: Schließtag einer Verwaltung ({organisation.name})" in german
+    english = client.get(f"/circles/admin/seasons/{season_id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert f"Moved: closure day of organisation {organisation.name}" in english
 
 
 def test_rsvp_buttons_and_calendar_feed(web_app, store, published, frozen_now):

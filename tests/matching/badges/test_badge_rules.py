@@ -1,12 +1,14 @@
 """Unit tests of every badge rule on small interaction graphs, including the edge cases."""
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from matching.badges.rules import (
     DEFAULT_BADGES,
+    Award,
+    AwardReason,
     BadgeConfigError,
     BadgeDefinition,
     Interaction,
@@ -65,8 +67,8 @@ def test_bridge_builder_needs_three_other_organisations_and_cites_the_completing
     awards = awards_for("brueckenbauer", MEMBERS, interactions)
     assert [(a.member_id, a.evidence_post_id, a.evidence_url) for a in awards] == [(1, 13, "/p/13")]
     assert awards[0].at == at(3)
-    assert "Brückenbauer*in" in awards[0].reason_de and "3 anderen Verwaltungen" in awards[0].reason_de
-    assert "Bridge builder" in awards[0].reason_en
+    # Why, as a code and its figures: the companion words it (and adds the badge's name).
+    assert (awards[0].reason_code, awards[0].reason_params) == (AwardReason.OTHER_ORGS, {"orgs": 3})
 
 
 def test_bridge_builder_ignores_same_org_self_replies_repeats_and_members_without_org():
@@ -251,7 +253,10 @@ def test_first_pair_between_two_organisations_earns_both_once_per_pair():
         (2, "luenen|wesel", at(5)),
     ]
     assert awards[0].evidence_post_id == 7
-    assert "essen" in awards[0].reason_de and "wesel" in awards[0].reason_de
+    assert (awards[0].reason_code, awards[0].reason_params) == (
+        AwardReason.FIRST_CONTACT,
+        {"own": "essen", "other": "wesel"},
+    )
 
 
 def test_bridge_skips_members_without_organisation_and_deleted_members():
@@ -331,3 +336,11 @@ def test_evaluate_returns_awards_in_completion_order_across_badges():
     times = [a.at for a in result.awards]
     assert times == sorted(times)
     assert ("brueckenbauer", at(3)) in {(a.badge_key, a.at) for a in result.awards}
+
+
+def test_awards_say_why_as_a_code_with_figures_and_no_text():
+    assert not [f.name for f in fields(Award) if f.name.endswith(("_de", "_en"))]
+    interactions = [reply(1, 2, 1, post=11), like(1, 3, 2, post=12), reply(1, 4, 3, post=13)]
+    for award in evaluate_badges(list(DEFAULT_BADGES), MEMBERS, set(), interactions):
+        assert isinstance(award.reason_code, AwardReason)
+        assert all(isinstance(value, (int, str)) for value in award.reason_params.values())

@@ -1,7 +1,7 @@
 """meeting_checks: the "did you meet?" question to both members of an introduction and their answers
 
-Revision ID: 0007_meeting_checks
-Revises: 0006_member
+Revision ID: 0008_meeting_checks
+Revises: 0007_codes
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from companion.store.types import UTCDateTime
 
-revision = "0007_meeting_checks"
-down_revision = "0006_member"
+revision = "0008_meeting_checks"
+down_revision = "0007_codes"
 branch_labels = None
 depends_on = None
 
