@@ -11,7 +11,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from companion.circles.errors import MeetupRefused
@@ -111,5 +111,15 @@ def cancel_guest(session: Session, guest: MeetupGuest, *, now: datetime) -> Meet
 def purge_guests(session: Session, *, now: datetime, retention_days: int) -> int:
     """Delete guests of meetups that ended more than retention_days ago; returns how many were deleted."""
     ended = select(Meetup.id).where(Meetup.ends_at < now - timedelta(days=retention_days))
+    # The report still needs how many guests came: keep the number, delete who they were.
+    confirmed = session.execute(
+        select(MeetupGuest.meetup_id, func.count())
+        .where(MeetupGuest.meetup_id.in_(ended), MeetupGuest.status == GuestStatus.CONFIRMED)
+        .group_by(MeetupGuest.meetup_id)
+    ).all()
+    for meetup_id, count in confirmed:
+        meetup = session.get(Meetup, meetup_id)
+        if meetup is not None:
+            meetup.guests_counted = (meetup.guests_counted or 0) + int(count)
     result = session.execute(delete(MeetupGuest).where(MeetupGuest.meetup_id.in_(ended)))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -37,6 +37,7 @@ from companion.store.models import (
     Meeting,
     MeetingCheck,
     Meetup,
+    MeetupGuest,
     MeetupRegistration,
     Member,
     Organisation,
@@ -49,6 +50,9 @@ from companion.store.models import (
 )
 
 ACCEPTED = ("contacted", "talked")
+# Stand-in ids of deleted guests (only their number is kept): far below any stored guest's negative id.
+PURGED_GUEST_IDS = 10**12
+PURGED_PER_MEETUP = 10**6
 HELD_CIRCLES = ("published", "closed")
 
 
@@ -400,9 +404,21 @@ def _meetups(raw: RawFigures, db: Session) -> None:
                 MeetupRegistration.meetup_id == meetup.id
             )
         ).all()
-        confirmed = frozenset(m for m, status in registrations if status == "confirmed")
+        members = frozenset(m for m, status in registrations if status == "confirmed")
         waiting = frozenset(m for m, status in registrations if status in ("waiting", "offered"))
-        guests = frozenset(m for m in confirmed if raw.member_org.get(m) is None)
+        # Guests registered by e-mail are no members: negative ids keep them apart from member ids, and
+        # guests whose names were already deleted count with ids of their own below any stored guest's.
+        by_mail = frozenset(
+            -guest_id
+            for guest_id in db.scalars(
+                select(MeetupGuest.id).where(MeetupGuest.meetup_id == meetup.id, MeetupGuest.status == "confirmed")
+            )
+        )
+        purged = frozenset(
+            -(PURGED_GUEST_IDS + meetup.id * PURGED_PER_MEETUP + i) for i in range(meetup.guests_counted)
+        )
+        confirmed = members | by_mail | purged
+        guests = frozenset(m for m in members if raw.member_org.get(m) is None) | by_mail | purged
         raw.meetups.append(
             MeetupFigures(
                 title=meetup.title,

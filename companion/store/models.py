@@ -724,6 +724,8 @@ class Meetup(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     confirm_hours: Mapped[int] = mapped_column(Integer, default=48)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Confirmed guests whose names and addresses were deleted after the meetup: kept as a number for the report.
+    guests_counted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MeetupRegistration(Base):

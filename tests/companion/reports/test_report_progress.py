@@ -69,3 +69,45 @@ def test_both_appear_in_the_german_page_and_csv(seeded):
     csv_text = render_csv(report, "de")
     assert "Vorhaben;Q2 2026;;Check-ins;6" in csv_text
     assert "Vorhaben;Q2 2026;;mittlere Zuversicht (1–5);3.8333" in csv_text
+
+
+def test_guests_registered_by_mail_count_at_their_meetup_even_after_their_names_are_deleted(store):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from companion.meetups.guests import purge_guests
+    from companion.store.models import Meetup, MeetupGuest
+
+    seed_report_network(store)
+    with store.transaction() as db:
+        lean_coffee, barcamp = db.scalars(select(Meetup).order_by(Meetup.starts_at)).all()
+        for n, (meetup, status) in enumerate(
+            [(lean_coffee, "confirmed"), (lean_coffee, "confirmed"), (lean_coffee, "unconfirmed")]
+            + [(barcamp, "confirmed")] * 3
+        ):
+            db.add(
+                MeetupGuest(
+                    meetup_id=meetup.id,
+                    name=f"Gast {n}",
+                    email=f"gast{n}@example.org",
+                    status=status,
+                    token_hash=f"hash-{n}",
+                )
+            )
+    with store.transaction() as db:
+        # Thirty days after the Lean Coffee in March its guests are deleted; the Barcamp's (June) are kept.
+        assert purge_guests(db, now=datetime(2026, 6, 15, tzinfo=UTC), retention_days=30) == 3
+        assert db.get(Meetup, lean_coffee.id).guests_counted == 2
+    with store.session() as db:
+        raw = compute(db, START, END, now=NOW)
+        names = db.scalars(select(MeetupGuest.name)).all()
+    assert sorted(names) == ["Gast 3", "Gast 4", "Gast 5"]
+    # Confirmed participants include the guests; guests are the members without organisation plus mail guests.
+    assert [(m.title, m.confirmed.value, m.guests.value) for m in raw.meetups] == [
+        ("Lean Coffee Wesel", 8, 3),
+        ("Barcamp Essen", 6, 3),
+    ]
+    report = _report(store, 5)
+    assert [row[5].value for row in report.meetups] == [None, None]  # three guests each: fewer than k
+    assert report.meetups_total[2].value == 6

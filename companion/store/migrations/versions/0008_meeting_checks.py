@@ -1,4 +1,5 @@
-"""meeting_checks: the "did you meet?" question to both members of an introduction and their answers
+"""meeting_checks: the "did you meet?" question to both members of an introduction and their answers;
+meetups.guests_counted: confirmed guests kept as a number once their names are deleted
 
 Revision ID: 0008_meeting_checks
 Revises: 0007_codes
@@ -46,5 +47,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_meeting_checks_other_member_id"), ["other_member_id"], unique=False)
 
 
+    with op.batch_alter_table("meetups", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("guests_counted", sa.Integer(), server_default="0", nullable=False))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("meetups", schema=None) as batch_op:
+        batch_op.drop_column("guests_counted")
     op.drop_table("meeting_checks")
