@@ -8,13 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.companion.web.test_browser import forum_users, log_in_through_forum
-from tests.support.reports import SMALL_ORG, seed_report_network
+from tests.support.reports import SMALL_ORG, seed_answers_and_projects, seed_report_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_admin_reads_the_report_and_downloads_the_pdf(page, live_companion, sandbox_forum, artifacts):
-    seed_report_network(live_companion.store)
+    seed_answers_and_projects(live_companion.store, seed_report_network(live_companion.store))
     _member, _other, admin = forum_users(sandbox_forum)
     log_in_through_forum(page, live_companion, admin.username, "/admin/report/")
     page.wait_for_url(re.compile(re.escape(live_companion.url) + "/admin/report/"))
@@ -29,6 +29,10 @@ def test_admin_reads_the_report_and_downloads_the_pdf(page, live_companion, sand
     assert page.locator("svg.chart").count() >= 6
     expect(page.get_by_role("cell", name="kleinere Organisationen (zusammengefasst)").first).to_be_visible()
     assert SMALL_ORG not in page.locator("main").inner_text()
+    expect(page.get_by_role("heading", name="Vorhaben der Zirkelmitglieder")).to_be_visible()
+    projects = page.get_by_role("table", name="Vorhaben und Check-ins je Quartal")
+    expect(projects.get_by_role("row").filter(has_text="Q2 2026")).to_contain_text("3,8")
+    expect(page.get_by_role("columnheader", name="Treffen laut eigener Antwort").first).to_be_visible()
     page.screenshot(path=str(artifacts / "20-admin-report.png"), full_page=True)
 
     with page.expect_download() as download_info:
