@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from companion.reports.build import build_report
 from companion.reports.rendering import render_pdf
-from tests.support.reports import END, NOW, START, seed_report_network
+from tests.support.reports import END, NOW, START, seed_answers_and_projects, seed_report_network
 
 
 def pdf_text(data: bytes) -> str:
@@ -17,7 +17,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_the_pdf_carries_the_report_in_german_with_its_threshold(sqlite_store):
-    seed_report_network(sqlite_store)
+    seed_answers_and_projects(sqlite_store, seed_report_network(sqlite_store))
     with sqlite_store.session() as db:
         report = build_report(db, START, END, 5, now=NOW, timezone="Europe/Berlin")
     data = render_pdf(report, "de")
@@ -31,6 +31,7 @@ def test_the_pdf_carries_the_report_in_german_with_its_threshold(sqlite_store):
     assert "Kontakte über Organisationsgrenzen" in text
     assert "Q2 2026" in text and "Lean Coffee Wesel" in text
     assert "Kreis Wesel" in text and "kleinere Organisationen (zusammengefasst)" in text
+    assert "Vorhaben der Zirkelmitglieder" in text and "3,8" in text
 
 
 def test_the_pdf_in_english(sqlite_store):
