@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from companion.camp.states import CAMP, CampStatus
 from companion.circles.common import audit
 from companion.circles.errors import CirclesError
-from companion.messages.markdown import escape_markdown
+from companion.messages.dates import day_text
+from companion.messages.gettext import text_in
+from companion.messages.markdown import escape_markdown, plain_line
 from companion.outbox.delivery import enqueue_once
 from companion.settings import Settings
 from companion.store.models import Camp, CampSession, CampVote, Member
@@ -43,14 +45,12 @@ def parse_rooms(text: str) -> list[dict[str, object]]:
     for line in filter(None, (part.strip() for part in re.split(r"[\n,;]", text or ""))):
         match = _ROOM.match(line)
         if not match or int(match["capacity"]) < 1:
-            raise CampRefused(
-                f"room {line!r}: write it as 'Name: capacity'", f"Raum „{line}“: bitte als „Name: Plätze“ angeben."
-            )
+            raise CampRefused("room “%(line)s”: write it as “Name: capacity”", line=line)
         rooms.append({"name": match["name"], "capacity": int(match["capacity"])})
     if not rooms:
-        raise CampRefused("the camp needs at least one room", "Das Camp braucht mindestens einen Raum.")
+        raise CampRefused("the camp needs at least one room")
     if len({r["name"] for r in rooms}) != len(rooms):
-        raise CampRefused("two rooms have the same name", "Zwei Räume haben denselben Namen.")
+        raise CampRefused("two rooms have the same name")
     return rooms
 
 
@@ -69,17 +69,12 @@ def parse_slots(text: str) -> list[dict[str, str]]:
         except ValueError:
             start = end = None
         if start is None or end is None or end <= start:
-            raise CampRefused(
-                f"slot {line!r}: write it as 'HH:MM-HH:MM'", f"Zeitfenster „{line}“: bitte als „HH:MM-HH:MM“ angeben."
-            )
+            raise CampRefused("slot “%(line)s”: write it as “HH:MM-HH:MM”", line=line)
         if slots and _clock(slots[-1]["end"]) > start:
-            raise CampRefused(
-                f"slot {line!r} starts before the previous one ends",
-                f"Zeitfenster „{line}“ beginnt, bevor das vorige endet.",
-            )
+            raise CampRefused("slot “%(line)s” starts before the previous one ends", line=line)
         slots.append({"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")})
     if not slots:
-        raise CampRefused("the camp needs at least one time slot", "Das Camp braucht mindestens ein Zeitfenster.")
+        raise CampRefused("the camp needs at least one time slot")
     return slots
 
 
@@ -87,9 +82,9 @@ def create_camp(session: Session, spec: CampSpec, *, actor: str) -> Camp:
     """Validate and store a camp, open for proposals and votes."""
     name = " ".join(spec.name.split())
     if not name:
-        raise CampRefused("the camp needs a name", "Das Camp braucht einen Namen.")
+        raise CampRefused("the camp needs a name")
     if session.scalar(select(Camp).where(Camp.name == name)) is not None:
-        raise CampRefused(f"a camp named {name!r} exists", f"Ein Camp „{name}“ gibt es schon.")
+        raise CampRefused("a camp named “%(name)s” exists", name=name)
     camp = Camp(
         name=name,
         day=spec.day,
@@ -114,13 +109,13 @@ def propose_session(
 ) -> CampSession:
     """Add a session proposal by a member or by a guest who gives a name."""
     if camp.status != CampStatus.OPEN:
-        raise CampRefused("proposals are closed", "Vorschläge sind nicht mehr möglich.")
+        raise CampRefused("proposals are closed")
     clean = " ".join((title or "").split())[:200]
     if not clean:
-        raise CampRefused("a session needs a title", "Eine Session braucht einen Titel.")
+        raise CampRefused("a session needs a title")
     name = " ".join((guest_name or "").split())[:120]
     if member is None and not name:
-        raise CampRefused("please give your name", "Bitte gib deinen Namen an.")
+        raise CampRefused("please give your name")
     row = CampSession(
         camp_id=camp.id,
         title=clean,
@@ -137,7 +132,7 @@ def toggle_vote(session: Session, camp_session: CampSession, member: Member) -> 
     """Add the member's interest in a session, or take it back; returns whether the member is now interested."""
     camp = session.get(Camp, camp_session.camp_id)
     if camp is None or camp.status != CampStatus.OPEN:
-        raise CampRefused("voting is closed", "Die Abstimmung ist beendet.")
+        raise CampRefused("voting is closed")
     existing = session.get(CampVote, (camp_session.id, member.id))
     if existing is not None:
         session.delete(existing)
@@ -162,7 +157,7 @@ def vote_counts(session: Session, camp: Camp) -> dict[int, int]:
 def plan_grid(session: Session, camp: Camp, *, actor: str) -> tuple[int, list[CampSession]]:
     """Build the grid from the votes and store each session's slot and room; returns conflicts and left-out sessions."""
     if camp.status == CampStatus.PUBLISHED:
-        raise CampRefused("the grid was already posted", "Der Plan wurde schon veröffentlicht.")
+        raise CampRefused("the grid was already posted")
     voters: dict[int, set[str]] = {s.id: set() for s in camp.sessions}
     for vote in session.scalars(
         select(CampVote).join(CampSession, CampSession.id == CampVote.session_id).where(CampSession.camp_id == camp.id)
@@ -205,10 +200,17 @@ def grid_key(camp: Camp) -> str:
     return f"camp-grid:{camp.id}"
 
 
-def grid_markdown(camp: Camp) -> str:
-    """The grid as a Markdown table: slots down, rooms across."""
-    header = "| Zeit | " + " | ".join(escape_markdown(str(r["name"])) for r in camp.rooms) + " |"
-    lines = [f"Der Plan für {escape_markdown(camp.name)} am {camp.day:%d.%m.%Y}.", "", header]
+def grid_markdown(camp: Camp, locale: str = "de") -> str:
+    """The grid as a Markdown table in the network's language: slots down, rooms across."""
+    rooms = " | ".join(escape_markdown(str(r["name"])) for r in camp.rooms)
+    header = "| " + text_in(locale, "Time") + f" | {rooms} |"
+    intro = text_in(
+        locale,
+        "The plan for %(camp)s on %(day)s.",
+        camp=escape_markdown(camp.name),
+        day=day_text(camp.day, locale, "medium"),
+    )
+    lines = [intro, "", header]
     lines.append("|---|" + "---|" * len(camp.rooms))
     for entry, cells in grid_rows(camp):
         titles = [escape_markdown(cell.title) if cell else "–" for cell in cells]
@@ -219,19 +221,16 @@ def grid_markdown(camp: Camp) -> str:
 def post_grid(session: Session, camp: Camp, settings: Settings, *, actor: str) -> bool:
     """Queue the grid topic once and mark the camp published; False when it was queued before."""
     if camp.status == CampStatus.OPEN:
-        raise CampRefused("build the grid first", "Bitte zuerst den Plan erstellen.")
+        raise CampRefused("build the grid first")
     if not settings.sharing_category_id:
-        raise CampRefused(
-            "COMPANION_SHARING_CATEGORY_ID is not set: name the forum category for the grid",
-            "COMPANION_SHARING_CATEGORY_ID ist nicht gesetzt: bitte die Forumskategorie für den Plan nennen.",
-        )
+        raise CampRefused("COMPANION_SHARING_CATEGORY_ID is not set: name the forum category for the grid")
     _, created = enqueue_once(
         session,
         key=grid_key(camp),
         kind="topic",
         payload={
-            "title": f"Sessionplan: {camp.name}",
-            "raw": grid_markdown(camp),
+            "title": text_in(settings.default_locale, "Session plan: %(camp)s", camp=plain_line(camp.name)),
+            "raw": grid_markdown(camp, settings.default_locale),
             "category_id": settings.sharing_category_id,
             "tags": ["camp"],
         },
@@ -251,7 +250,7 @@ def session_ics(camp: Camp, camp_session: CampSession, settings: Settings, *, ge
     import icalendar
 
     if camp_session.slot is None:
-        raise CampRefused("this session has no slot yet", "Diese Session hat noch kein Zeitfenster.")
+        raise CampRefused("this session has no slot yet")
     zone = ZoneInfo(settings.timezone)
     start, end = slot_times(camp, camp_session.slot)
     calendar = icalendar.Calendar()

@@ -15,6 +15,7 @@ from companion.circles.common import local
 from companion.circles.links import circle_url
 from companion.circles.states import VISIBLE, MeetingStatus
 from companion.circles.timezones import compact_vtimezone
+from companion.messages.gettext import text_in
 from companion.store.models import (
     CalendarToken,
     Circle,
@@ -79,7 +80,16 @@ def renew_token(
     return current_token(session, member=member, circle=circle)
 
 
-def feed_meetings(session: Session, token: str) -> tuple[str, list[tuple[Meeting, Circle]]] | None:
+def feed_locale(session: Session, token: str, default: str = "de") -> str:
+    """The language of a feed: its member's for a member's feed, the network's for a circle's feed (shared)."""
+    from companion.suggestions.feedback import member_locale
+
+    row = session.get(CalendarToken, token)
+    member = session.get(Member, row.member_id) if row is not None and row.member_id is not None else None
+    return member_locale(member, default) if member is not None else default
+
+
+def feed_meetings(session: Session, token: str, locale: str = "de") -> tuple[str, list[tuple[Meeting, Circle]]] | None:
     """The feed's name and meetings behind an active token, or None when unknown or revoked."""
     row = session.get(CalendarToken, token)
     if row is None or row.revoked_at is not None:
@@ -90,7 +100,7 @@ def feed_meetings(session: Session, token: str) -> tuple[str, list[tuple[Meeting
         name = f"{circle.name} · {circle.season.name}"
         query = query.where(Circle.id == row.circle_id)
     else:
-        name = "Meine Zirkel / my circles"
+        name = text_in(locale, "My circles")
         query = (
             query.join(CircleMember, CircleMember.circle_id == Circle.id)
             .where(CircleMember.member_id == row.member_id)
@@ -121,6 +131,7 @@ def build_ics(
     *,
     generated_at: datetime,
     meetups: Sequence[Meetup] = (),
+    locale: str = "de",
 ) -> bytes:
     """An iCalendar document: one VEVENT per meeting (and booked meetup) with a stable UID, local TZID, SEQUENCE."""
     calendar = icalendar.Calendar()
@@ -138,10 +149,17 @@ def build_ics(
         event.add("dtstamp", generated_at)
         event.add("dtstart", local(meeting.starts_at, settings))
         event.add("dtend", local(meeting.ends_at, settings))
-        event.add("summary", f"{circle.name}: Treffen {meeting.number} ({season.name})")
-        description = f"Zirkel-Seite / circle page: {circle_url(settings, circle.id)}"
+        summary = text_in(
+            locale,
+            "%(circle)s: meeting %(number)s (%(season)s)",
+            circle=circle.name,
+            number=meeting.number,
+            season=season.name,
+        )
+        event.add("summary", summary)
+        description = text_in(locale, "Circle page: %(url)s", url=circle_url(settings, circle.id))
         if host:
-            description = f"Gastgeber / host: {host.name}\n" + description
+            description = text_in(locale, "Host: %(host)s", host=host.name) + "\n" + description
         event.add("description", description)
         event.add("location", meeting.location)
         event.add("sequence", meeting.sequence)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,9 +24,9 @@ def move_meeting(
 ) -> bool:
     """Move a meeting (keeping its length), bump its SEQUENCE and announce it once; False when nothing changed."""
     if starts_at.tzinfo is None:
-        raise CirclesError(_("the new start must carry a time zone"))
+        raise CirclesError("the new start must carry a time zone")
     if meeting.status == MeetingStatus.CANCELLED:
-        raise CirclesError(_("a cancelled meeting cannot be moved"))
+        raise CirclesError("a cancelled meeting cannot be moved")
     starts_at = starts_at.astimezone(UTC)
     new_location = meeting.location if location is None else location
     if starts_at == meeting.starts_at and new_location == meeting.location:

@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from companion.audit.entries import record
+from companion.messages.dates import weekday_name
 from companion.store.models import Season
 from matching.circles.meetings import TimeBlock
 from matching.circles.model import Slot
 
 DEFAULT_WEEKDAYS = (0, 1, 2, 3, 4)
-WEEKDAY_NAMES_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BLOCK_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -82,11 +81,12 @@ def block_by_key(season: Season) -> dict[str, TimeBlock]:
 def slot_label(season: Season, weekday: int, block_key: str, locale: str = "de") -> str:
     """A readable slot such as "Dienstag, Vormittag (09:00–11:00)"."""
     block = block_by_key(season).get(block_key)
-    names = WEEKDAY_NAMES_DE if locale == "de" else WEEKDAY_NAMES_EN
+    day = weekday_name(weekday, locale)
     if block is None:
-        return f"{names[weekday]}, {block_key}"
+        return f"{day}, {block_key}"
+    # The block's labels are the admin's data, entered in both languages with the season.
     label = block.label_de if locale == "de" else block.label_en
-    return f"{names[weekday]}, {label} ({block.start:%H:%M}–{block.end:%H:%M})"
+    return f"{day}, {label} ({block.start:%H:%M}–{block.end:%H:%M})"
 
 
 def unique(items: Iterable[Any]) -> list[Any]:

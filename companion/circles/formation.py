@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,7 @@ from companion.circles.common import audit, block_by_key, season_slots
 from companion.circles.errors import FormationRefused
 from companion.circles.seasons import closure_days, effective_closed_days
 from companion.circles.states import FORMATION_FINAL, SEASON, CircleStatus, MeetingStatus, SeasonStatus
-from companion.circles.wording import state_text
+from companion.circles.wording import state_wording
 from companion.messages.gettext import text_in
 from companion.store.models import (
     Circle,
@@ -135,22 +134,18 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
     """Form circles as a preview, replacing an earlier preview; refused once published or with too few sign-ups."""
     if season.status in FORMATION_FINAL:
         raise FormationRefused(
-            _(
-                "season “%(season)s” is %(status)s: its circles can no longer be re-formed",
-                season=season.name,
-                status=state_text(season.status),
-            )
+            "season “%(season)s” is %(status)s: its circles can no longer be re-formed",
+            season=season.name,
+            status=state_wording(season.status),
         )
     eligible, excluded = eligible_signups(session, season)
     if len(eligible) < season.min_size:
         raise FormationRefused(
-            _(
-                "season “%(season)s” has %(count)s eligible sign-ups, fewer than the minimum circle size %(minimum)s; "
-                "nothing was changed (sign-ups are kept, extend the window or lower the minimum)",
-                season=season.name,
-                count=len(eligible),
-                minimum=season.min_size,
-            )
+            "season “%(season)s” has %(count)s eligible sign-ups, fewer than the minimum circle size %(minimum)s; "
+            "nothing was changed (sign-ups are kept, extend the window or lower the minimum)",
+            season=season.name,
+            count=len(eligible),
+            minimum=season.min_size,
         )
     signups = [matching_signup(s) for s in eligible]
     settings = formation_settings(season)
@@ -164,9 +159,7 @@ def form_season(session: Session, season: Season, app_settings, *, actor: str) -
     outcome = FormationOutcome(formation=formation, excluded=excluded)
     for number, planned in enumerate(formation.circles, start=1):
         if planned.slot is None:
-            raise FormationRefused(
-                _("matching returned a circle without a weekly slot; check the season's time blocks")
-            )
+            raise FormationRefused("matching returned a circle without a weekly slot; check the season's time blocks")
         circle = Circle(
             season_id=season.id,
             number=number,

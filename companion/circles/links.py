@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from companion.circles.errors import RsvpRefused
@@ -28,7 +27,7 @@ def read_rsvp_token(settings, token: str) -> tuple[int, int]:
         data = _serializer(settings).loads(token)
         return int(data["meeting"]), int(data["member"])
     except (BadSignature, KeyError, TypeError, ValueError):
-        raise RsvpRefused(_("this RSVP link is not valid")) from None
+        raise RsvpRefused("this RSVP link is not valid") from None
 
 
 def rsvp_url(settings, meeting_id: int, member_id: int, answer: str) -> str:

@@ -65,10 +65,10 @@ def project_of(session: Session, circle: Circle, member: Member) -> Project | No
 def save_project(session: Session, circle: Circle, member: Member, entry: ProjectInput) -> Project:
     """Store or update the member's Vorhaben; only the circle's members may, and "what" must say something."""
     if not is_active_member(session, circle, member):
-        raise MethodRefused("only members of this circle can enter a Vorhaben", "Nur Mitglieder dieses Zirkels.")
+        raise MethodRefused("only members of this circle can enter a Vorhaben")
     what = _clean(entry.what)
     if not what:
-        raise MethodRefused("say what your Vorhaben is", "Bitte beschreibe, was dein Vorhaben ist.")
+        raise MethodRefused("say what your Vorhaben is")
     project = project_of(session, circle, member)
     if project is None:
         project = Project(circle_id=circle.id, member_id=member.id, what=what)
@@ -95,19 +95,16 @@ def save_check_in(
     """Store or update the member's check-in for a scheduled meeting of their circle, until the meeting ends."""
     circle = session.get(Circle, meeting.circle_id)
     if circle is None or not is_active_member(session, circle, member):
-        raise MethodRefused("only members of this circle can check in", "Nur Mitglieder dieses Zirkels.")
+        raise MethodRefused("only members of this circle can check in")
     if meeting.status != "scheduled":
-        raise MethodRefused("this meeting is cancelled", "Dieses Treffen ist abgesagt.")
+        raise MethodRefused("this meeting is cancelled")
     if (now or utcnow()) > meeting.ends_at:
-        raise MethodRefused("this meeting is over", "Dieses Treffen ist vorbei.")
+        raise MethodRefused("this meeting is over")
     if not MIN_CONFIDENCE <= entry.confidence <= MAX_CONFIDENCE:
-        raise MethodRefused(
-            f"confidence must be between {MIN_CONFIDENCE} and {MAX_CONFIDENCE}",
-            f"Die Zuversicht muss zwischen {MIN_CONFIDENCE} und {MAX_CONFIDENCE} liegen.",
-        )
+        raise MethodRefused("confidence must be between %(low)s and %(high)s", low=MIN_CONFIDENCE, high=MAX_CONFIDENCE)
     next_step = _clean(entry.next_step)
     if not next_step:
-        raise MethodRefused("name your next step", "Bitte nenne deinen nächsten Schritt.")
+        raise MethodRefused("name your next step")
     row = check_in_of(session, meeting, member)
     if row is None:
         row = CheckIn(meeting_id=meeting.id, member_id=member.id, confidence=entry.confidence)

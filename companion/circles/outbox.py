@@ -19,10 +19,7 @@ GROUP_MESSAGEABLE_MEMBERS = 3
 def forum_group(circle: Circle) -> str:
     """The name of the circle's forum group (set when the circle is formed)."""
     if not circle.forum_group_name:
-        raise CirclesError(
-            f"circle {circle.id} has no forum group name; form the season again",
-            f"Zirkel {circle.id} hat keinen Namen für die Forumsgruppe; bitte die Zirkel neu bilden.",
-        )
+        raise CirclesError("circle %(id)s has no forum group name; form the season again", id=circle.id)
     return circle.forum_group_name
 
 

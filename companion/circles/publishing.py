@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,9 +12,12 @@ from companion.circles.common import audit, local
 from companion.circles.errors import PublishRefused
 from companion.circles.formation import reason_text
 from companion.circles.links import circle_url
+from companion.circles.messages import GROUP_LOCALES
 from companion.circles.outbox import GROUP_MESSAGEABLE_MEMBERS, GROUP_VISIBILITY_MEMBERS, forum_group, pm, queue
 from companion.circles.states import CIRCLE, SEASON, CircleStatus, MeetingStatus, SeasonStatus
-from companion.circles.wording import state_text
+from companion.circles.wording import state_wording
+from companion.messages.gettext import text_in
+from companion.messages.markdown import escape_markdown
 from companion.ops.progress import ProgressCallback, no_progress
 from companion.store.models import Circle, Meeting, Member, Organisation, Season, WaitingEntry
 from companion.suggestions.feedback import member_locale
@@ -61,15 +63,13 @@ def publish_season(
     """Publish the season's preview (or re-queue a published season, which sends nothing twice)."""
     if season.status not in (SeasonStatus.FORMED, SeasonStatus.PUBLISHED):
         raise PublishRefused(
-            _(
-                "season “%(season)s” is %(status)s: form circles first (companion circles form) and check the preview",
-                season=season.name,
-                status=state_text(season.status),
-            )
+            "season “%(season)s” is %(status)s: form circles first (companion circles form) and check the preview",
+            season=season.name,
+            status=state_wording(season.status),
         )
     circles = sorted(season.circles, key=lambda c: c.number)
     if not circles:
-        raise PublishRefused(_("season “%(season)s” has no circles to publish; form circles first", season=season.name))
+        raise PublishRefused("season “%(season)s” has no circles to publish; form circles first", season=season.name)
     report = PublishReport(circles=len(circles))
     for index, circle in enumerate(circles, 1):
         progress("publishing circles", index, len(circles))
@@ -112,7 +112,7 @@ def _queue_circle(session: Session, season: Season, circle: Circle, settings, re
             {
                 "name": group,
                 "full_name": f"{circle.name} · {season.name}"[:100],
-                "bio_raw": f"Zirkel der Runde „{season.name}“ / peer circle of “{season.name}”: {page}",
+                "bio_raw": group_bio(season.name, page),
                 "usernames": usernames,
                 "visibility_level": GROUP_VISIBILITY_MEMBERS,
                 "messageable_level": GROUP_MESSAGEABLE_MEMBERS,
@@ -128,6 +128,13 @@ def _queue_circle(session: Session, season: Season, circle: Circle, settings, re
         report.count(
             pm(session, f"circles:circle:{circle.id}:welcome:{member.id}", [member.username], title, raw, member.id)
         )
+
+
+def group_bio(season_name: str, page_url: str) -> str:
+    """The circle group's bio, read by members of either language: German, then English, then the circle's page."""
+    season = escape_markdown(season_name)
+    words = " / ".join(text_in(locale, "peer circle of “%(season)s”", season=season) for locale in GROUP_LOCALES)
+    return f"{words}: {page_url}"
 
 
 def publish_recipients(session: Session, season: Season) -> tuple[int, int]:

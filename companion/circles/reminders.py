@@ -18,6 +18,7 @@ from companion.circles.states import CircleStatus, MeetingStatus
 from companion.jobs.locks import job_lock
 from companion.store.models import Circle, Meeting
 from companion.store.rows import require
+from companion.suggestions.feedback import member_locale
 
 LOCK_NAME = "circles-reminders"
 
@@ -81,6 +82,7 @@ def queue_due_reminders(session: Session, settings, *, now: datetime) -> dict[st
                 rsvp_links(settings, meeting.id, member.id),
                 next_step=next_step_for(session, meeting, member),
                 check_in_url=f"{settings.base_url.rstrip('/')}/circles/meetings/{meeting.id}/check-in",
+                locale=member_locale(member, settings.default_locale),
             )
             # The key names the meeting, the kind and the member: each reminder goes out once, even across moves.
             key = f"circles:meeting:{meeting.id}:{kind.key}:{member.id}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,17 +16,17 @@ from companion.store.models import Circle, CircleMember, Meeting, Member, Rsvp
 def record_rsvp(session: Session, meeting: Meeting, member: Member, answer: str, *, now: datetime) -> Rsvp:
     """Store or change the member's answer, refusing for cancelled or past meetings and for non-members."""
     if answer not in ANSWERS:
-        raise RsvpRefused(_("please answer yes, no or maybe"))
+        raise RsvpRefused("please answer yes, no or maybe")
     if meeting.status == MeetingStatus.CANCELLED:
-        raise RsvpRefused(_("meeting %(number)s was cancelled, so no answer is needed", number=meeting.number))
+        raise RsvpRefused("meeting %(number)s was cancelled, so no answer is needed", number=meeting.number)
     if now >= meeting.ends_at:
-        raise RsvpRefused(_("meeting %(number)s is over", number=meeting.number))
+        raise RsvpRefused("meeting %(number)s is over", number=meeting.number)
     circle = session.get(Circle, meeting.circle_id)
     if circle is None or circle.status != CircleStatus.PUBLISHED:
-        raise RsvpRefused(_("this circle is not published yet"))
+        raise RsvpRefused("this circle is not published yet")
     membership = session.get(CircleMember, (circle.id, member.id))
     if membership is None or membership.left_at is not None:
-        raise RsvpRefused(_("only members of this circle can answer"))
+        raise RsvpRefused("only members of this circle can answer")
     rsvp = session.get(Rsvp, (meeting.id, member.id))
     if rsvp is None:
         rsvp = Rsvp(meeting_id=meeting.id, member_id=member.id, answer=answer, at=now)
@@ -45,11 +44,11 @@ def rsvp_from_token(
     """Record the answer of a signed link; a logged-in member may only answer with their own link."""
     meeting_id, member_id = read_rsvp_token(settings, token)
     if logged_in is not None and logged_in.id != member_id:
-        raise RsvpRefused(_("this link belongs to another member; use the buttons on your circle page"))
+        raise RsvpRefused("this link belongs to another member; use the buttons on your circle page")
     meeting = session.get(Meeting, meeting_id)
     member = session.get(Member, member_id)
     if meeting is None or member is None:
-        raise RsvpRefused(_("this meeting or member no longer exists"))
+        raise RsvpRefused("this meeting or member no longer exists")
     return record_rsvp(session, meeting, member, answer, now=now)
 
 

@@ -15,6 +15,8 @@ from companion.circles.common import BLOCK_KEY, DEFAULT_WEEKDAYS, audit, parse_h
 from companion.circles.errors import SeasonInvalid, SeasonNotFound, SeasonOverlap, SeasonStatusRefused
 from companion.circles.states import FORMATION_FINAL, SEASON, SEASON_MANUAL, SIGNUP_OPEN, SeasonStatus
 from companion.circles.wording import date_text
+from companion.messages.dates import Day
+from companion.messages.gettext import Wording, wording
 from companion.store.models import ClosureDay, Organisation, Season
 from matching.circles.meetings import MAX_CADENCE_WEEKS, MIN_CADENCE_WEEKS, year_end_closure_days
 
@@ -25,13 +27,13 @@ DEFAULT_TIME_BLOCKS: tuple[dict[str, Any], ...] = (
 )
 EDITABLE_AFTER_FORMING = {"name", "signup_closes_on", "school_holidays", "skip_school_holidays", "closed_days"}
 MAX_MEETINGS = 20
-# Season states in the German messages of status changes.
-_STATUS_DE = {
-    SeasonStatus.DRAFT: "Entwurf",
-    SeasonStatus.OPEN: "offen",
-    SeasonStatus.FORMED: "gebildet",
-    SeasonStatus.PUBLISHED: "veröffentlicht",
-    SeasonStatus.CLOSED: "abgeschlossen",
+# Season states in the messages of status changes: the short labels of the season pages.
+_STATUS_WORDS = {
+    SeasonStatus.DRAFT: wording("draft"),
+    SeasonStatus.OPEN: wording("open"),
+    SeasonStatus.FORMED: wording("formed"),
+    SeasonStatus.PUBLISHED: wording("published"),
+    SeasonStatus.CLOSED: wording("closed"),
 }
 
 
@@ -165,29 +167,29 @@ def _overlaps(first_a: date, last_a: date, first_b: date, last_b: date) -> bool:
     return first_a <= last_b and first_b <= last_a
 
 
-def overlapping_season(session: Session, spec: SeasonSpec, exclude_id: int | None = None) -> str | None:
+def overlapping_season(session: Session, spec: SeasonSpec, exclude_id: int | None = None) -> Wording | None:
     """Why the spec overlaps another live season (its sign-up window or meeting period), or None."""
     query = select(Season).where(Season.status != SeasonStatus.CLOSED)
     for other in session.scalars(query):
         if other.id == exclude_id:
             continue
         if _overlaps(spec.signup_opens_on, spec.signup_closes_on, other.signup_opens_on, other.signup_closes_on):
-            return _(
+            return wording(
                 "the sign-up window %(first)s–%(last)s overlaps season “%(other)s” (%(other_first)s–%(other_last)s)",
-                first=date_text(spec.signup_opens_on),
-                last=date_text(spec.signup_closes_on),
+                first=Day(spec.signup_opens_on),
+                last=Day(spec.signup_closes_on),
                 other=other.name,
-                other_first=date_text(other.signup_opens_on),
-                other_last=date_text(other.signup_closes_on),
+                other_first=Day(other.signup_opens_on),
+                other_last=Day(other.signup_closes_on),
             )
         if _overlaps(spec.first_meeting_on, season_end(spec), other.first_meeting_on, season_end(other)):
-            return _(
+            return wording(
                 "the meeting period %(first)s–%(last)s overlaps season “%(other)s” (%(other_first)s–%(other_last)s)",
-                first=date_text(spec.first_meeting_on),
-                last=date_text(season_end(spec)),
+                first=Day(spec.first_meeting_on),
+                last=Day(season_end(spec)),
                 other=other.name,
-                other_first=date_text(other.first_meeting_on),
-                other_last=date_text(season_end(other)),
+                other_first=Day(other.first_meeting_on),
+                other_last=Day(season_end(other)),
             )
     return None
 
@@ -250,19 +252,23 @@ def set_status(session: Session, season: Season, status: str, *, actor: str) -> 
     """Open a draft, or close a season (closing keeps every row: circles, RSVPs and sign-ups stay)."""
     wanted = next((s for s in SEASON_MANUAL if s.value == status), None)
     if wanted is None:
+        # The three states of SEASON_MANUAL.
         raise SeasonStatusRefused(
-            f"a season can be set to {', '.join(SEASON_MANUAL)} by hand; forming and publishing are actions",
-            "Eine Runde kann nur auf "
-            + ", ".join(f"„{_STATUS_DE[s]}“" for s in SEASON_MANUAL)
-            + " gesetzt werden; Zirkel bilden und veröffentlichen sind eigene Aktionen.",
+            "a season can only be set to “%(draft)s”, “%(open)s” or “%(closed)s” by hand; "
+            "forming and publishing are actions of their own",
+            draft=_STATUS_WORDS[SeasonStatus.DRAFT],
+            open=_STATUS_WORDS[SeasonStatus.OPEN],
+            closed=_STATUS_WORDS[SeasonStatus.CLOSED],
         )
     previous = SeasonStatus(season.status)
     if previous == wanted:
         return wanted
     if not SEASON.can(previous, wanted):
         raise SeasonStatusRefused(
-            f"season {season.name!r} is {previous} and cannot become {wanted}",
-            f"Die Runde „{season.name}“ kann nicht von „{_STATUS_DE[previous]}“ zu „{_STATUS_DE[wanted]}“ wechseln.",
+            "season “%(season)s” is %(previous)s and cannot become %(wanted)s",
+            season=season.name,
+            previous=_STATUS_WORDS[previous],
+            wanted=_STATUS_WORDS[wanted],
         )
     SEASON.move(season, wanted)
     audit(session, actor, "circles.season.status", f"season:{season.id}", {"from": previous, "to": wanted})
@@ -277,8 +283,10 @@ def find_season(session: Session, name_or_id: str | int) -> Season:
     if season is None:
         season = session.scalar(select(Season).where(Season.name == str(name_or_id)))
     if season is None:
-        known = ", ".join(repr(s) for s in session.scalars(select(Season.name).order_by(Season.id))) or "none yet"
-        raise SeasonNotFound(f"no season {name_or_id!r} (known seasons: {known})")
+        known = ", ".join(f"“{s}”" for s in session.scalars(select(Season.name).order_by(Season.id)))
+        if not known:
+            raise SeasonNotFound("no season “%(name)s” (there are no seasons yet)", name=name_or_id)
+        raise SeasonNotFound("no season “%(name)s” (known seasons: %(known)s)", name=name_or_id, known=known)
     return season
 
 

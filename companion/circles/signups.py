@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from companion.circles.common import season_slots, unique
 from companion.circles.errors import SignUpRefused
 from companion.circles.states import SIGNUP_OPEN
-from companion.circles.wording import date_text
+from companion.messages.dates import Day
 from companion.store.models import (
     Member,
     MemberPreferences,
@@ -66,29 +65,27 @@ def signup_window_open(season: Season, today: date) -> bool:
 def sign_up(session: Session, season: Season, member: Member, form: SignUpForm, *, today: date) -> SignUp:
     """Store or replace the member's sign-up, refusing without consent, outside the window or with bad input."""
     if not has_circles_consent(session, member):
-        raise SignUpRefused(_("please agree to take part in circles first (consent in your preferences)"))
+        raise SignUpRefused("please agree to take part in circles first (consent in your preferences)")
     if not member.active or member.suspended:
-        raise SignUpRefused(_("only active members can sign up"))
+        raise SignUpRefused("only active members can sign up")
     if not signup_window_open(season, today):
         raise SignUpRefused(
-            _(
-                "sign-up for “%(season)s” is open from %(first)s to %(last)s only",
-                season=season.name,
-                first=date_text(season.signup_opens_on),
-                last=date_text(season.signup_closes_on),
-            )
+            "sign-up for “%(season)s” is open from %(first)s to %(last)s only",
+            season=season.name,
+            first=Day(season.signup_opens_on),
+            last=Day(season.signup_closes_on),
         )
     if form.mode not in MODES:
-        raise SignUpRefused(_("choose online, on site or either"))
+        raise SignUpRefused("choose online, on site or either")
     offered = {(slot.weekday, slot.block) for slot in season_slots(season)}
     chosen = set(form.availability)
     if not chosen:
-        raise SignUpRefused(_("choose at least one weekly time when you can meet"))
+        raise SignUpRefused("choose at least one weekly time when you can meet")
     if chosen - offered:
-        raise SignUpRefused(_("some chosen times are not offered by this season"))
+        raise SignUpRefused("some chosen times are not offered by this season")
     interests = normalise_interests(form.interests)
     if len(interests) > MAX_INTERESTS:
-        raise SignUpRefused(_("name at most %(count)s topics", count=MAX_INTERESTS))
+        raise SignUpRefused("name at most %(count)s topics", count=MAX_INTERESTS)
     keep_apart = _keep_apart_members(session, member, form.keep_apart_usernames)
 
     signup = session.scalar(select(SignUp).where(SignUp.season_id == season.id, SignUp.member_id == member.id))
@@ -107,13 +104,13 @@ def sign_up(session: Session, season: Season, member: Member, form: SignUpForm, 
 def _keep_apart_members(session: Session, member: Member, usernames: list[str]) -> list[Member]:
     names = unique(n.strip().lstrip("@") for n in usernames if n and n.strip())
     if len(names) > MAX_KEEP_APART:
-        raise SignUpRefused(_("name at most %(count)s people to be kept apart from", count=MAX_KEEP_APART))
+        raise SignUpRefused("name at most %(count)s people to be kept apart from", count=MAX_KEEP_APART)
     # Usernames are case-insensitive in Discourse.
     query = select(Member).where(func.lower(Member.username).in_([n.lower() for n in names]))
     found = {m.username.lower(): m for m in session.scalars(query)}
     unknown = [n for n in names if n.lower() not in found]
     if unknown:
-        raise SignUpRefused(_("unknown forum usernames: %(names)s", names=", ".join(unknown)))
+        raise SignUpRefused("unknown forum usernames: %(names)s", names=", ".join(unknown))
     return [found[n.lower()] for n in names if found[n.lower()].id != member.id]
 
 
@@ -123,7 +120,7 @@ def withdraw(session: Session, season: Season, member: Member, *, today: date) -
     if signup is None:
         return False
     if not signup_window_open(season, today):
-        raise SignUpRefused(_("the sign-up window is closed; ask an admin or leave your circle instead"))
+        raise SignUpRefused("the sign-up window is closed; ask an admin or leave your circle instead")
     session.delete(signup)
     session.flush()
     return True

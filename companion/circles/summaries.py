@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.circles.errors import PublishRefused
-from companion.messages.markdown import escape_markdown, escape_markdown_text
+from companion.messages.gettext import text_in
+from companion.messages.markdown import escape_markdown, escape_markdown_text, plain_line
 from companion.outbox.delivery import enqueue_once
 from companion.settings import Settings
 from companion.store.models import Circle, Member, Project, Season
@@ -17,19 +18,24 @@ def summary_key(project: Project) -> str:
     return f"vorhaben-summary:{project.id}"
 
 
-def summary_topic(project: Project, member: Member, season: Season) -> tuple[str, str]:
-    """Title and Markdown of the summary topic, in the network's language (German)."""
+def summary_topic(project: Project, member: Member, season: Season, locale: str = "de") -> tuple[str, str]:
+    """Title and Markdown of the summary topic, in the network's language (a topic everyone reads)."""
     first_line = project.what.splitlines()[0][:120]
-    title = f"Vorhaben aus dem Zirkel: {first_line}"
+    title = text_in(locale, "Vorhaben from the circle: %(what)s", what=plain_line(first_line))
     parts = [
-        f"**{escape_markdown(member.name or member.username)}** hat in der Runde „{escape_markdown(season.name)}“ "
-        "an diesem Vorhaben gearbeitet:",
+        text_in(
+            locale,
+            "**%(member)s** worked on this Vorhaben in the season “%(season)s”:",
+            member=escape_markdown(member.name or member.username),
+            season=escape_markdown(season.name),
+        ),
         f"> {escape_markdown(project.what)}",
     ]
     if project.why:
-        parts.append(f"**Warum:** {escape_markdown(project.why)}")
+        parts.append(text_in(locale, "**Why:** %(why)s", why=escape_markdown(project.why)))
     if project.summary:
-        parts.append(f"**Was daraus geworden ist:**\n\n{escape_markdown_text(project.summary)}")
+        heading = text_in(locale, "**What came of it:**")
+        parts.append(f"{heading}\n\n{escape_markdown_text(project.summary)}")
     return title, "\n\n".join(parts)
 
 
@@ -37,10 +43,7 @@ def publish_summaries(session: Session, season: Season, settings: Settings) -> i
     """Queue one topic per opted-in Vorhaben of the season; returns how many were newly queued."""
     category_id = settings.sharing_category_id
     if not category_id:
-        raise PublishRefused(
-            "COMPANION_SHARING_CATEGORY_ID is not set: name the forum category for the summaries",
-            "COMPANION_SHARING_CATEGORY_ID ist nicht gesetzt: bitte die Forumskategorie für die Berichte nennen.",
-        )
+        raise PublishRefused("COMPANION_SHARING_CATEGORY_ID is not set: name the forum category for the summaries")
     projects = session.scalars(
         select(Project)
         .join(Circle, Circle.id == Project.circle_id)
@@ -52,7 +55,7 @@ def publish_summaries(session: Session, season: Season, settings: Settings) -> i
         member = session.get(Member, project.member_id)
         if member is None:
             continue
-        title, raw = summary_topic(project, member, season)
+        title, raw = summary_topic(project, member, season, settings.default_locale)
         _, created = enqueue_once(
             session,
             key=summary_key(project),

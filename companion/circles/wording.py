@@ -7,7 +7,9 @@ from datetime import date
 from flask import has_request_context
 from flask_babel import format_date, pgettext
 
-# Same msgids (context "state") as the web pages' state labels, so both read the same.
+from companion.messages.gettext import Wording
+
+# Same msgids (context "state") as the web pages' state labels (companion.web.labels), so both read the same.
 _STATES = {
     "draft": "draft",
     "open": "open for sign-up",
@@ -21,6 +23,11 @@ _STATES = {
 def state_text(status: str) -> str:
     """A season or circle state in words ("published" -> "veröffentlicht" on a German page)."""
     return pgettext("state", _STATES[status]) if status in _STATES else status
+
+
+def state_wording(status: str) -> Wording:
+    """A season or circle state worded later in the reader's language, for an error's parameters."""
+    return Wording(_STATES.get(status, status), context="state" if status in _STATES else None)
 
 
 def date_text(day: date) -> str:

@@ -202,7 +202,7 @@ def _meeting(session, meeting_id: int):
 
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise CirclesError(f"no meeting {meeting_id} (list them with: companion circles meetings SEASON)")
+        raise CirclesError("no meeting %(id)s (list them with: companion circles meetings SEASON)", id=meeting_id)
     return meeting
 
 

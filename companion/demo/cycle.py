@@ -16,6 +16,7 @@ from werkzeug.serving import WSGIRequestHandler
 
 from companion.context import Context
 from companion.demo.formats import FormatsSummary, seed_formats
+from companion.messages.templates import DEFAULTS
 from companion.settings import Settings
 from companion.store import migrate
 from companion.store.db import Store
@@ -267,7 +268,8 @@ def run_cycle(
         summary.example_member = first.member.username if first else ""
         admin = session.scalar(select(Member).where(Member.admin.is_(True)).order_by(Member.id).limit(1))
         summary.example_admin = admin.username if admin else "system"
-    titles = {"Finde deine Mitrebell*innen: neue Vorschläge", "Find your fellow rebels: new suggestions"}
+    # The shipped titles of the suggestion PM in both languages (the demo never edits the template).
+    titles = set(DEFAULTS["suggestions"].title.values())
     summary.pms_in_inboxes = sum(
         1
         for user in state.users.values()

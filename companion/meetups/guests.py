@@ -39,21 +39,18 @@ def register_guest(
     clean_name = " ".join((name or "").split())[:120]
     address = (email or "").strip().lower()
     if not clean_name:
-        raise MeetupRefused("please give your name", "Bitte gib deinen Namen an.")
+        raise MeetupRefused("please give your name")
     if not _EMAIL.match(address) or len(address) > 254:
-        raise MeetupRefused("please give a valid e-mail address", "Bitte gib eine gültige E-Mail-Adresse an.")
+        raise MeetupRefused("please give a valid e-mail address")
     if meetup.ends_at <= now:
-        raise MeetupRefused("this meetup is over", "Dieses Meetup ist vorbei.")
+        raise MeetupRefused("this meetup is over")
     token = secrets.token_urlsafe(32)
     existing = session.scalar(
         select(MeetupGuest).where(MeetupGuest.meetup_id == meetup.id, MeetupGuest.email == address)
     )
     if existing is not None:
         if existing.status in (GuestStatus.CONFIRMED, GuestStatus.WAITING):
-            raise MeetupRefused(
-                "this address is already registered; the e-mail has a cancellation link",
-                "Diese Adresse ist schon angemeldet; die E-Mail enthält einen Link zum Abmelden.",
-            )
+            raise MeetupRefused("this address is already registered; the e-mail has a cancellation link")
         # A new link for an unconfirmed or cancelled registration: the old link stops working.
         if existing.status != GuestStatus.UNCONFIRMED:
             GUEST.move(existing, GuestStatus.UNCONFIRMED)
@@ -74,10 +71,10 @@ def confirm_guest(session: Session, guest: MeetupGuest, *, now: datetime) -> Mee
     if guest.status in (GuestStatus.CONFIRMED, GuestStatus.WAITING):
         return guest
     if guest.status == GuestStatus.CANCELLED:
-        raise MeetupRefused("this registration was cancelled", "Diese Anmeldung wurde storniert.")
+        raise MeetupRefused("this registration was cancelled")
     meetup = session.get(Meetup, guest.meetup_id)
     if meetup is None or meetup.ends_at <= now:
-        raise MeetupRefused("this meetup is over", "Dieses Meetup ist vorbei.")
+        raise MeetupRefused("this meetup is over")
     # Lock order: count, then decide, inside the caller's transaction (PostgreSQL serialises on the meetup row).
     session.execute(select(Meetup.id).where(Meetup.id == meetup.id).with_for_update())
     GUEST.move(guest, GuestStatus.CONFIRMED if seats_left(session, meetup) > 0 else GuestStatus.WAITING)

@@ -8,9 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from companion.circles.common import local
 from companion.circles.errors import MeetupRefused
 from companion.meetups.states import TOPIC, RegistrationStatus, TopicStatus
-from companion.messages.markdown import escape_markdown, escape_markdown_text
+from companion.messages.dates import day_text
+from companion.messages.gettext import text_in
+from companion.messages.markdown import escape_markdown, escape_markdown_text, plain_line
 from companion.outbox.delivery import enqueue_once
 from companion.settings import Settings
 from companion.store.models import LeanCoffee, LeanCoffeeTopic, LeanCoffeeVote, Meetup, MeetupRegistration, Member
@@ -38,12 +41,9 @@ def enable(
 ) -> LeanCoffee:
     """Run the meetup as Lean Coffee (or change its dots and timebox)."""
     if not 1 <= dots <= 10:
-        raise MeetupRefused("dots must be 1 to 10", "Punkte pro Person: 1 bis 10.")
+        raise MeetupRefused("dots must be 1 to 10")
     if not 2 <= timebox_minutes <= 60 or not 1 <= extension_minutes <= 30:
-        raise MeetupRefused(
-            "a timebox is 2 to 60 minutes, an extension 1 to 30",
-            "Ein Zeitfenster dauert 2 bis 60, eine Verlängerung 1 bis 30 Minuten.",
-        )
+        raise MeetupRefused("a timebox is 2 to 60 minutes, an extension 1 to 30")
     row = lean_coffee_of(session, meetup)
     if row is None:
         row = LeanCoffee(meetup_id=meetup.id)
@@ -72,12 +72,9 @@ def is_participant(session: Session, meetup: Meetup, member: Member) -> bool:
 def _require(session: Session, meetup: Meetup, member: Member) -> LeanCoffee:
     row = lean_coffee_of(session, meetup)
     if row is None:
-        raise MeetupRefused("this meetup is not a Lean Coffee", "Dieses Meetup ist kein Lean Coffee.")
+        raise MeetupRefused("this meetup is not a Lean Coffee")
     if not is_participant(session, meetup, member):
-        raise MeetupRefused(
-            "only registered participants propose topics and vote",
-            "Nur angemeldete Teilnehmende schlagen Themen vor und stimmen ab.",
-        )
+        raise MeetupRefused("only registered participants propose topics and vote")
     return row
 
 
@@ -86,15 +83,12 @@ def propose(session: Session, meetup: Meetup, member: Member, title: str) -> Lea
     _require(session, meetup, member)
     clean = " ".join((title or "").split())[:MAX_TITLE]
     if not clean:
-        raise MeetupRefused("a topic needs a title", "Ein Thema braucht einen Titel.")
+        raise MeetupRefused("a topic needs a title")
     topics = session.scalars(select(LeanCoffeeTopic).where(LeanCoffeeTopic.meetup_id == meetup.id)).all()
     if any(t.title.casefold() == clean.casefold() for t in topics):
-        raise MeetupRefused("this topic is already on the board", "Dieses Thema steht schon auf der Tafel.")
+        raise MeetupRefused("this topic is already on the board")
     if sum(1 for t in topics if t.proposer_id == member.id) >= MAX_TOPICS_PER_MEMBER:
-        raise MeetupRefused(
-            f"at most {MAX_TOPICS_PER_MEMBER} topics per person",
-            f"Höchstens {MAX_TOPICS_PER_MEMBER} Themen pro Person.",
-        )
+        raise MeetupRefused("at most %(count)s topics per person", count=MAX_TOPICS_PER_MEMBER)
     topic = LeanCoffeeTopic(meetup_id=meetup.id, proposer_id=member.id, title=clean)
     session.add(topic)
     session.flush()
@@ -118,12 +112,12 @@ def vote(session: Session, topic: LeanCoffeeTopic, member: Member) -> None:
     """Put one dot on a proposed topic, within the member's dots."""
     meetup = session.get(Meetup, topic.meetup_id)
     if meetup is None:
-        raise MeetupRefused("no such meetup", "Dieses Meetup gibt es nicht.")
+        raise MeetupRefused("no such meetup")
     row = _require(session, meetup, member)
     if topic.status != TopicStatus.PROPOSED:
-        raise MeetupRefused("this topic is no longer open for votes", "Über dieses Thema wird nicht mehr abgestimmt.")
+        raise MeetupRefused("this topic is no longer open for votes")
     if dots_used(session, meetup, member) >= row.dots:
-        raise MeetupRefused(f"all your {row.dots} dots are used", f"Du hast alle {row.dots} Punkte vergeben.")
+        raise MeetupRefused("all your dots are used (%(dots)s)", dots=row.dots)
     session.add(LeanCoffeeVote(topic_id=topic.id, member_id=member.id))
     session.flush()
 
@@ -131,7 +125,7 @@ def vote(session: Session, topic: LeanCoffeeTopic, member: Member) -> None:
 def unvote(session: Session, topic: LeanCoffeeTopic, member: Member) -> None:
     """Take one of the member's dots back from a topic."""
     if topic.status != TopicStatus.PROPOSED:
-        raise MeetupRefused("this topic is no longer open for votes", "Über dieses Thema wird nicht mehr abgestimmt.")
+        raise MeetupRefused("this topic is no longer open for votes")
     dot = session.scalar(
         select(LeanCoffeeVote)
         .where(LeanCoffeeVote.topic_id == topic.id, LeanCoffeeVote.member_id == member.id)
@@ -180,7 +174,7 @@ def start_next(session: Session, meetup: Meetup, now: datetime, notes: str = "")
     """Close the current topic (with its notes) and start the most-voted open one in a fresh timebox."""
     row = lean_coffee_of(session, meetup)
     if row is None:
-        raise MeetupRefused("this meetup is not a Lean Coffee", "Dieses Meetup ist kein Lean Coffee.")
+        raise MeetupRefused("this meetup is not a Lean Coffee")
     finish_current(session, meetup, now, notes)
     following = next(
         (item.topic for item in agenda(session, meetup) if item.topic.status == TopicStatus.PROPOSED), None
@@ -213,7 +207,7 @@ def extend(session: Session, meetup: Meetup, now: datetime, *, thumbs_up: int, t
     row = lean_coffee_of(session, meetup)
     topic = current_topic(session, meetup)
     if row is None or topic is None:
-        raise MeetupRefused("no topic is being discussed", "Gerade wird kein Thema besprochen.")
+        raise MeetupRefused("no topic is being discussed")
     if thumbs_up <= thumbs_down:
         return False
     row.timebox_ends_at = max(row.timebox_ends_at or now, now) + timedelta(minutes=row.extension_minutes)
@@ -227,11 +221,18 @@ def notes_key(meetup: Meetup) -> str:
     return f"lean-coffee-notes:{meetup.id}"
 
 
-def notes_topic(session: Session, meetup: Meetup) -> tuple[str, str]:
-    """Title and Markdown of the notes: the agenda in order with votes, minutes and notes."""
-    lines = [f"Lean Coffee „{escape_markdown(meetup.title)}“ am {meetup.starts_at:%d.%m.%Y}.", ""]
-    lines += ["| Thema | Punkte | Minuten | Status |", "|---|---:|---:|---|"]
-    labels = {"proposed": "nicht besprochen", "discussing": "im Gespräch", "discussed": "besprochen"}
+def notes_topic(session: Session, meetup: Meetup, settings: Settings) -> tuple[str, str]:
+    """Title and Markdown of the notes in the network's language: the agenda in order with votes, minutes and notes."""
+    locale = settings.default_locale
+    day = day_text(local(meetup.starts_at, settings).date(), locale, "medium")
+    lines = [text_in(locale, "Lean Coffee “%(meetup)s” on %(day)s.", meetup=escape_markdown(meetup.title), day=day), ""]
+    columns = [text_in(locale, "Topic"), text_in(locale, "Dots"), text_in(locale, "Minutes"), text_in(locale, "Status")]
+    lines += ["| " + " | ".join(columns) + " |", "|---|---:|---:|---|"]
+    labels = {
+        "proposed": text_in(locale, "not discussed"),
+        "discussing": text_in(locale, "under discussion"),
+        "discussed": text_in(locale, "discussed"),
+    }
     items = agenda(session, meetup)
     for item in items:
         lines.append(
@@ -241,20 +242,17 @@ def notes_topic(session: Session, meetup: Meetup) -> tuple[str, str]:
     for item in items:
         if item.topic.notes:
             lines += ["", f"### {escape_markdown(item.topic.title)}", "", escape_markdown_text(item.topic.notes)]
-    return f"Notizen: {meetup.title}", "\n".join(lines)
+    return text_in(locale, "Notes: %(meetup)s", meetup=plain_line(meetup.title)), "\n".join(lines)
 
 
 def post_notes(session: Session, meetup: Meetup, settings: Settings) -> bool:
     """Queue the notes topic once; returns False when it was queued before."""
     category_id = settings.sharing_category_id
     if not category_id:
-        raise MeetupRefused(
-            "COMPANION_SHARING_CATEGORY_ID is not set: name the forum category for the notes",
-            "COMPANION_SHARING_CATEGORY_ID ist nicht gesetzt: bitte die Forumskategorie für die Notizen nennen.",
-        )
+        raise MeetupRefused("COMPANION_SHARING_CATEGORY_ID is not set: name the forum category for the notes")
     if lean_coffee_of(session, meetup) is None:
-        raise MeetupRefused("this meetup is not a Lean Coffee", "Dieses Meetup ist kein Lean Coffee.")
-    title, raw = notes_topic(session, meetup)
+        raise MeetupRefused("this meetup is not a Lean Coffee")
+    title, raw = notes_topic(session, meetup, settings)
     _, created = enqueue_once(
         session,
         key=notes_key(meetup),

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 
 from companion.circles import messages
 from companion.circles.common import audit, local
-from companion.circles.errors import MeetupRefused
+from companion.circles.errors import MeetupInvalid, MeetupRefused
 from companion.circles.links import meetup_url
 from companion.circles.outbox import pm
 from companion.meetups.states import ACTIVE, HOLDING, REGISTRATION, RegistrationStatus
 from companion.store.models import Meetup, MeetupGuest, MeetupRegistration, Member
 from companion.store.rows import require
+from companion.suggestions.feedback import member_locale
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def create_meetup(session: Session, spec: MeetupSpec, *, actor: str) -> Meetup:
     """Validate and store a meetup."""
     problems = _validate(spec)
     if problems:
-        raise MeetupRefused("; ".join(problems))
+        raise MeetupInvalid(problems)
     meetup = Meetup(
         title=spec.title.strip(),
         description=spec.description,
@@ -126,7 +127,7 @@ def registration_of(session: Session, meetup: Meetup, member: Member) -> MeetupR
 def register(session: Session, meetup: Meetup, member: Member, *, now: datetime) -> MeetupRegistration:
     """A seat when one is free, else a place at the end of the waiting list; registering again changes nothing."""
     if now >= meetup.starts_at:
-        raise MeetupRefused("this meetup has already started", "Dieses Meetup hat schon begonnen.")
+        raise MeetupRefused("this meetup has already started")
     registration = registration_of(session, meetup, member)
     if registration is not None and registration.status in ACTIVE:
         return registration
@@ -174,12 +175,9 @@ def confirm_offer(session: Session, registration: MeetupRegistration, *, now: da
     if registration.status == RegistrationStatus.CONFIRMED:
         return registration
     if registration.status != RegistrationStatus.OFFERED:
-        raise MeetupRefused("there is no open offer to confirm", "Es gibt kein offenes Platzangebot.")
+        raise MeetupRefused("there is no open offer to confirm")
     if registration.offered_until is not None and now > registration.offered_until:
-        raise MeetupRefused(
-            "the offer has expired and moved on to the next person",
-            "Das Angebot ist abgelaufen und ging an die nächste Person.",
-        )
+        raise MeetupRefused("the offer has expired and moved on to the next person")
     REGISTRATION.move(registration, RegistrationStatus.CONFIRMED)
     registration.offered_until = None
     session.flush()
@@ -215,14 +213,8 @@ def _tell(
 ) -> None:
     member = require(session, Member, registration.member_id)
     start, end, until = (local(t, settings) for t in (meetup.starts_at, meetup.ends_at, offered_until))
-    title, raw = messages.meetup_offer(
-        meetup.title,
-        messages.when_de(start, end),
-        messages.when_en(start, end),
-        f"{until:%d.%m.%Y %H:%M} Uhr",
-        f"{until:%Y-%m-%d %H:%M}",
-        meetup_url(settings, meetup.id),
-    )
+    locale = member_locale(member, settings.default_locale)
+    title, raw = messages.meetup_offer(meetup.title, start, end, until, meetup_url(settings, meetup.id), locale)
     key = f"circles:meetup:{meetup.id}:offer:{registration.id}:{offered_until.isoformat()}"
     pm(session, key, [member.username], title, raw, member.id)
 

@@ -9,35 +9,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from companion.messages.gettext import text_in
 from companion.store.models import ConsentEvent, MemberPreferences, OutboxItem
 
 PRIVACY_POLICY_VERSION = "2026-11"
 CADENCES = ("weekly", "biweekly", "monthly", "paused")
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
 
-PRIVACY_TEXT = {
-    "de": (
-        "Wenn du zustimmst, liest der Begleitdienst dein öffentliches Forenprofil (Bio, Profilfelder wie "
-        "Arbeitsschwerpunkt), die Tags und Titel der Themen, in denen du schreibst, und deine Likes. Daraus "
-        "schlägt er dir Kolleg*innen mit ähnlichen Themen vor – bevorzugt aus anderen Verwaltungen – und "
-        "schickt dir die Vorschläge als private Nachricht im Forum. Andere sehen dich nur als Vorschlag, wenn "
-        "auch sie zugestimmt haben. Du kannst die Zustimmung jederzeit hier widerrufen, deine Daten "
-        "herunterladen oder löschen. Wenn dein Forenkonto gelöscht wird, löscht der Begleitdienst alles über dich."
-    ),
-    "en": (
+
+def privacy_text(locale: str) -> str:
+    """The plain-language privacy text in the member's language."""
+    return text_in(
+        locale,
         "If you agree, the companion reads your public forum profile (bio, profile fields such as focus of "
         "work), the tags and titles of topics you write in, and your likes. From these it suggests colleagues "
         "with similar topics – preferably from other administrations – and sends you the suggestions as a "
         "private message in the forum. Others see you as a suggestion only if they agreed too. You can "
         "withdraw your consent here at any time, download or delete your data. When your forum account is "
-        "deleted, the companion deletes everything about you."
-    ),
-}
-
-
-def privacy_text(locale: str) -> str:
-    """The plain-language privacy text in the member's language."""
-    return PRIVACY_TEXT.get(locale, PRIVACY_TEXT["de"])
+        "deleted, the companion deletes everything about you.",
+    )
 
 
 def preferences_of(session: Session, member_id: int) -> MemberPreferences:

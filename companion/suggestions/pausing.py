@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.members.consent import REQUIRES_CONSENT, consent_requirement, set_cadence
+from companion.messages.gettext import text_in
+from companion.messages.markdown import escape_markdown
 from companion.outbox.delivery import enqueue
 from companion.store.models import Member, MemberPreferences, Suggestion
 from companion.suggestions.states import SuggestionStatus
@@ -15,20 +17,19 @@ from companion.suggestions.states import SuggestionStatus
 IGNORED_RUNS_BEFORE_PAUSE = 3
 PAUSED_FOR_IGNORING = "ignored"
 
-NOTE = {
-    "de": (
-        "Vorschläge pausiert",
-        "Hallo {name},\n\nzu deinen letzten drei Vorschlägen ist nichts entstanden – völlig in Ordnung. "
-        "Damit dein Postfach ruhig bleibt, schicken wir dir erst einmal keine neuen Vorschläge.\n\n"
-        "Wenn du wieder welche möchtest, genügt ein Klick: {url}",
-    ),
-    "en": (
-        "Suggestions paused",
-        "Hello {name},\n\nnothing came of your last three suggestions – that is perfectly fine. "
-        "To keep your inbox quiet we send you no new suggestions for now.\n\n"
-        "If you would like them again, one click is enough: {url}",
-    ),
-}
+
+def pause_note(locale: str, name: str, url: str) -> tuple[str, str]:
+    """Title and body of the kind note telling a member their suggestions are paused, in the member's language."""
+    paragraphs = [
+        text_in(locale, "Hello %(name)s,", name=escape_markdown(name)),
+        text_in(
+            locale,
+            "nothing came of your last three suggestions – that is perfectly fine. "
+            "To keep your inbox quiet we send you no new suggestions for now.",
+        ),
+        text_in(locale, "If you would like them again, one click is enough: %(url)s", url=url),
+    ]
+    return text_in(locale, "Suggestions paused"), "\n\n".join(paragraphs)
 
 
 def pause_unresponsive(session: Session, base_url: str = "", default_locale: str = "de") -> list[int]:
@@ -59,7 +60,7 @@ def pause_unresponsive(session: Session, base_url: str = "", default_locale: str
         set_cadence(session, preferences.member_id, "paused")
         preferences.paused_reason = PAUSED_FOR_IGNORING
         locale = member_locale(member, default_locale)
-        title, body = NOTE[locale]
+        title, body = pause_note(locale, display_name(member), f"{base_url}/suggestions")
         enqueue(
             session,
             key=f"pause:{member.id}:{runs[0].isoformat()}",
@@ -67,7 +68,7 @@ def pause_unresponsive(session: Session, base_url: str = "", default_locale: str
             payload={
                 "recipients": [member.username],
                 "title": title,
-                "raw": body.format(name=display_name(member), url=f"{base_url}/suggestions"),
+                "raw": body,
                 REQUIRES_CONSENT: consent_requirement("matching", [member.id]),
             },
             member_id=member.id,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from companion.circles import calendar as feeds
 from companion.circles import holidays as holiday_input
-from companion.circles.common import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, block_weekdays, local, time_blocks, zone
+from companion.circles.common import block_weekdays, local, time_blocks, zone
 from companion.circles.errors import CirclesError
 from companion.circles.formation import form_season, reason_text, stored_figures
 from companion.circles.links import ANSWERS, calendar_url, read_rsvp_token
@@ -41,6 +41,7 @@ from companion.circles.signups import (
 )
 from companion.circles.states import SEASON, SEASON_MANUAL, CircleStatus, SeasonStatus
 from companion.meetups import registration as meetup_service
+from companion.messages.dates import weekday_name
 from companion.reports import exports
 from companion.store.models import Circle, CircleMember, Meeting, Meetup, Member, Organisation, Season, WaitingEntry
 from companion.store.types import utcnow
@@ -112,7 +113,7 @@ def circles_local(moment: datetime, pattern: str = "%d.%m.%Y %H:%M") -> str:
 @bp.app_template_global("circles_weekday")
 def circles_weekday(index: int) -> str:
     """Template helper: a weekday name in the page language."""
-    return (WEEKDAY_NAMES_DE if _locale() == "de" else WEEKDAY_NAMES_EN)[index]
+    return weekday_name(index, _locale())
 
 
 def _block_label(block) -> str:
@@ -335,7 +336,10 @@ def calendar_token(action: str):
 def calendar_feed(token: str):
     """An ICS feed behind an unguessable token; 404 when unknown or revoked (no login needed)."""
     with _store().transaction() as session:
-        found = feeds.feed_meetings(session, token)
+        settings = get_context().settings
+        # A calendar app asks without the member's session: the feed itself says whose language it is in.
+        locale = feeds.feed_locale(session, token, settings.default_locale)
+        found = feeds.feed_meetings(session, token, locale)
         if found is None:
             abort(404)
         name, meetings = found
@@ -343,9 +347,10 @@ def calendar_feed(token: str):
             session,
             name,
             meetings,
-            get_context().settings,
+            settings,
             generated_at=_now(),
             meetups=feeds.feed_meetups(session, token),
+            locale=locale,
         )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="zirkel.ics"'
@@ -433,7 +438,7 @@ def _spec_from_request() -> tuple[SeasonSpec | None, list[str], dict[str, str]]:
             ranges = sorted({tuple(r): r for r in ranges + holiday_input.ranges_from_ics(upload.read())}.values())
         extra_closed = holiday_input.parse_days(form.get("closed_days", ""))
     except CirclesError as error:
-        return None, list(getattr(error, "problems", [str(error)])), {}
+        return None, error.problems_in(_locale()), {}
     spec = SeasonSpec(**values, school_holidays=ranges)
     defaults = [d.isoformat() for d in effective_closed_days(spec)]
     if form.get("year_end_closed") == "on":
@@ -479,7 +484,7 @@ def admin_season_form(season_id: int | None = None):
                     flash(_("The season is saved."), "success")
                     return redirect(url_for("circles.admin_season", season_id=season.id))
                 except CirclesError as error:
-                    problems = list(getattr(error, "problems", [str(error)]))
+                    problems = error.problems_in(_locale())
         if spec is None:
             from companion.circles.seasons import DEFAULT_TIME_BLOCKS
 
@@ -503,7 +508,7 @@ def admin_season_form(season_id: int | None = None):
             closed_days=closed_days,
             block_rows=block_rows,
             field_errors=field_errors,
-            weekday_names=WEEKDAY_NAMES_DE if _locale() == "de" else WEEKDAY_NAMES_EN,
+            weekday_names=[weekday_name(index, _locale()) for index in range(7)],
         ), (400 if problems else 200)
 
 
@@ -615,7 +620,7 @@ def admin_meetup_form():
                     flash(_("The meetup is saved."), "success")
                     return redirect(url_for("circles.meetup", meetup_id=created.id))
                 except CirclesError as error:
-                    problems = [str(error)]
+                    problems = error.problems_in(_locale())
     return render_template("circles/admin_meetup_form.html", problems=problems), (400 if problems else 200)
 
 

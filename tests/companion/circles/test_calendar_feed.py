@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import vobject
 
-from companion.circles.calendar import build_ics, current_token, feed_meetings, feed_meetups
+from companion.circles.calendar import build_ics, current_token, feed_locale, feed_meetings, feed_meetups
 from companion.circles.formation import form_season
 from companion.circles.publishing import publish_season
 from companion.meetups.registration import MeetupSpec, create_meetup, register
@@ -63,3 +63,24 @@ def test_a_booked_meetup_seat_is_in_the_member_feed(store, settings):
     assert event.dtstart.value.astimezone(UTC) == datetime(2025, 6, 12, 8, 0, tzinfo=UTC)
     assert event.dtend.value - event.dtstart.value == timedelta(hours=7)
     assert b"Barcamp" not in theirs
+
+
+def test_a_members_feed_is_in_their_language_and_a_circles_feed_in_the_networks(store, settings, season_id):
+    now = datetime(2025, 1, 25, tzinfo=UTC)
+    with store.transaction() as session:
+        season = session.get(Season, season_id)
+        sign_up_all(session, season, add_members(session, 8))
+        form_season(session, season, settings, actor="admin")
+        publish_season(session, season, settings, actor="admin")
+        circle = season.circles[0]
+        member = session.get(Member, circle.members[0].member_id)
+        member.locale = "en"
+        mine, shared = current_token(session, member=member).token, current_token(session, circle=circle).token
+        assert (feed_locale(session, mine), feed_locale(session, shared)) == ("en", "de")
+        name, meetings = feed_meetings(session, mine, "en")
+        english = build_ics(session, name, meetings, settings, generated_at=now, locale="en").decode()
+        name, meetings = feed_meetings(session, shared, "de")
+        german = build_ics(session, name, meetings, settings, generated_at=now, locale="de").decode()
+    assert "X-WR-CALNAME:My circles" in english and f"SUMMARY:{circle.name}: meeting 1 (" in english
+    assert "Treffen" not in english and "Zirkel-Seite" not in english
+    assert f"SUMMARY:{circle.name}: Treffen 1 (" in german and "Zirkel-Seite: " in german

@@ -82,7 +82,7 @@ def test_season_to_published_from_the_command_line(run, sqlite_store):
     listed = run("list").output
     assert "Frühjahr 2025  [published]" in listed and "9 sign-ups" in listed
     missing = run("publish", "Unbekannt")
-    assert missing.exit_code == 2 and "no season 'Unbekannt'" in missing.output
+    assert missing.exit_code == 2 and "no season “Unbekannt”" in missing.output
     reminders = run("reminders", "--at", "2025-02-01T08:00:00+01:00")
     assert reminders.exit_code == 0 and "reminders queued" in reminders.output, reminders.output
 

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from companion.members.consent import set_consent
+from companion.messages.gettext import text_in
 from companion.store.models import Member, MemberPreferences, OutboxItem, Suggestion
-from companion.suggestions.pausing import pause_unresponsive, resume
+from companion.suggestions.pausing import pause_note, pause_unresponsive, resume
 from companion.suggestions.planning import due_members
 
 TODAY = date(2026, 12, 1)
@@ -58,3 +59,19 @@ def test_any_answer_among_the_last_three_runs_keeps_suggestions_coming(store):
         _member_with_runs(session, ["ignored", "contacted", "ignored"])
         assert pause_unresponsive(session) == []
         assert session.scalars(select(OutboxItem)).all() == []
+
+
+def test_the_pause_note_comes_from_the_catalogue_in_the_members_language(store):
+    german_title, german = pause_note("de", "Mia [x](http://evil)", "http://companion.test/suggestions")
+    assert german_title == text_in("de", "Suggestions paused") == "Vorschläge pausiert"
+    assert german.startswith("Hallo Mia \\[x\\]\\(http://evil\\),\n\nzu deinen letzten drei Vorschlägen")
+    assert "genügt ein Klick: http://companion.test/suggestions" in german and "Hello" not in german
+    english_title, english = pause_note("en", "Mia", "http://companion.test/suggestions")
+    assert english_title == "Suggestions paused" and english.startswith("Hello Mia,\n\nnothing came of")
+    assert "Hallo" not in english
+    with store.transaction() as session:
+        member = _member_with_runs(session, ["ignored", "ignored", "ignored"])
+        member.locale = "en_GB"
+        pause_unresponsive(session, "http://companion.test")
+        (note,) = session.scalars(select(OutboxItem)).all()
+        assert (note.payload["title"], note.payload["raw"]) == (english_title, english)

@@ -83,6 +83,20 @@ def test_member_without_consent_sees_why(web_app, store, season_id, frozen_now):
         assert session.scalars(select(SignUp)).all() == []
 
 
+def test_a_circles_error_is_shown_in_the_pages_language(web_app, store, season_id, frozen_now):
+    with store.transaction() as session:
+        (me,) = add_members(session, 1, consent=False)
+    client = web_app.test_client()
+    log_in(client, me.id)
+    data = {"csrf_token": csrf(client, f"/circles/seasons/{season_id}/signup"), "slot": "1:vormittag", "action": "save"}
+    german = client.post(f"/circles/seasons/{season_id}/signup", data=data).get_data(as_text=True)
+    assert "Bitte stimme zuerst der Teilnahme an Zirkeln zu" in german and "please agree" not in german
+    english = client.post(f"/circles/seasons/{season_id}/signup", data=data, headers={"Accept-Language": "en"})
+    page = english.get_data(as_text=True)
+    assert english.status_code == 400 and '<html lang="en">' in page
+    assert "please agree to take part in circles first" in page and "Bitte stimme" not in page
+
+
 @pytest.fixture
 def published(store, web_app, season_id):
     with store.transaction() as session:
