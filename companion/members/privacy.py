@@ -12,9 +12,11 @@ from companion.circles.changes import handle_member_departure
 from companion.outbox.states import OUTBOX, OutboxStatus
 from companion.store.models import (
     BadgeGrant,
+    CheckIn,
     CircleMember,
     ConsentEvent,
     Like,
+    MeetingCheck,
     MeetupRegistration,
     Member,
     MemberField,
@@ -23,6 +25,7 @@ from companion.store.models import (
     MemberRelation,
     OutboxItem,
     Post,
+    Project,
     Rsvp,
     SignUp,
     Suggestion,
@@ -129,6 +132,18 @@ def export_member_data(session: Session, member_id: int) -> dict[str, Any]:
         "badges": [
             {"badge": g.badge.key, "granted_at": _plain(g.granted_at), "revoked_at": _plain(g.revoked_at)}
             for g in session.scalars(select(BadgeGrant).where(BadgeGrant.member_id == member_id))
+        ],
+        "did_you_meet": [
+            {**_row(c, ["introduced_at", "asked_on", "status", "answered_at"]), "colleague": c.other.username}
+            for c in session.scalars(select(MeetingCheck).where(MeetingCheck.member_id == member_id))
+        ],
+        "change_projects": [
+            _row(p, ["circle_id", "what", "why", "first_step", "due_on", "publish_summary", "summary", "created_at"])
+            for p in session.scalars(select(Project).where(Project.member_id == member_id))
+        ],
+        "check_ins": [
+            _row(c, ["meeting_id", "done", "next_step", "stuck", "confidence", "wants_advice", "created_at"])
+            for c in session.scalars(select(CheckIn).where(CheckIn.member_id == member_id))
         ],
     }
     return data

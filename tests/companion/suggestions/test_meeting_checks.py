@@ -118,3 +118,17 @@ def test_deleting_a_member_deletes_both_questions_of_the_pair(store):
         session.delete(mia)
     with store.session() as session:
         assert session.scalars(select(MeetingCheck)).all() == []
+
+
+def test_the_members_own_data_export_holds_their_answers(store):
+    from companion.members.privacy import export_member_data
+
+    with store.transaction() as session:
+        mia, _ole = introduced_pair(session, sent_days_ago=14)
+        ask_whether_met(session, TODAY, 14, BASE)
+        check = session.scalar(select(MeetingCheck).where(MeetingCheck.member_id == mia.id))
+        answer(session, check, MeetingAnswer.MET)
+        exported = export_member_data(session, mia.id)
+    (own,) = exported["did_you_meet"]
+    assert (own["colleague"], own["status"], own["asked_on"]) == ("ole", "met", TODAY.isoformat())
+    assert exported["change_projects"] == [] and exported["check_ins"] == []
