@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+import json
 
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from companion.messages import exchange
 from companion.messages import templates as service
 from companion.web import get_store
 from companion.web.admin import template_preview
@@ -124,3 +128,39 @@ def live_preview(key: str, locale: str):
         title=result.title,
         body=result.body,
     )
+
+
+@bp.get("/export.json")
+@admin_required
+def export_json():
+    """Every template in force as one JSON file, to keep or to move to another installation."""
+    with get_store().session() as db:
+        data = exchange.export_templates(db)
+    response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="vorlagen.json"'
+    return response
+
+
+@bp.post("/import")
+@admin_required
+def import_json():
+    """Import a JSON export: all templates are checked first, and nothing changes when one is wrong."""
+    upload = request.files.get("file")
+    raw = (
+        upload.read().decode("utf-8", errors="replace") if upload and upload.filename else request.form.get("json", "")
+    )
+    try:
+        data = json.loads(raw)
+    except ValueError as error:
+        flash(_("The file is no valid JSON (line %(line)s).", line=getattr(error, "lineno", "?")), "error")
+        return redirect(url_for("admin_templates.index"))
+    try:
+        with get_store().transaction() as db:
+            changed = exchange.import_templates(db, actor(), data)
+    except exchange.TemplateImportInvalid as error:
+        for problem in error.problems:
+            flash(problem, "error")
+        flash(_("Nothing was imported."), "error")
+        return redirect(url_for("admin_templates.index"))
+    flash(ngettext("%(num)s template was imported.", "%(num)s templates were imported.", changed), "success")
+    return redirect(url_for("admin_templates.index"))
