@@ -8,14 +8,13 @@ from sqlalchemy import select
 
 from companion.audit.entries import record
 from companion.context import Context
-from companion.members.consent import REQUIRES_CONSENT, consent_requirement
 from companion.messages.templates import render_message
 from companion.ops.progress import ProgressCallback, no_progress
-from companion.outbox.delivery import enqueue
 from companion.store.models import Member, Suggestion
 from companion.store.rows import require
 from companion.suggestions.calibration import audit_details
 from companion.suggestions.feedback import member_locale, message_values, suggestion_key
+from companion.suggestions.messaging import queue_matching_pm
 from companion.suggestions.planning import due_members, plan_for_day
 from companion.suggestions.rules import current_rules
 
@@ -71,19 +70,14 @@ def queue_suggestions(
             title, raw = render_message(
                 session, "suggestions", locale, message_values(member, rows, locale, forum_url, base_url)
             )
-            enqueue(
+            queue_matching_pm(
                 session,
                 key=suggestion_key(member_id, today),
-                kind="pm",
-                payload={
-                    "recipients": [member.username],
-                    "title": title,
-                    "raw": raw,
-                    # Stopped if the recipient or a suggested colleague withdraws before it is sent.
-                    REQUIRES_CONSENT: consent_requirement(
-                        "matching", [member_id, *(r.suggested_member_id for r in rows)]
-                    ),
-                },
+                recipients=[member.username],
+                title=title,
+                raw=raw,
+                # Stopped if the recipient or a suggested colleague withdraws before it is sent.
+                concerns=[member_id, *(r.suggested_member_id for r in rows)],
                 member_id=member_id,
                 run_id=run_id,
             )

@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from companion.errors import CompanionError
-from companion.members.consent import REQUIRES_CONSENT, consent_requirement
 from companion.messages.markdown import MarkdownSafe
 from companion.messages.templates import example_values, render_message
-from companion.outbox.delivery import enqueue
 from companion.store.models import Member, MemberPreferences, OutboxItem, Post, PrivateContact, Suggestion
 from companion.store.states import InvalidTransition
 from companion.store.types import utcnow
+from companion.suggestions.messaging import queue_matching_pm
 from companion.suggestions.states import OPEN, SUGGESTION, SuggestionStatus
 from companion.suggestions.wording import explanation_text
 
@@ -137,16 +136,13 @@ def contact(session: Session, suggestion_id: int, member_id: int, base_url: str 
             "shared": shared,
         },
     )
-    item = enqueue(
+    item = queue_matching_pm(
         session,
         key=introduction_key(member.id, other.id),
-        kind="pm",
-        payload={
-            "recipients": [member.username, other.username],
-            "title": title,
-            "raw": raw,
-            REQUIRES_CONSENT: consent_requirement("matching", (member.id, other.id)),
-        },
+        recipients=[member.username, other.username],
+        title=title,
+        raw=raw,
+        concerns=(member.id, other.id),
         member_id=member.id,
     )
     # Asking again after an introduction (or after a conversation) keeps what came of it.

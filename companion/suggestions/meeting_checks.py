@@ -12,15 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from companion.errors import CompanionError
-from companion.members.consent import REQUIRES_CONSENT, consent_requirement
 from companion.messages.markdown import MarkdownSafe
 from companion.messages.templates import render_message
-from companion.outbox.delivery import enqueue
 from companion.outbox.states import OutboxStatus
 from companion.store.models import MeetingCheck, Member, MemberPreferences, OutboxItem
 from companion.store.states import Lifecycle, table
 from companion.store.types import utcnow
 from companion.suggestions.feedback import display_name, member_locale
+from companion.suggestions.messaging import queue_matching_pm
 
 INTRODUCTION_PREFIX = "intro:"
 
@@ -144,16 +143,13 @@ def _queue_question(session: Session, check: MeetingCheck, member: Member, other
             "not_met_url": answer_url(base_url, check.token, MeetingAnswer.NOT_MET),
         },
     )
-    enqueue(
+    queue_matching_pm(
         session,
         key=f"met:{member.id}:{other.id}",
-        kind="pm",
-        payload={
-            "recipients": [member.username],
-            "title": title,
-            "raw": raw,
-            REQUIRES_CONSENT: consent_requirement("matching", (member.id, other.id)),
-        },
+        recipients=[member.username],
+        title=title,
+        raw=raw,
+        concerns=(member.id, other.id),
         member_id=member.id,
     )
 

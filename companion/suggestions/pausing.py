@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from companion.members.consent import REQUIRES_CONSENT, consent_requirement, set_cadence
+from companion.members.consent import set_cadence
 from companion.messages.gettext import text_in
 from companion.messages.markdown import escape_markdown
-from companion.outbox.delivery import enqueue
 from companion.store.models import Member, MemberPreferences, Suggestion
+from companion.suggestions.messaging import queue_matching_pm
 from companion.suggestions.states import SuggestionStatus
 
 IGNORED_RUNS_BEFORE_PAUSE = 3
@@ -61,16 +61,13 @@ def pause_unresponsive(session: Session, base_url: str = "", default_locale: str
         preferences.paused_reason = PAUSED_FOR_IGNORING
         locale = member_locale(member, default_locale)
         title, body = pause_note(locale, display_name(member), f"{base_url}/suggestions")
-        enqueue(
+        queue_matching_pm(
             session,
             key=f"pause:{member.id}:{runs[0].isoformat()}",
-            kind="pm",
-            payload={
-                "recipients": [member.username],
-                "title": title,
-                "raw": body,
-                REQUIRES_CONSENT: consent_requirement("matching", [member.id]),
-            },
+            recipients=[member.username],
+            title=title,
+            raw=body,
+            concerns=[member.id],
             member_id=member.id,
         )
         paused.append(member.id)

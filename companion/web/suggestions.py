@@ -124,21 +124,34 @@ def met(token: str):
     )
 
 
+def _act(change, refusals: dict[type[Exception], str], done: str):
+    """Apply one member action to their suggestion: 404 when it is not theirs, a refusal or a thank-you message."""
+    try:
+        with get_store().transaction() as db:
+            change(db)
+    except service.SuggestionNotYours:
+        abort(404)
+    except tuple(refusals) as error:
+        flash(next(text for kind, text in refusals.items() if isinstance(error, kind)), "error")
+        return redirect(url_for("suggestions.index"))
+    flash(done, "success")
+    return redirect(url_for("suggestions.index"))
+
+
 @bp.post("/suggestions/<int:suggestion_id>/contact")
 @login_required
 def contact(suggestion_id: int):
     """Ask the companion to introduce both members in one forum PM (sent once, by the outbox)."""
-    member = signed_in_member()
-    try:
-        with get_store().transaction() as db:
-            service.contact(db, suggestion_id, member.id, get_context().settings.base_url)
-    except service.SuggestionNotYours:
-        abort(404)
-    except service.SuggestionWithdrawn:
-        flash(_("This colleague no longer takes part in the suggestions, so no introduction is sent."), "error")
-        return redirect(url_for("suggestions.index"))
-    flash(_("The companion will introduce you both in a forum message shortly."), "success")
-    return redirect(url_for("suggestions.index"))
+    member, base_url = signed_in_member(), get_context().settings.base_url
+    return _act(
+        lambda db: service.contact(db, suggestion_id, member.id, base_url),
+        {
+            service.SuggestionWithdrawn: _(
+                "This colleague no longer takes part in the suggestions, so no introduction is sent."
+            )
+        },
+        _("The companion will introduce you both in a forum message shortly."),
+    )
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reject")
@@ -146,17 +159,12 @@ def contact(suggestion_id: int):
 def reject(suggestion_id: int):
     """Record "not a fit": this colleague is not suggested to you again."""
     member = signed_in_member()
-    try:
-        with get_store().transaction() as db:
-            service.reject(db, suggestion_id, member.id)
-    except service.SuggestionNotYours:
-        abort(404)
-    except InvalidTransition:
+    return _act(
+        lambda db: service.reject(db, suggestion_id, member.id),
         # A conversation already happened: "not a fit" no longer applies to it.
-        flash(_("You have already talked with this colleague; the suggestion stays as it is."), "error")
-        return redirect(url_for("suggestions.index"))
-    flash(_("Thank you. This colleague will not be suggested to you again."), "success")
-    return redirect(url_for("suggestions.index"))
+        {InvalidTransition: _("You have already talked with this colleague; the suggestion stays as it is.")},
+        _("Thank you. This colleague will not be suggested to you again."),
+    )
 
 
 @bp.post("/suggestions/<int:suggestion_id>/undo")
@@ -164,16 +172,11 @@ def reject(suggestion_id: int):
 def undo(suggestion_id: int):
     """Take back "not a fit" from the history: the colleague is a current suggestion again."""
     member = signed_in_member()
-    try:
-        with get_store().transaction() as db:
-            service.undo_reject(db, suggestion_id, member.id)
-    except service.SuggestionNotYours:
-        abort(404)
-    except InvalidTransition:
-        flash(_("Only a suggestion marked “not a fit” can be taken back."), "error")
-        return redirect(url_for("suggestions.index"))
-    flash(_("Taken back: this colleague is one of your current suggestions again."), "success")
-    return redirect(url_for("suggestions.index"))
+    return _act(
+        lambda db: service.undo_reject(db, suggestion_id, member.id),
+        {InvalidTransition: _("Only a suggestion marked “not a fit” can be taken back.")},
+        _("Taken back: this colleague is one of your current suggestions again."),
+    )
 
 
 @bp.post("/suggestions/resume")

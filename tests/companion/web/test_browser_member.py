@@ -31,17 +31,32 @@ def _suggest(live, member_username: str, other_username: str) -> None:
         )
 
 
+def _phone_member(browser, live, username: str):
+    """A 375 px German browser page of a member who is logged in and consents to matching."""
+    page = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
+    log_in(page, live, username)
+    give_consent(page, live)
+    return page
+
+
+def _consenting_colleague(live, person) -> None:
+    """Store a sandbox user as a member who consents to matching (as a sync and her own consent would)."""
+    from companion.members.consent import set_consent
+
+    with live.store.transaction() as db:
+        other = Member(forum_user_id=person.id, username=person.username, name=person.name)
+        db.add(other)
+        db.flush()
+        set_consent(db, other.id, "matching", True)
+
+
 def test_withdrawn_consent_takes_her_off_his_page_and_stops_the_contact(
     browser, live_companion, sandbox_forum, artifacts
 ):
     ordinary, _admin = sandbox_people(sandbox_forum)
     him, her = ordinary[0], ordinary[1]
-    his = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
-    hers = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
-    log_in(his, live_companion, him.username)
-    give_consent(his, live_companion)
-    log_in(hers, live_companion, her.username)
-    give_consent(hers, live_companion)
+    his = _phone_member(browser, live_companion, him.username)
+    hers = _phone_member(browser, live_companion, her.username)
     _suggest(live_companion, him.username, her.username)
 
     his.goto(live_companion.url + "/suggestions")
@@ -101,13 +116,7 @@ def test_forum_links_lead_to_forum_pages_not_json_errors(page, live_companion, s
     me, colleague = ordinary[0], ordinary[2]
     log_in(page, live_companion, me.username)
     give_consent(page, live_companion)
-    with live_companion.store.transaction() as db:
-        from companion.members.consent import set_consent
-
-        other = Member(forum_user_id=colleague.id, username=colleague.username, name=colleague.name)
-        db.add(other)
-        db.flush()
-        set_consent(db, other.id, "matching", True)
+    _consenting_colleague(live_companion, colleague)
     _suggest(live_companion, me.username, colleague.username)
     page.goto(live_companion.url + "/suggestions")
     page.get_by_role("link", name="Forumsprofil").click()
@@ -158,13 +167,7 @@ def test_a_member_takes_back_not_a_fit_from_the_history(page, live_companion, sa
     me, colleague = ordinary[0], ordinary[3]
     log_in(page, live_companion, me.username)
     give_consent(page, live_companion)
-    with live_companion.store.transaction() as db:
-        from companion.members.consent import set_consent
-
-        other = Member(forum_user_id=colleague.id, username=colleague.username, name=colleague.name)
-        db.add(other)
-        db.flush()
-        set_consent(db, other.id, "matching", True)
+    _consenting_colleague(live_companion, colleague)
     _suggest(live_companion, me.username, colleague.username)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_companion.url + "/suggestions")
@@ -228,12 +231,8 @@ def test_did_you_meet_answers_in_one_click_from_the_link_and_on_the_suggestions_
 
     ordinary, _admin = sandbox_people(sandbox_forum)
     him, her = ordinary[0], ordinary[1]
-    his = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
-    hers = browser.new_context(viewport={"width": 375, "height": 800}, locale="de-DE").new_page()
-    log_in(his, live_companion, him.username)
-    give_consent(his, live_companion)
-    log_in(hers, live_companion, her.username)
-    give_consent(hers, live_companion)
+    his = _phone_member(browser, live_companion, him.username)
+    _phone_member(browser, live_companion, her.username)  # she logs in and consents too
     with live_companion.store.transaction() as db:
         me = db.scalar(select(Member).where(Member.username == him.username))
         other = db.scalar(select(Member).where(Member.username == her.username))
