@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from companion.members.consent import set_consent
 from companion.outbox.guards import pre_send_block
@@ -132,3 +132,42 @@ def test_the_members_own_data_export_holds_their_answers(store):
     (own,) = exported["did_you_meet"]
     assert (own["colleague"], own["status"], own["asked_on"]) == ("ole", "met", TODAY.isoformat())
     assert exported["change_projects"] == [] and exported["check_ins"] == []
+
+
+def test_two_processes_asking_at_once_send_each_member_one_question(store, monkeypatch):
+    """The nightly lock keeps two runs apart; should two ask at once anyway, the store lets only one through."""
+    import threading
+
+    from sqlalchemy.exc import IntegrityError
+
+    from companion.suggestions import meeting_checks
+
+    with store.transaction() as session:
+        introduced_pair(session, sent_days_ago=14)
+    barrier, outcomes = threading.Barrier(2), []
+    read_asked = meeting_checks._asked_pairs
+
+    def both_read_first(session):
+        pairs = read_asked(session)
+        barrier.wait(timeout=10)  # both have seen "nobody asked yet" before either writes
+        return pairs
+
+    monkeypatch.setattr(meeting_checks, "_asked_pairs", both_read_first)
+
+    def ask() -> None:
+        try:
+            with store.transaction() as session:
+                outcomes.append(ask_whether_met(session, TODAY, 14, BASE))
+        except IntegrityError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [2, "refused"]
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(MeetingCheck)) == 2
+        questions = session.scalars(select(OutboxItem).where(OutboxItem.idempotency_key.startswith("met:"))).all()
+        assert sorted(item.payload["recipients"][0] for item in questions) == ["mia", "ole"]
